@@ -1,0 +1,147 @@
+"""A plausible demo organisation: synthetic answers that show the diagnosis's pattern.
+
+Executives rate vision (and, less so, everything else) higher than staff do; the innovation
+team feels alone (low buy-in). Generation is a pure function of the seed.
+"""
+
+from datetime import timedelta
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Answer, Campaign, Department, Organisation, Response, RoleGroup, Tenure
+from .services import invitation_create
+
+DEMO_SLUG = "demo-manufacturing"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-innovation"
+
+DEPARTMENTS = [
+    ("rd", "Research & Development", "研究開発本部"),
+    ("sales", "Sales", "営業本部"),
+    ("marketing", "Marketing", "マーケティング部"),
+    ("manufacturing", "Manufacturing", "生産本部"),
+    ("planning", "Corporate Planning", "経営企画部"),
+    ("hr", "Human Resources", "人事部"),
+    ("it", "IT & Digital", "IT・DX推進部"),
+    ("innovation", "New Business Office", "新規事業開発室"),
+]
+ROLE_DEPARTMENTS = {
+    RoleGroup.EXECUTIVE: ["rd", "sales", "planning", "manufacturing"],
+    RoleGroup.INNOVATION_TEAM: ["innovation"],
+    RoleGroup.BUSINESS: ["rd", "sales", "marketing", "manufacturing"],
+    RoleGroup.CORPORATE: ["planning", "hr", "it"],
+}
+SUBMITTED_BY_ROLE = {
+    RoleGroup.EXECUTIVE: 8,
+    RoleGroup.INNOVATION_TEAM: 8,
+    RoleGroup.BUSINESS: 18,
+    RoleGroup.CORPORATE: 14,
+}
+IN_PROGRESS = 6
+NOT_STARTED = 8
+
+# Mean agreement (1–5) with the positively worded statements, before role adjustments.
+BASE_MEAN = {"vision": 2.5, "budget": 2.3, "buy_in": 2.4, "exposure": 2.5, "team": 2.9, "system": 2.4}
+ROLE_SHIFT = {
+    RoleGroup.EXECUTIVE: {"vision": 1.4, "budget": 0.8, "buy_in": 0.7, "exposure": 0.5, "team": 0.4, "system": 0.5},
+    RoleGroup.INNOVATION_TEAM: {"buy_in": -0.5, "team": -0.3, "exposure": 0.3},
+    RoleGroup.BUSINESS: {},
+    RoleGroup.CORPORATE: {"system": 0.2},
+}
+
+
+def demo_answers(*, seed, items, role_group, count):
+    """Answers for `count` respondents of one role: a list of {item_key: value or None}.
+
+    `items` is a list of (key, dimension_key, reverse). Values are 1–5, None is "don't know".
+    """
+    rng = np.random.default_rng([seed, list(RoleGroup.values).index(role_group)])
+    people = []
+    for _ in range(count):
+        personal = rng.normal(0, 0.4)
+        answers = {}
+        for key, dimension_key, reverse in items:
+            mean = BASE_MEAN.get(dimension_key, 2.5) + ROLE_SHIFT[role_group].get(dimension_key, 0)
+            # Staff often cannot judge what executives do outside the company.
+            dont_know = 0.15 if dimension_key == "exposure" and role_group != RoleGroup.EXECUTIVE else 0.04
+            if rng.random() < dont_know:
+                answers[key] = None
+                continue
+            agreement = int(np.clip(np.rint(mean + personal + rng.normal(0, 0.75)), 1, 5))
+            answers[key] = 6 - agreement if reverse else agreement
+        people.append(answers)
+    return people
+
+
+@transaction.atomic
+def demo_organisation_create(*, framework, seed=1):
+    """Create the demo organisation with its campaign and responses; returns the campaign."""
+    now = timezone.now()
+    rng = np.random.default_rng(seed)
+    organisation = Organisation.objects.create(
+        slug=DEMO_SLUG, name_en="Demo Manufacturing Co.", name_ja="デモ製造株式会社"
+    )
+    departments = {
+        key: Department.objects.create(organisation=organisation, key=key, name_en=en, name_ja=ja)
+        for key, en, ja in DEPARTMENTS
+    }
+    campaign = Campaign.objects.create(
+        organisation=organisation,
+        framework=framework,
+        name="Innovation readiness 2026",
+        opens_at=now - timedelta(days=14),
+        closes_at=now + timedelta(days=30),
+    )
+    items = list(framework.items.select_related("dimension").order_by("dimension__order", "order"))
+    item_specs = [(i.key, i.dimension.key, i.reverse) for i in items]
+    item_by_key = {i.key: i for i in items}
+    tenures = list(Tenure.values)
+
+    def invite(role):
+        department = departments[rng.choice(ROLE_DEPARTMENTS[role])]
+        invitation, _token = invitation_create(campaign=campaign, role_group=role, department=department)
+        return invitation
+
+    answers = []
+    for role, count in SUBMITTED_BY_ROLE.items():
+        for person in demo_answers(seed=seed, items=item_specs, role_group=role, count=count):
+            invitation = invite(role)
+            response = Response.objects.create(
+                invitation=invitation,
+                campaign=campaign,
+                role_group=role,
+                department=invitation.department,
+                tenure=tenures[int(rng.integers(len(tenures)))],
+                submitted_at=now - timedelta(days=int(rng.integers(1, 14))),
+            )
+            answers += [Answer(response=response, item=item_by_key[k], value=v) for k, v in person.items()]
+    partial = demo_answers(seed=seed + 1, items=item_specs, role_group=RoleGroup.BUSINESS, count=IN_PROGRESS)
+    for person in partial:
+        invitation = invite(RoleGroup.BUSINESS)
+        response = Response.objects.create(
+            invitation=invitation,
+            campaign=campaign,
+            role_group=RoleGroup.BUSINESS,
+            department=invitation.department,
+            tenure=tenures[0],
+        )
+        answered = list(person.items())[: int(rng.integers(3, len(person)))]
+        answers += [Answer(response=response, item=item_by_key[k], value=v) for k, v in answered]
+    for _ in range(NOT_STARTED):
+        invite(RoleGroup.CORPORATE)
+    Answer.objects.bulk_create(answers)
+    return campaign
+
+
+def demo_user_ensure():
+    """A staff login for the demo (admin for now); the password is printed by `make run`."""
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True, "email": "demo@example.com"}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user

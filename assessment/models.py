@@ -1,0 +1,253 @@
+"""Data model: the versioned framework, the organisations that use it, and the answers.
+
+Bilingual texts live in paired `*_en` / `*_ja` columns; `assessment.i18n.localized`
+picks the one for the active language.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FrameworkLocked(ValidationError):
+    """A framework version that has answers must stay as it is so scores stay reproducible."""
+
+
+class RoleGroup(models.TextChoices):
+    # Scoring relies on these keys (perception gap = executive vs the rest), so they are
+    # fixed in code; the framework file gives their question texts.
+    EXECUTIVE = "executive", _("Executive")
+    INNOVATION_TEAM = "innovation_team", _("Innovation team")
+    BUSINESS = "business", _("Business department")
+    CORPORATE = "corporate", _("Corporate function")
+
+
+class Tenure(models.TextChoices):
+    LT3 = "lt3", _("Less than 3 years")
+    Y3_10 = "y3_10", _("3 to 9 years")
+    Y10_20 = "y10_20", _("10 to 19 years")
+    GT20 = "gt20", _("20 years or more")
+
+
+class Framework(models.Model):
+    """One immutable version of the questionnaire and its scoring rules."""
+
+    key = models.SlugField(max_length=64)
+    version = models.CharField(max_length=20)
+    title_en = models.CharField(max_length=200)
+    title_ja = models.CharField(max_length=200)
+    description_en = models.TextField(blank=True)
+    description_ja = models.TextField(blank=True)
+    min_answered_per_dimension = models.PositiveSmallIntegerField(default=4)
+    gap_threshold = models.DecimalField(max_digits=5, decimal_places=2, default=15)
+    # {"anchors": {"1": {"en", "ja"}, ...}, "dont_know": {"en", "ja"}}
+    scale = models.JSONField()
+    # [{"level": 1, "key": "ad_hoc", "min": 0, "name": {...}, "summary": {...}}, ...]
+    levels = models.JSONField()
+    # {"role_group": {"prompt": {...}, "options": [...]}, "department": {...}, "tenure": {...}}
+    profile = models.JSONField()
+    source_sha256 = models.CharField(max_length=64, help_text="Hash of the file it was loaded from.")
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key", "-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="framework_key_version_unique"),
+            models.CheckConstraint(condition=~Q(title_en="") & ~Q(title_ja=""), name="framework_titles_bilingual"),
+            models.CheckConstraint(condition=Q(min_answered_per_dimension__gte=1), name="framework_min_answered_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.version}"
+
+    @property
+    def is_locked(self):
+        return Answer.objects.filter(response__campaign__framework=self).exists()
+
+    def ensure_unlocked(self):
+        if self.pk and self.is_locked:
+            raise FrameworkLocked(
+                _("Framework %(fw)s already has answers and cannot be changed; load it as a new version instead.")
+                % {"fw": self}
+            )
+
+    def save(self, *args, **kwargs):
+        self.ensure_unlocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.ensure_unlocked()
+        return super().delete(*args, **kwargs)
+
+
+class LockedWithFramework(models.Model):
+    """Dimensions and items refuse changes once their framework version has answers."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.framework.ensure_unlocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.framework.ensure_unlocked()
+        return super().delete(*args, **kwargs)
+
+
+class Dimension(LockedWithFramework):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
+    key = models.SlugField(max_length=32)
+    order = models.PositiveSmallIntegerField()
+    weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    name_en = models.CharField(max_length=200)
+    name_ja = models.CharField(max_length=200)
+    description_en = models.TextField(blank=True)
+    description_ja = models.TextField(blank=True)
+    # {"1": {"en", "ja"}, ..., "5": {...}}: what each maturity level looks like here
+    level_descriptions = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="dimension_key_unique"),
+            models.UniqueConstraint(fields=["framework", "order"], name="dimension_order_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="dimension_weight_positive"),
+            models.CheckConstraint(condition=~Q(name_en="") & ~Q(name_ja=""), name="dimension_names_bilingual"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework} / {self.key}"
+
+
+class Item(LockedWithFramework):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="items")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="items")
+    key = models.SlugField(max_length=32)
+    order = models.PositiveSmallIntegerField()
+    reverse = models.BooleanField(default=False, help_text="Agreeing means lower readiness.")
+    text_en = models.TextField()
+    text_ja = models.TextField()
+
+    class Meta:
+        ordering = ["dimension__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="item_key_unique"),
+            models.CheckConstraint(condition=~Q(text_en="") & ~Q(text_ja=""), name="item_texts_bilingual"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class Organisation(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_ja = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+
+class Department(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="departments")
+    key = models.SlugField(max_length=64)
+    name_en = models.CharField(max_length=200)
+    name_ja = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["organisation", "name_en"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="department_key_unique")]
+
+    def __str__(self):
+        return self.name_en
+
+
+class Campaign(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="campaigns")
+    # PROTECT: a framework version in use must never vanish from under its scores.
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    anonymity_threshold = models.PositiveSmallIntegerField(
+        default=5, help_text="Groups with fewer respondents are never shown on their own."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opening"),
+            models.CheckConstraint(condition=Q(anonymity_threshold__gte=2), name="campaign_anonymity_threshold_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.name}"
+
+    def is_open(self, at=None):
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at
+
+
+class Invitation(models.Model):
+    """A personal link. Only a hash of its token is stored: a database leak reveals no links."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True)
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Invitation {self.pk} ({self.campaign})"
+
+
+class Response(models.Model):
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
+    # Copied from the invitation so that scoring reads one table without joins.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True)
+    tenure = models.CharField(max_length=10, choices=Tenure.choices, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "submitted_at"])]
+
+    def __str__(self):
+        return f"Response {self.pk} ({self.campaign})"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """One answer; `value` NULL means the respondent chose "don't know"."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="answer_once_per_item"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5), name="answer_value_on_scale"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.response_id}/{self.item_id}={self.value}"

@@ -1,0 +1,43 @@
+"""Read functions: each returns a queryset or plain data, never changes anything."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from .models import Answer, Campaign, Dimension, Framework, Invitation, Item
+from .tokens import token_hash
+
+
+def invitation_get_for_token(*, token):
+    """The respondent's only key: the raw token from the link. Unknown tokens are a 404."""
+    try:
+        return Invitation.objects.select_related(
+            "campaign__organisation", "campaign__framework", "department", "response__department"
+        ).get(token_hash=token_hash(token))
+    except Invitation.DoesNotExist:
+        raise Http404("unknown respondent link") from None
+
+
+def framework_dimensions(*, framework):
+    """Dimensions in questionnaire order with their items prefetched (two queries)."""
+    return Dimension.objects.filter(framework=framework).prefetch_related(
+        Prefetch("items", queryset=Item.objects.order_by("order"))
+    )
+
+
+def response_answer_values(*, response):
+    """{item_id: value} for a response; value None is "don't know"."""
+    if response is None:
+        return {}
+    return dict(Answer.objects.filter(response=response).values_list("item_id", "value"))
+
+
+def framework_latest(*, key):
+    return Framework.objects.filter(key=key).order_by("-loaded_at").first()
+
+
+def campaign_response_counts(*, campaign):
+    return Campaign.objects.filter(pk=campaign.pk).aggregate(
+        invited=Count("invitations", distinct=True),
+        started=Count("responses", distinct=True),
+        submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+    )

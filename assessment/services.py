@@ -1,0 +1,209 @@
+"""Write functions for frameworks, invitations and the respondent's answers."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .framework_file import framework_file_read
+from .models import Answer, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
+from .selectors import framework_dimensions
+from .tokens import token_hash, token_new
+
+
+class RespondentError(Exception):
+    """A respondent action that cannot be done; the message is shown to the respondent."""
+
+    status = 400
+
+
+class CampaignNotOpen(RespondentError):
+    status = 403
+
+
+class ResponseLocked(RespondentError):
+    status = 409
+
+
+class ResponseIncomplete(RespondentError):
+    def __init__(self, missing_items):
+        self.missing_items = missing_items
+        super().__init__(_("%(count)d statements still need an answer.") % {"count": len(missing_items)})
+
+
+# --- frameworks --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_load(*, path):
+    """Load a framework file. Returns (framework, outcome) with outcome created/updated/unchanged.
+
+    A version that already has answers is never changed: a different file for it raises
+    FrameworkLocked, and the author must publish it under a new version number.
+    """
+    data, sha = framework_file_read(path)
+    framework = Framework.objects.filter(key=data["key"], version=data["version"]).first()
+    if framework and framework.source_sha256 == sha:
+        return framework, "unchanged"
+    if framework:
+        framework.ensure_unlocked()
+        framework.dimensions.all().delete()
+        outcome = "updated"
+    else:
+        framework = Framework(key=data["key"], version=data["version"])
+        outcome = "created"
+    framework.title_en, framework.title_ja = data["title"]["en"], data["title"]["ja"]
+    framework.description_en, framework.description_ja = data["description"]["en"], data["description"]["ja"]
+    framework.min_answered_per_dimension = data["min_answered_per_dimension"]
+    framework.gap_threshold = data["gap_threshold"]
+    framework.scale = {
+        "anchors": {str(k): v for k, v in data["scale"]["anchors"].items()},
+        "dont_know": data["scale"]["dont_know"],
+    }
+    framework.levels = data["levels"]
+    framework.profile = data["profile"]
+    framework.source_sha256 = sha
+    framework.loaded_at = timezone.now()
+    framework.save()
+    for d_order, d in enumerate(data["dimensions"], start=1):
+        dimension = Dimension.objects.create(
+            framework=framework,
+            key=d["key"],
+            order=d_order,
+            weight=d["weight"],
+            name_en=d["name"]["en"],
+            name_ja=d["name"]["ja"],
+            description_en=d["description"]["en"],
+            description_ja=d["description"]["ja"],
+            level_descriptions={str(k): v for k, v in d["levels"].items()},
+        )
+        Item.objects.bulk_create(
+            Item(
+                framework=framework,
+                dimension=dimension,
+                key=i["key"],
+                order=i_order,
+                reverse=i.get("reverse", False),
+                text_en=i["text"]["en"],
+                text_ja=i["text"]["ja"],
+            )
+            for i_order, i in enumerate(d["items"], start=1)
+        )
+    return framework, outcome
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def invitation_create(*, campaign, role_group="", department=None, email="", name=""):
+    """Create an invitation and return (invitation, raw_token); the raw token is never stored."""
+    if department is not None and department.organisation_id != campaign.organisation_id:
+        raise ValueError("department belongs to another organisation")
+    token = token_new()
+    invitation = Invitation.objects.create(
+        campaign=campaign,
+        token_hash=token_hash(token),
+        role_group=role_group,
+        department=department,
+        email=email,
+        name=name,
+    )
+    return invitation, token
+
+
+# --- the respondent ------------------------------------------------------------------------
+
+
+def _ensure_open(campaign):
+    if not campaign.is_open():
+        if timezone.now() < campaign.opens_at:
+            raise CampaignNotOpen(_("This survey has not opened yet."))
+        raise CampaignNotOpen(_("This survey has closed."))
+
+
+def response_start(*, invitation, role_group, department, tenure):
+    """Create the response (or update its profile while it is still open to changes)."""
+    _ensure_open(invitation.campaign)
+    if department is not None and department.organisation_id != invitation.campaign.organisation_id:
+        raise RespondentError(_("Choose a department of your organisation."))
+    with transaction.atomic():
+        try:
+            response, _created = Response.objects.select_for_update().get_or_create(
+                invitation=invitation,
+                defaults={"campaign": invitation.campaign},
+            )
+        except IntegrityError:  # two tabs started at once: the other one won
+            response = Response.objects.select_for_update().get(invitation=invitation)
+        if response.is_submitted:
+            raise ResponseLocked(_("Your answers have been submitted and can no longer be changed."))
+        response.role_group = invitation.role_group or role_group
+        response.department = invitation.department or department
+        response.tenure = tenure
+        response.save()
+    return response
+
+
+def _locked_open_response(response):
+    """Lock the response row for this transaction and check it can still take answers."""
+    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    _ensure_open(response.campaign)
+    if response.is_submitted:
+        raise ResponseLocked(_("Your answers have been submitted and can no longer be changed."))
+    return response
+
+
+@transaction.atomic
+def answers_save(*, response, values):
+    """Save {item: value} (value 1–5, or None for "don't know") for an open response."""
+    response = _locked_open_response(response)
+    framework_id = response.campaign.framework_id
+    for item, value in values.items():
+        if item.framework_id != framework_id:
+            raise RespondentError(_("That statement is not part of this survey."))
+        if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
+            raise RespondentError(_("Answers must be 1 to 5 or “don't know”."))
+        Answer.objects.update_or_create(response=response, item=item, defaults={"value": value})
+    # touch updated_at so HR can see recent activity
+    Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+
+
+def response_missing_items(*, response):
+    answered = set(Answer.objects.filter(response=response).values_list("item_id", flat=True))
+    return [
+        item
+        for dimension in framework_dimensions(framework=response.campaign.framework)
+        for item in dimension.items.all()
+        if item.id not in answered
+    ]
+
+
+def response_submit(*, response):
+    """Submit once. Returns True when this call submitted it, False when it already was.
+
+    A second click, a second tab or the back button all arrive here; the row lock makes
+    exactly one of them the submission and the others see it done.
+    """
+    with transaction.atomic():
+        response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+        if response.is_submitted:
+            return False
+        _ensure_open(response.campaign)
+        missing = response_missing_items(response=response)
+        if missing:
+            raise ResponseIncomplete(missing)
+        response.submitted_at = timezone.now()
+        response.save(update_fields=["submitted_at", "updated_at"])
+    return True
+
+
+__all__ = [
+    "CampaignNotOpen",
+    "FrameworkLocked",
+    "RespondentError",
+    "ResponseIncomplete",
+    "ResponseLocked",
+    "answers_save",
+    "framework_load",
+    "invitation_create",
+    "response_start",
+    "response_submit",
+]

@@ -1,0 +1,257 @@
+"""The respondent's pages under /r/<token>/.
+
+The token is the only credential: `invitation_get_for_token` is the one way in, and it gives
+access to that invitation's response and nothing else.
+"""
+
+from functools import wraps
+
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import DimensionAnswersForm, ProfileForm, SingleAnswerForm
+from .models import Response
+
+
+def respondent_page(view):
+    """Fetch the invitation for the token and turn respondent errors into clear pages."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        invitation = selectors.invitation_get_for_token(token=token)
+        response = getattr(invitation, "response", None) if _has_response(invitation) else None
+        campaign = invitation.campaign
+        if not campaign.is_open():
+            status = "not_open" if campaign.opens_at > timezone.now() else "closed"
+            return render(
+                request,
+                "respondent/campaign_unavailable.html",
+                {"campaign": campaign, "state": status},
+                status=403 if status == "not_open" else 410,
+            )
+        survey = _Survey(invitation, response, token)
+        try:
+            return view(request, survey, *args, **kwargs)
+        except services.RespondentError as error:
+            if request.headers.get("accept", "").startswith("application/json"):
+                return JsonResponse({"ok": False, "error": str(error)}, status=error.status)
+            return render(request, "respondent/problem.html", survey.context(error=error), status=error.status)
+
+    return wrapper
+
+
+def _has_response(invitation):
+    try:
+        invitation.response
+    except Response.DoesNotExist:
+        return False
+    return True
+
+
+class _Survey:
+    """What every respondent page needs: the questionnaire, the answers so far, the progress."""
+
+    def __init__(self, invitation, response, token):
+        self.invitation = invitation
+        self.response = response
+        self.token = token
+        self.campaign = invitation.campaign
+        self.framework = self.campaign.framework
+        self.dimensions = list(selectors.framework_dimensions(framework=self.framework))
+        self.values = selectors.response_answer_values(response=response)
+
+    @property
+    def items(self):
+        return [item for dimension in self.dimensions for item in dimension.items.all()]
+
+    def dimension(self, key):
+        return next((d for d in self.dimensions if d.key == key), None)
+
+    def progress(self):
+        total = len(self.items)
+        answered = sum(1 for item in self.items if item.id in self.values)
+        return {"answered": answered, "total": total, "percent": round(100 * answered / total) if total else 0}
+
+    def steps(self):
+        return [
+            {
+                "dimension": d,
+                "complete": all(i.id in self.values for i in d.items.all()),
+                "url": reverse("respondent:dimension", args=[self.token, d.key]),
+            }
+            for d in self.dimensions
+        ]
+
+    def resume_url(self):
+        for step in self.steps():
+            if not step["complete"]:
+                return step["url"]
+        return reverse("respondent:review", args=[self.token])
+
+    def context(self, **extra):
+        return {
+            "survey": self,
+            "campaign": self.campaign,
+            "framework": self.framework,
+            "token": self.token,
+            "response": self.response,
+            "progress": self.progress(),
+            "steps": self.steps(),
+            **extra,
+        }
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_page
+def respondent_start(request, survey):
+    if survey.response and survey.response.is_submitted:
+        return redirect("respondent:done", survey.token)
+    initial = {}
+    if survey.response:
+        initial = {
+            "role_group": survey.response.role_group,
+            "department": survey.response.department_id,
+            "tenure": survey.response.tenure,
+        }
+    form = ProfileForm(
+        request.POST or None, initial=initial, invitation=survey.invitation, framework=survey.framework
+    )
+    if request.method == "POST" and form.is_valid():
+        survey.response = services.response_start(
+            invitation=survey.invitation,
+            role_group=form.cleaned_data.get("role_group", ""),
+            department=form.cleaned_data.get("department"),
+            tenure=form.cleaned_data["tenure"],
+        )
+        return redirect(survey.resume_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "respondent/start.html", survey.context(form=form), status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_page
+def respondent_dimension(request, survey, key):
+    dimension = survey.dimension(key)
+    if dimension is None:
+        return render(request, "respondent/problem.html", survey.context(error=_unknown_page()), status=404)
+    if survey.response is None:
+        return redirect("respondent:start", survey.token)
+    if survey.response.is_submitted:
+        return redirect("respondent:done", survey.token)
+    items = list(dimension.items.all())
+    form = DimensionAnswersForm(request.POST or None, items=items)
+    if request.method == "POST":
+        if form.is_valid():
+            services.answers_save(response=survey.response, values=form.answers())
+            return redirect(_next_url(survey, dimension, request.POST.get("go")))
+    index = survey.dimensions.index(dimension)
+    return render(
+        request,
+        "respondent/dimension.html",
+        survey.context(
+            dimension=dimension,
+            rows=[{"item": item, "value": _posted_or_saved(form, survey, item)} for item in items],
+            form=form,
+            step_number=index + 1,
+            previous=survey.dimensions[index - 1] if index > 0 else None,
+            anchors=survey.framework.scale["anchors"],
+            dont_know=survey.framework.scale["dont_know"],
+        ),
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _posted_or_saved(form, survey, item):
+    """The value to show checked: what was just posted, else what is stored, as a string."""
+    if form.is_bound:
+        return form.data.get(f"item_{item.key}", "")
+    if item.id not in survey.values:
+        return ""
+    value = survey.values[item.id]
+    return "dk" if value is None else str(value)
+
+
+def _next_url(survey, dimension, go):
+    index = survey.dimensions.index(dimension)
+    if go == "previous":
+        if index == 0:
+            return reverse("respondent:start", args=[survey.token])
+        return reverse("respondent:dimension", args=[survey.token, survey.dimensions[index - 1].key])
+    if go == "review" or index + 1 == len(survey.dimensions):
+        return reverse("respondent:review", args=[survey.token])
+    return reverse("respondent:dimension", args=[survey.token, survey.dimensions[index + 1].key])
+
+
+def _unknown_page():
+    return services.RespondentError(gettext("This page does not exist."))
+
+
+@require_POST
+@respondent_page
+def respondent_answer(request, survey):
+    """Autosave: one answer per request, sent by the page as soon as it is chosen."""
+    if survey.response is None:
+        return JsonResponse({"ok": False, "error": "profile first"}, status=409)
+    form = SingleAnswerForm(request.POST, items_by_key={i.key: i for i in survey.items})
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return JsonResponse({"ok": False, "error": " ".join(errors)}, status=400)
+    services.answers_save(response=survey.response, values={form.cleaned_data["item"]: form.cleaned_data["value"]})
+    survey.values[form.cleaned_data["item"].id] = form.cleaned_data["value"]
+    return JsonResponse({"ok": True, **survey.progress()})
+
+
+@require_http_methods(["GET"])
+@respondent_page
+def respondent_review(request, survey):
+    if survey.response is None:
+        return redirect("respondent:start", survey.token)
+    if survey.response.is_submitted:
+        return redirect("respondent:done", survey.token)
+    return render(request, "respondent/review.html", survey.context(sections=_review_sections(survey)))
+
+
+def _review_sections(survey):
+    return [
+        {
+            "dimension": d,
+            "url": reverse("respondent:dimension", args=[survey.token, d.key]),
+            "rows": [
+                {"item": item, "answered": item.id in survey.values, "value": survey.values.get(item.id)}
+                for item in d.items.all()
+            ],
+        }
+        for d in survey.dimensions
+    ]
+
+
+@require_POST
+@respondent_page
+def respondent_submit(request, survey):
+    if survey.response is None:
+        return redirect("respondent:start", survey.token)
+    try:
+        services.response_submit(response=survey.response)
+    except services.ResponseIncomplete as error:
+        return render(
+            request,
+            "respondent/review.html",
+            survey.context(sections=_review_sections(survey), error=error),
+            status=400,
+        )
+    except services.ResponseLocked:
+        pass
+    return redirect("respondent:done", survey.token)
+
+
+@require_http_methods(["GET"])
+@respondent_page
+def respondent_done(request, survey):
+    if survey.response is None or not survey.response.is_submitted:
+        return redirect("respondent:start", survey.token)
+    return render(request, "respondent/done.html", survey.context(sections=_review_sections(survey)))
