@@ -13,4 +13,7 @@ def tr(obj, field="text"):
 
 @register.filter
 def get(mapping, key):
-    return mapping.get(key) if mapping else None
+    """Look a key up in a dict from JSON, whose keys are always strings."""
+    if not mapping:
+        return None
+    return mapping.get(key, mapping.get(str(key)))

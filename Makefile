@@ -1,0 +1,44 @@
+# `make run` and `make test` do all set-up themselves; every step is skipped when already done.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .make
+FRAMEWORK := fixtures/framework/innovation-readiness-1.0.yaml
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test setup messages migrate demo bench clean
+
+run: setup migrate demo
+	@echo "Starting the server on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(PY) -m pytest
+
+setup: $(STAMPS)/system $(STAMPS)/venv messages
+
+$(STAMPS)/system: scripts/system-packages.sh
+	PYTHON=$(PYTHON) bash scripts/system-packages.sh
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/venv: requirements.txt $(STAMPS)/system
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+messages: $(MO)
+
+%.mo: %.po $(STAMPS)/venv
+	msgfmt --check -o $@ $<
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_framework $(FRAMEWORK)
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+clean:
+	rm -rf $(STAMPS) $(VENV) db.sqlite3 staticfiles $(MO)

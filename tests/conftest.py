@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+
+from assessment.services import framework_load, invitation_create
+
+from .factories import CampaignFactory, DepartmentFactory
+
+FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "framework" / "innovation-readiness-1.0.yaml"
+
+
+@pytest.fixture
+def framework(db):
+    """The real framework file, loaded the way `load_framework` loads it."""
+    framework, _ = framework_load(path=FRAMEWORK_FILE)
+    return framework
+
+
+@pytest.fixture
+def campaign(framework):
+    campaign = CampaignFactory(framework=framework)
+    DepartmentFactory(organisation=campaign.organisation, key="rd", name_en="R&D", name_ja="研究開発")
+    DepartmentFactory(organisation=campaign.organisation, key="sales", name_en="Sales", name_ja="営業")
+    return campaign
+
+
+@pytest.fixture
+def make_token(campaign):
+    """Create an invitation and return its raw token (the only thing a respondent holds)."""
+
+    def make(target=None, **fields):
+        _invitation, token = invitation_create(campaign=target or campaign, **fields)
+        return token
+
+    return make
+
+
+@pytest.fixture
+def token(make_token):
+    return make_token()
