@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
@@ -19,8 +20,13 @@ from .models import Response
 
 
 def respondent_page(view):
-    """Fetch the invitation for the token and turn respondent errors into clear pages."""
+    """Fetch the invitation for the token and turn respondent errors into clear pages.
 
+    Pages are never cached: answers stay off shared computers' disks, and the back button
+    after submitting reloads (and lands on the locked page) instead of showing a stale form.
+    """
+
+    @never_cache
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
         invitation = selectors.invitation_get_for_token(token=token)

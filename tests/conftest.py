@@ -38,3 +38,22 @@ def make_token(campaign):
 @pytest.fixture
 def token(make_token):
     return make_token()
+
+
+# --- real browser (Playwright with Debian's chromium; a browser download is impossible here) ---
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # the suite runs as root in CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # without these chromium keeps calling home, and the closed network refuses it loudly
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
