@@ -1,0 +1,59 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessment.analysis import campaign_results
+from assessment.models import Campaign
+
+
+class Command(BaseCommand):
+    help = "Print a campaign's scores, levels, groups, perception gaps and recommendations (with reasons)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign", type=int, help="campaign id")
+        parser.add_argument("--json", action="store_true", help="machine-readable output")
+        parser.add_argument("--lang", choices=["en", "ja"], default="en", help="language of the text output")
+        parser.add_argument("--limit", type=int, default=10, help="how many recommendations")
+
+    def handle(self, *args, campaign, lang, limit, **options):
+        found = Campaign.objects.select_related("framework", "organisation").filter(pk=campaign).first()
+        if found is None:
+            raise CommandError(f"No campaign with id {campaign}.")
+        result = campaign_results(campaign=found, limit=limit)
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+            return
+        self._text(result, lang)
+
+    def _text(self, result, lang):
+        write = self.stdout.write
+        write(f"{result['campaign']['organisation']} – {result['campaign']['name']} ({result['campaign']['framework']})")
+        write(f"Submitted responses: {result['respondents']} (anonymity threshold {result['anonymity_threshold']})")
+        if not result["shown"]:
+            write("Too few responses to show any result.")
+            return
+        names = {d["key"]: d["name"][lang] for d in result["dimension_info"]}
+        level_names = result["level_names"]
+
+        def fmt(score):
+            return "  –  " if score is None else f"{score:5.1f}"
+
+        overall = result["overall"]
+        write(f"\nOverall readiness index: {fmt(overall['score'])}  level {overall['level']} "
+              f"({level_names[overall['level']][lang] if overall['level'] else '–'})")
+        write("\nDimension                                     score  level  spread  favourable")
+        for key, cell in result["dimensions"].items():
+            spread = "  –  " if cell["spread"] is None else f"{cell['spread']:5.1f}"
+            write(f"{names[key][:46]:<46} {fmt(cell['score'])}  {cell['level'] or '–'}      {spread}  {fmt(cell['favourable'])}%")
+        write("\nPerception gap (executives minus others)")
+        for gap in result["gaps"]:
+            value = f"{gap['gap']:+.1f}" if gap["exact"] else (gap["band"] or "n/a")
+            write(f"  {names[gap['dimension']][:46]:<46} {value}{'  LARGE' if gap['large'] else ''}")
+        write("\nRecommendations")
+        for number, rec in enumerate(result["recommendations"], start=1):
+            write(f"{number:2}. [P{rec['priority']} {rec['horizon']} {rec['owner']}] {rec['title'][lang]}")
+            write(f"    why: {rec['reason']['text'][lang]}")
+        if result["previous"]:
+            delta = result["previous"]["delta"]
+            write(f"\nSince {result['previous']['campaign']['name']}: overall {delta['overall']:+.1f}")
+

@@ -1,0 +1,116 @@
+"""Campaign results from the database: one read, the same numbers as the pure engine."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessment.analysis import campaign_results
+from assessment.models import Answer, Campaign, Department, Response
+from assessment.services import invitation_create
+
+from .factories import CampaignFactory
+
+
+def add_responses(campaign, count, agreement, role="business", department_key="rd", submitted=True):
+    """`count` submitted respondents who all agree `agreement` (1–5) with every positive statement."""
+    department = Department.objects.filter(organisation=campaign.organisation, key=department_key).first()
+    items = list(campaign.framework.items.all())
+    for _ in range(count):
+        invitation, _token = invitation_create(campaign=campaign, role_group=role, department=department)
+        response = Response.objects.create(
+            invitation=invitation, campaign=campaign, role_group=role, department=department,
+            submitted_at=timezone.now() if submitted else None,
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, item=item, value=6 - agreement if item.reverse else agreement) for item in items
+        )
+
+
+def test_scores_from_the_database_mirror_reversed_items(campaign):
+    add_responses(campaign, 6, agreement=4)
+    result = campaign_results(campaign=campaign)
+    assert result["shown"] and result["respondents"] == 6
+    assert {cell["score"] for cell in result["dimensions"].values()} == {75.0}
+    assert {cell["level"] for cell in result["dimensions"].values()} == {4}
+    assert result["overall"] == {"score": 75.0, "level": 4}
+    assert {cell["favourable"] for cell in result["dimensions"].values()} == {100.0}
+
+
+def test_unsubmitted_responses_do_not_count(campaign):
+    add_responses(campaign, 5, agreement=2)
+    add_responses(campaign, 3, agreement=5, submitted=False)
+    result = campaign_results(campaign=campaign)
+    assert result["respondents"] == 5 and result["overall"]["score"] == 25.0
+
+
+def test_a_campaign_below_the_threshold_shows_nothing(campaign):
+    add_responses(campaign, 4, agreement=5)
+    result = campaign_results(campaign=campaign)
+    assert result["shown"] is False and result["respondents"] == 4
+    assert "dimensions" not in result and "groups" not in result and result["recommendations"] == []
+
+
+def test_the_database_is_read_in_a_constant_number_of_queries(campaign, django_assert_num_queries):
+    add_responses(campaign, 5, agreement=3)
+    campaign = Campaign.objects.select_related("framework", "organisation").get(pk=campaign.pk)
+    with CaptureQueriesContext(connection) as few:
+        campaign_results(campaign=campaign)
+    add_responses(campaign, 25, agreement=4, role="executive", department_key="sales")
+    with CaptureQueriesContext(connection) as many:
+        campaign_results(campaign=campaign)
+    assert len(few) == len(many)
+    # dimensions, items, respondents, answers, departments, previous-campaign lookup
+    with django_assert_num_queries(6):
+        campaign_results(campaign=campaign)
+
+
+def test_groups_and_gaps_from_the_database(campaign):
+    add_responses(campaign, 5, agreement=5, role="executive", department_key="sales")
+    add_responses(campaign, 6, agreement=2, role="business", department_key="rd")
+    add_responses(campaign, 2, agreement=1, role="corporate", department_key="rd")
+    result = campaign_results(campaign=campaign)
+    roles = {tuple(row["members"]): row["n"] for row in result["groups"]["role_group"]}
+    # corporate (2) is too small: merged with the smallest shown group so it cannot be subtracted out
+    assert roles == {("executive",): 5, ("business", "corporate"): 8} or roles == {
+        ("business",): 6, ("corporate", "executive"): 7
+    }
+    assert all(row["n"] >= 5 for rows in result["groups"].values() for row in rows)
+    vision_gap = next(g for g in result["gaps"] if g["dimension"] == "vision")
+    assert vision_gap["exact"] and vision_gap["executives"] == 100.0
+    assert vision_gap["others"] == pytest.approx((6 * 25 + 2 * 0) / 8) and vision_gap["large"]
+
+
+def test_reassessment_is_compared_with_the_previous_campaign(campaign):
+    add_responses(campaign, 5, agreement=2)
+    later = CampaignFactory(
+        organisation=campaign.organisation, framework=campaign.framework,
+        opens_at=campaign.opens_at + timedelta(days=200), closes_at=campaign.closes_at + timedelta(days=200),
+    )
+    add_responses(later, 5, agreement=4)
+    result = campaign_results(campaign=later)
+    assert result["previous"]["campaign"]["id"] == campaign.pk
+    assert result["previous"]["delta"]["overall"] == 50.0
+    assert set(result["previous"]["delta"]["dimensions"].values()) == {50.0}
+    assert campaign_results(campaign=campaign)["previous"] is None
+
+
+def test_campaign_scores_command_prints_json_and_text(campaign, capsys):
+    add_responses(campaign, 6, agreement=3)
+    call_command("campaign_scores", str(campaign.pk), "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["overall"]["score"] == 50.0
+    assert {"dimensions", "groups", "gaps", "recommendations", "first_three", "previous"} <= set(data)
+    call_command("campaign_scores", str(campaign.pk), "--lang", "ja")
+    text = capsys.readouterr().out
+    assert "経営陣" in text or "ビジョン" in text
+
+
+def test_campaign_scores_for_an_unknown_campaign_fails_clearly(db):
+    with pytest.raises(CommandError, match="No campaign with id 999"):
+        call_command("campaign_scores", "999")
