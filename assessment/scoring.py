@@ -105,16 +105,19 @@ def summarise(scores, scored, spec):
 
 def item_summary(scored):
     """Per item: mean score, favourable share and how many answered or chose "don't know"."""
-    grouped = scored.groupby("item", sort=False)
-    return pd.DataFrame(
-        {
-            "dimension": grouped["dimension"].first(),
-            "score": grouped["score"].mean(),
-            "favourable": grouped["score"].apply(lambda s: (s.dropna() >= FAVOURABLE_MIN).mean() * 100 if s.notna().any() else np.nan),
-            "answered": grouped["score"].count(),
-            "dont_know": grouped["score"].apply(lambda s: int(s.isna().sum())),
-        }
+    answered = scored["score"].notna()
+    flags = scored.assign(
+        answered=answered, dont_know=~answered, favourable=answered & (scored["score"] >= FAVOURABLE_MIN)
     )
+    summary = flags.groupby("item", sort=False).agg(
+        dimension=("dimension", "first"),
+        score=("score", "mean"),
+        answered=("answered", "sum"),
+        dont_know=("dont_know", "sum"),
+        favourable=("favourable", "sum"),
+    )
+    summary["favourable"] = (summary["favourable"] / summary["answered"].where(summary["answered"] > 0)) * 100
+    return summary
 
 
 # --- anonymity ---------------------------------------------------------------------------------

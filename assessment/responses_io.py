@@ -1,0 +1,313 @@
+"""Bulk import and export of survey responses as CSV/XLSX files, one row per respondent.
+
+Parsing (`responses_parse`) is a pure function of plain data so that every rule about a
+cell can be tested without a database; the service functions around it read and write.
+"""
+
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Answer, Item, Response, RoleGroup, Tenure
+from .services import invitation_create
+
+DONT_KNOW = "dk"
+# Compared after normalisation (NFKC, casefolded), so "DK" and "Don't Know" match too.
+DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don’t know", "わからない"}
+# "4" as typed, or "4.0" as Excel/pandas may turn a number cell into text.
+ANSWER_PATTERN = re.compile(r"([1-5])(?:\.0*)?")
+PROFILE_COLUMNS = ("role", "department", "tenure")
+# The export's row number; accepted (and ignored) so that an exported file imports as it is.
+IGNORED_COLUMNS = ("respondent",)
+FORMATS = ("csv", "xlsx")
+
+
+class ResponsesFileError(Exception):
+    """The file cannot be imported; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def _norm(value):
+    """Compare cells the way a person reads them: full-width forms, case and edge spaces ignored."""
+    if value is None or (isinstance(value, float) and value != value):  # NaN from an empty Excel cell
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+
+
+# --- reading files (pure) --------------------------------------------------------------------
+
+
+def _decode(raw):
+    # UTF-8 first (the BOM is optional); Excel on Japanese Windows saves "CSV" as cp932.
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp932")
+    except UnicodeDecodeError:
+        raise ResponsesFileError(["the file is neither UTF-8 nor Shift_JIS (cp932) text"]) from None
+
+
+def responses_read_frame(path):
+    """The file's first table as strings ("" for an empty cell); row i is file line i + 2."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ResponsesFileError([f"unsupported file type {path.suffix or '(none)'!r}: use .csv or .xlsx"])
+    try:
+        if suffix == ".csv":
+            text = _decode(path.read_bytes())
+            # skip_blank_lines=False keeps the row index equal to the line a user sees.
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+        else:
+            frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+    except FileNotFoundError:
+        raise ResponsesFileError([f"file not found: {path}"]) from None
+    except pd.errors.EmptyDataError:
+        raise ResponsesFileError(["the file is empty"]) from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise ResponsesFileError([f"cannot read {path.name}: {error}"]) from None
+    return frame.astype(object).fillna("")
+
+
+def role_labels_from_profile(profile):
+    """{label: role key} for every language's label of the framework file's role options."""
+    options = (profile or {}).get("role_group", {}).get("options", [])
+    return {
+        text: option["key"]
+        for option in options
+        if option.get("key") in RoleGroup.values
+        for text in (option.get("label") or {}).values()
+        if text
+    }
+
+
+# --- parsing (pure) --------------------------------------------------------------------------
+
+
+def _answer(cell):
+    """(value, problem): value 1–5, None for "don't know", or "" for not answered."""
+    text = _norm(cell)
+    if text == "":
+        return "", None
+    if text in DONT_KNOW_WORDS:
+        return None, None
+    match = ANSWER_PATTERN.fullmatch(text)
+    if match:
+        return int(match.group(1)), None
+    return "", f"{str(cell).strip()!r} is not an answer (use 1–5, dk, or leave blank)"
+
+
+def _department_lookup(departments):
+    """{normalised alias: {keys}}; keys win over names so a key can never be ambiguous."""
+    by_key, by_name = {}, {}
+    for key, name_en, name_ja in departments:
+        by_key[_norm(key)] = {key}
+        for name in (name_en, name_ja):
+            if _norm(name):
+                by_name.setdefault(_norm(name), set()).add(key)
+    return {**by_name, **by_key}
+
+
+def _check_columns(columns, items):
+    """Problems with the header row: duplicated, unknown or missing columns."""
+    problems = []
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        problems.append(f"duplicate columns: {', '.join(duplicates)}")
+    allowed = {*PROFILE_COLUMNS, *IGNORED_COLUMNS, *items}
+    unknown = [c for c in columns if c not in allowed]
+    if unknown:
+        problems.append(f"unknown columns: {', '.join(unknown)}")
+    missing = [key for key in items if key not in columns]
+    if missing:
+        problems.append(f"missing item columns: {', '.join(missing)}")
+    return problems
+
+
+def responses_parse(frame, *, items, departments, role_labels):
+    """Validate a table of responses; returns (rows, problems).
+
+    `items`: item keys in questionnaire order; `departments`: (key, name_en, name_ja) of
+    the organisation's departments (empty when it has none); `role_labels`: {label: role
+    key}. Each row is {"line", "role", "department" (key or None), "tenure", "answers":
+    {item key: 1–5 or None}}, blank answers left out. Problems are strings naming the line
+    and column; rows are only meaningful when there are none.
+    """
+    items = list(items)
+    departments = list(departments)
+    frame = frame.copy()
+    frame.columns = [_norm(c) for c in frame.columns]
+    # A column with neither a header nor values is residue of Excel formatting, not a mistake.
+    keep = [
+        i
+        for i, column in enumerate(frame.columns)
+        if not (column == "" or column.startswith("unnamed:")) or frame.iloc[:, i].map(_norm).ne("").any()
+    ]
+    frame = frame.iloc[:, keep]
+    problems = _check_columns(list(frame.columns), items)
+    frame = frame.loc[:, ~frame.columns.duplicated()]  # cells are checked under the first of twins
+    columns = list(frame.columns)
+    if "role" not in columns:
+        problems.append("missing column: role")
+    if departments and "department" not in columns:
+        problems.append("missing column: department")
+
+    roles = {_norm(key): key for key in RoleGroup.values}
+    roles |= {_norm(label): key for label, key in role_labels.items()}
+    tenures = {_norm(key): key for key in Tenure.values}
+    department_keys = _department_lookup(departments)
+    item_columns = [c for c in columns if c in set(items)]
+
+    rows = []
+    for index, record in enumerate(frame.to_dict("records")):
+        if all(_norm(v) == "" for v in record.values()):
+            continue  # blank lines between or after the data
+        line = index + 2  # the header is line 1
+        row = {"line": line, "role": "", "department": None, "tenure": "", "answers": {}}
+
+        def bad(column, problem):
+            problems.append(f"line {line}, column {column}: {problem}")
+
+        if "role" in columns:
+            text = _norm(record["role"])
+            if not text:
+                bad("role", "a role is required")
+            elif text not in roles:
+                bad("role", f"unknown role {str(record['role']).strip()!r}")
+            else:
+                row["role"] = roles[text]
+        if "department" in columns:
+            text = _norm(record["department"])
+            keys = department_keys.get(text, set())
+            if not text:
+                if departments:
+                    bad("department", "a department is required")
+            elif not keys:
+                bad("department", f"unknown department {str(record['department']).strip()!r}")
+            elif len(keys) > 1:
+                bad("department", f"{str(record['department']).strip()!r} names several departments; use its key")
+            else:
+                row["department"] = next(iter(keys))
+        if "tenure" in columns:
+            text = _norm(record["tenure"])
+            if text and text not in tenures:
+                bad("tenure", f"unknown tenure {str(record['tenure']).strip()!r} (use {', '.join(Tenure.values)})")
+            row["tenure"] = tenures.get(text, "")
+        for key in item_columns:
+            value, problem = _answer(record[key])
+            if problem:
+                bad(key, problem)
+            elif value != "":
+                row["answers"][key] = value
+        rows.append(row)
+    if not rows:
+        problems.append("the file has no data rows")
+    return rows, problems
+
+
+# --- services (database) -------------------------------------------------------------------
+
+
+def _campaign_items(campaign):
+    """The campaign's items in questionnaire order (one query)."""
+    return list(Item.objects.filter(framework_id=campaign.framework_id).order_by("dimension__order", "order"))
+
+
+def responses_import(*, campaign, path):
+    """Import a file of submitted responses into `campaign`; returns how many were created.
+
+    All or nothing: every problem in the file is collected into one ResponsesFileError
+    before anything is written, and the writes share one transaction.
+    """
+    items = _campaign_items(campaign)
+    departments = {d.key: d for d in campaign.organisation.departments.all()}
+    rows, problems = responses_parse(
+        responses_read_frame(path),
+        items=[i.key for i in items],
+        departments=[(d.key, d.name_en, d.name_ja) for d in departments.values()],
+        role_labels=role_labels_from_profile(campaign.framework.profile),
+    )
+    if problems:
+        raise ResponsesFileError(problems)
+    item_by_key = {i.key: i for i in items}
+    now = timezone.now()
+    answers = []
+    with transaction.atomic():
+        for row in rows:
+            department = departments.get(row["department"])
+            invitation, _token = invitation_create(campaign=campaign, role_group=row["role"], department=department)
+            response = Response.objects.create(
+                invitation=invitation,
+                campaign=campaign,
+                role_group=row["role"],
+                department=department,
+                tenure=row["tenure"],
+                submitted_at=now,
+            )
+            answers += [Answer(response=response, item=item_by_key[k], value=v) for k, v in row["answers"].items()]
+        Answer.objects.bulk_create(answers)
+    return len(rows)
+
+
+def responses_frame(*, campaign):
+    """Submitted responses as a DataFrame, one row per respondent, in three queries.
+
+    Respondents are numbered 1..n in submission order; database ids never leave the system.
+    """
+    items = list(
+        Item.objects.filter(framework_id=campaign.framework_id)
+        .order_by("dimension__order", "order")
+        .values_list("id", "key")
+    )
+    submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
+    responses = pd.DataFrame.from_records(
+        list(submitted.order_by("submitted_at", "pk").values_list("id", "role_group", "department__key", "tenure")),
+        columns=["id", "role", "department", "tenure"],
+    )
+    answers = pd.DataFrame.from_records(
+        [
+            (response_id, item_id, DONT_KNOW if value is None else value)
+            for response_id, item_id, value in Answer.objects.filter(response__in=submitted).values_list(
+                "response_id", "item_id", "value"
+            )
+        ],
+        columns=["response", "item", "value"],
+    ).astype({"value": object})  # object keeps 4 as 4 (not 4.0) next to "dk" and blanks
+    grid = (
+        answers.pivot(index="response", columns="item", values="value")
+        .reindex(index=responses["id"], columns=[item_id for item_id, _key in items])
+        .set_axis([key for _id, key in items], axis=1)
+        .reset_index(drop=True)
+    )
+    profile = responses.drop(columns="id").astype(object).fillna("").reset_index(drop=True)
+    profile.insert(0, "respondent", range(1, len(profile) + 1))
+    return pd.concat([profile, grid], axis=1)
+
+
+def responses_export(*, campaign, path, file_format=None):
+    """Write the campaign's submitted responses to `path`; returns how many rows were written.
+
+    `file_format` is "csv" or "xlsx", taken from the extension when not given.
+    """
+    path = Path(path)
+    file_format = (file_format or path.suffix.lstrip(".")).lower()
+    if file_format not in FORMATS:
+        raise ValueError(f"unsupported format {file_format!r}: use csv or xlsx")
+    frame = responses_frame(campaign=campaign)
+    if file_format == "csv":
+        # The BOM makes Excel read the file as UTF-8 instead of the local code page.
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        frame.to_excel(path, index=False, sheet_name="responses", engine="openpyxl")
+    return len(frame)
