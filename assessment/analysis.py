@@ -91,10 +91,14 @@ def frames_results(frames, *, threshold):
         # Below the threshold the organisation itself is a group too small to show.
         return result
     result.update(scoring.summarise(scores, scored, spec))
-    result["gaps"] = scoring.perception_gaps(scores, frames.respondents, spec, threshold)
+    roles = scoring.group_results(
+        scores, scored, frames.respondents, "role_group", spec, threshold, protect=("executive",)
+    )
+    executives_alone = any(row["key"] == "executive" for row in roles)
+    result["gaps"] = scoring.perception_gaps(scores, frames.respondents, spec, threshold, exact_allowed=executives_alone)
     result["groups"] = {
-        by: scoring.group_results(scores, scored, frames.respondents, by, spec, threshold)
-        for by in ("role_group", "department")
+        "role_group": roles,
+        "department": scoring.group_results(scores, scored, frames.respondents, "department", spec, threshold),
     }
     items = scoring.item_summary(scored)
     result["items"] = [

@@ -123,7 +123,7 @@ def item_summary(scored):
 # --- anonymity ---------------------------------------------------------------------------------
 
 
-def suppression_plan(sizes, threshold):
+def suppression_plan(sizes, threshold, protect=()):
     """Which groups may be shown on their own, which only merged, and which not at all.
 
     Groups smaller than the threshold are merged into one "other" group. If that merged group is
@@ -131,19 +131,22 @@ def suppression_plan(sizes, threshold):
     groups would give away the hidden group's result (complementary subtraction). Returns
     (shown, merged, hidden): `merged` is shown as one group, `hidden` is not shown at all; the
     respondents of `hidden` are never more than zero unless the total itself is below the threshold.
+    Groups in `protect` are merged only when no other shown group is left.
     """
     sizes = {group: int(n) for group, n in sizes.items() if n > 0}
     shown = sorted((g for g, n in sizes.items() if n >= threshold), key=lambda g: (sizes[g], str(g)))
     merged = sorted((g for g, n in sizes.items() if n < threshold), key=str)
     while merged and sum(sizes[g] for g in merged) < threshold and shown:
-        merged.append(shown.pop(0))
+        candidates = [g for g in shown if g not in protect] or shown
+        merged.append(candidates[0])
+        shown.remove(candidates[0])
     if merged and sum(sizes[g] for g in merged) < threshold:
         return [], [], sorted(merged, key=str)  # the whole population is below the threshold
     shown.sort(key=lambda g: (-sizes[g], str(g)))
     return shown, merged, []
 
 
-def group_results(scores, scored, respondents, by, spec, threshold):
+def group_results(scores, scored, respondents, by, spec, threshold, protect=()):
     """Results per value of `by` (role_group or department), anonymity rules applied.
 
     Returns a list of {"key", "members", "n", "overall", "dimensions"}: `members` lists the groups
@@ -151,7 +154,7 @@ def group_results(scores, scored, respondents, by, spec, threshold):
     """
     groups = respondents.set_index("respondent")[by].fillna("").astype(str)
     sizes = groups.value_counts().to_dict()
-    shown, merged, _hidden = suppression_plan(sizes, threshold)
+    shown, merged, _hidden = suppression_plan(sizes, threshold, protect)
     rows = []
     for key, members in [(g, [g]) for g in shown] + ([(None, merged)] if merged else []):
         ids = groups.index[groups.isin(members)]
@@ -188,11 +191,13 @@ def gap_band(gap, threshold):
     return "much_higher"
 
 
-def perception_gaps(scores, respondents, spec, threshold):
+def perception_gaps(scores, respondents, spec, threshold, exact_allowed=True):
     """Executives minus everyone else, per dimension.
 
     With fewer executives (or others) than the anonymity threshold only the band is given:
     neither side's exact score, since either one plus the total would reveal the other.
+    `exact_allowed=False` gives bands only too: used when the executives were merged with a
+    small group in the role breakdown, where their exact score would let that group be subtracted out.
     """
     roles = respondents.set_index("respondent")["role_group"].reindex(scores.index)
     is_executive = roles == "executive"
@@ -205,7 +210,7 @@ def perception_gaps(scores, respondents, spec, threshold):
         if len(exec_scores) >= MIN_EXECUTIVES_FOR_A_BAND and len(other_scores) >= 1:
             gap = float(exec_scores.mean() - other_scores.mean())
             entry.update(band=gap_band(gap, spec.gap_threshold), large=abs(gap) >= spec.gap_threshold)
-            if len(exec_scores) >= threshold and len(other_scores) >= threshold:
+            if exact_allowed and len(exec_scores) >= threshold and len(other_scores) >= threshold:
                 entry.update(
                     gap=gap,
                     exact=True,

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from .analysis import campaign_results
 from .models import Answer, Campaign, Dimension, Framework, Invitation, Item
 from .tokens import token_hash
 
@@ -41,3 +42,8 @@ def campaign_response_counts(*, campaign):
         started=Count("responses", distinct=True),
         submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
     )
+
+
+def campaign_recommendations(*, campaign, limit=10):
+    """The campaign's recommendations, most important first, each with the reason it was chosen."""
+    return campaign_results(campaign=campaign, limit=limit)["recommendations"]

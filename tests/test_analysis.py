@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessment.analysis import campaign_results
+from assessment.selectors import campaign_recommendations
 from assessment.models import Answer, Campaign, Department, Response
 from assessment.services import invitation_create
 
@@ -76,10 +77,9 @@ def test_groups_and_gaps_from_the_database(campaign):
     add_responses(campaign, 2, agreement=1, role="corporate", department_key="rd")
     result = campaign_results(campaign=campaign)
     roles = {tuple(row["members"]): row["n"] for row in result["groups"]["role_group"]}
-    # corporate (2) is too small: merged with the smallest shown group so it cannot be subtracted out
-    assert roles == {("executive",): 5, ("business", "corporate"): 8} or roles == {
-        ("business",): 6, ("corporate", "executive"): 7
-    }
+    # corporate (2) is too small: merged with a shown group so it cannot be subtracted out; the
+    # executives are kept apart because the perception gap shows their score
+    assert roles == {("executive",): 5, ("business", "corporate"): 8}
     assert all(row["n"] >= 5 for rows in result["groups"].values() for row in rows)
     vision_gap = next(g for g in result["gaps"] if g["dimension"] == "vision")
     assert vision_gap["exact"] and vision_gap["executives"] == 100.0
@@ -114,3 +114,36 @@ def test_campaign_scores_command_prints_json_and_text(campaign, capsys):
 def test_campaign_scores_for_an_unknown_campaign_fails_clearly(db):
     with pytest.raises(CommandError, match="No campaign with id 999"):
         call_command("campaign_scores", "999")
+
+
+def test_exact_gap_never_lets_a_merged_group_be_subtracted_out(campaign):
+    # executives (5) and others... the small corporate group (2) must be merged with someone
+    add_responses(campaign, 5, agreement=5, role="executive")
+    add_responses(campaign, 2, agreement=1, role="corporate")
+    result = campaign_results(campaign=campaign)
+    merged = [row for row in result["groups"]["role_group"] if row["key"] is None]
+    assert merged and "executive" in merged[0]["members"]
+    # executives are not shown on their own, so their exact score (and the gap) stays hidden
+    assert all(not gap["exact"] and gap["executives"] is None for gap in result["gaps"])
+
+
+def test_executives_shown_alone_keep_the_exact_gap(campaign):
+    add_responses(campaign, 5, agreement=5, role="executive")
+    add_responses(campaign, 5, agreement=2, role="innovation_team")
+    add_responses(campaign, 6, agreement=3, role="business")
+    add_responses(campaign, 2, agreement=1, role="corporate")
+    result = campaign_results(campaign=campaign)
+    keys = {row["key"] for row in result["groups"]["role_group"]}
+    assert "executive" in keys and "innovation_team" not in keys
+    assert all(gap["exact"] for gap in result["gaps"])
+
+
+def test_recommendation_selector_returns_ordered_entries_with_reasons(campaign):
+    add_responses(campaign, 5, agreement=5, role="executive")
+    add_responses(campaign, 8, agreement=1, role="business")
+    chosen = campaign_recommendations(campaign=campaign, limit=5)
+    assert len(chosen) == 5
+    assert [c["priority"] for c in chosen] == sorted(c["priority"] for c in chosen)
+    assert all(c["reason"]["text"]["en"] and c["reason"]["text"]["ja"] for c in chosen)
+    # a large executive/others gap on a core dimension is among the first things to fix
+    assert any(c["reason"]["kind"] == "gap_at_least" for c in chosen)

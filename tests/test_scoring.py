@@ -237,3 +237,11 @@ def test_deltas_between_campaigns():
     now = {"overall": {"score": 50}, "dimensions": {"vision": {"score": 60}, "budget": {"score": None}}}
     before = {"overall": {"score": 40}, "dimensions": {"vision": {"score": 45}, "budget": {"score": 30}}}
     assert scoring.deltas(now, before) == {"overall": 10, "dimensions": {"vision": 15, "budget": None}}
+
+
+def test_protected_groups_are_merged_last():
+    # executive (5) would be the smallest shown group, but innovation_team (5) goes first
+    assert scoring.suppression_plan({"executive": 5, "innovation_team": 5, "business": 6, "corporate": 2}, 5,
+                                    protect=("executive",)) == (["business", "executive"], ["corporate", "innovation_team"], [])
+    assert scoring.suppression_plan({"executive": 5, "corporate": 2}, 5, protect=("executive",)) == (
+        [], ["corporate", "executive"], [])
