@@ -4,7 +4,7 @@
 all use it, so a number means the same everywhere.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from django.db import connection
@@ -124,17 +124,38 @@ def previous_campaign(*, campaign):
     )
 
 
-def campaign_results(*, campaign, limit=10):
-    """Scores, levels, groups, gaps, recommendations with reasons, and change since last time."""
+def frames_for_department(frames, department):
+    """The same frames narrowed to one department's respondents (for a department report)."""
+    respondents = frames.respondents[frames.respondents["department"] == department]
+    answers = frames.answers[frames.answers["respondent"].isin(respondents["respondent"])]
+    return replace(frames, respondents=respondents, answers=answers)
+
+
+def campaign_results(*, campaign, limit=10, department=None):
+    """Scores, levels, groups, gaps, recommendations with reasons, and change since last time.
+
+    With `department` (a key) everything is computed for that department's respondents alone,
+    under the same anonymity rules.
+    """
     framework = campaign.framework
     frames = campaign_frames(campaign=campaign)
+    if department is not None:
+        frames = frames_for_department(frames, department)
     result = frames_results(frames, threshold=campaign.anonymity_threshold)
     levels = {level["level"]: level["name"] for level in framework.levels}
     result.update(
         campaign={"id": campaign.pk, "name": campaign.name, "organisation": campaign.organisation.name_en,
+                  "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
                   "framework": f"{framework.key} {framework.version}"},
         anonymity_threshold=campaign.anonymity_threshold,
+        gap_threshold=float(framework.gap_threshold),
+        department=department,
         dimension_info=frames.dimensions,
+        item_info=[
+            {"key": row.item, "dimension": row.dimension, "reverse": bool(row.reverse),
+             "text": {"en": row.text_en, "ja": row.text_ja}}
+            for row in frames.items.itertuples()
+        ],
         level_names=levels,
         department_names=frames.departments,
         recommendations=[],
@@ -158,7 +179,10 @@ def campaign_results(*, campaign, limit=10):
         result["first_three"] = recs.first_three(result["recommendations"])
     earlier = previous_campaign(campaign=campaign)
     if earlier is not None:
-        before = frames_results(campaign_frames(campaign=earlier), threshold=earlier.anonymity_threshold)
+        before_frames = campaign_frames(campaign=earlier)
+        if department is not None:
+            before_frames = frames_for_department(before_frames, department)
+        before = frames_results(before_frames, threshold=earlier.anonymity_threshold)
         if before["shown"]:
             result["previous"] = {
                 "campaign": {"id": earlier.pk, "name": earlier.name},

@@ -147,3 +147,13 @@ def test_recommendation_selector_returns_ordered_entries_with_reasons(campaign):
     assert all(c["reason"]["text"]["en"] and c["reason"]["text"]["ja"] for c in chosen)
     # a large executive/others gap on a core dimension is among the first things to fix
     assert any(c["reason"]["kind"] == "gap_at_least" for c in chosen)
+
+
+def test_department_results_cover_only_that_department_and_respect_the_threshold(campaign):
+    add_responses(campaign, 6, agreement=5, department_key="rd")
+    add_responses(campaign, 3, agreement=1, department_key="sales")
+    rd = campaign_results(campaign=campaign, department="rd")
+    assert rd["respondents"] == 6 and rd["overall"]["score"] == 100.0 and rd["department"] == "rd"
+    sales = campaign_results(campaign=campaign, department="sales")
+    assert sales["shown"] is False and "dimensions" not in sales
+    assert len(rd["item_info"]) == campaign.framework.items.count()

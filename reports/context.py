@@ -1,0 +1,200 @@
+"""From a campaign's results to what a report shows, in one language. No database access here.
+
+The web page and the PDF render the same templates from this context, so they cannot disagree.
+"""
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from . import charts
+
+OWNER_LABELS = {
+    "executives": lambda: _("Executives"),
+    "innovation_team": lambda: _("Innovation team"),
+    "business_units": lambda: _("Business units"),
+    "hr": lambda: _("HR"),
+    "corporate_planning": lambda: _("Corporate planning"),
+    "board": lambda: _("Board"),
+}
+HORIZON_LABELS = {"90d": lambda: _("90 days"), "1y": lambda: _("1 year"), "3y": lambda: _("3 years")}
+BAND_LABELS = {
+    "much_lower": lambda: _("executives much lower"),
+    "lower": lambda: _("executives lower"),
+    "similar": lambda: _("about the same"),
+    "higher": lambda: _("executives higher"),
+    "much_higher": lambda: _("executives much higher"),
+}
+ROLE_LABELS = {
+    "executive": lambda: _("Executives"),
+    "innovation_team": lambda: _("Innovation team"),
+    "business": lambda: _("Business departments"),
+    "corporate": lambda: _("Corporate functions"),
+    "": lambda: _("Role not given"),
+}
+HIGH_SPREAD, LOW_SPREAD = 25.0, 15.0
+
+
+def consensus_label(spread):
+    if spread is None:
+        return ""
+    if spread >= HIGH_SPREAD:
+        return _("divided: people see this very differently")
+    if spread <= LOW_SPREAD:
+        return _("broad agreement")
+    return _("mixed views")
+
+
+def report_context(result, *, lang, kind="organisation", personal=None):
+    """Everything the report templates need, with texts in `lang`."""
+    with translation.override(lang):
+        return _build(result, lang, kind, personal)
+
+
+def _build(result, lang, kind, personal):
+    context = {
+        "lang": lang,
+        "kind": kind,
+        "campaign": result["campaign"],
+        "organisation_name": result["campaign"]["organisation_name"][lang],
+        "department_name": _department_name(result, result.get("department"), lang),
+        "generated_at": timezone.localtime(),
+        "respondents": result["respondents"],
+        "threshold": result["anonymity_threshold"],
+        "shown": result["shown"],
+    }
+    if not result["shown"]:
+        return context
+    names = {d["key"]: d["name"][lang] for d in result["dimension_info"]}
+    order = [d["key"] for d in result["dimension_info"]]
+    level_name = {level: text[lang] for level, text in result["level_names"].items()}
+    gaps = {g["dimension"]: g for g in result["gaps"]}
+    context.update(
+        overall=result["overall"],
+        overall_level_name=level_name.get(result["overall"]["level"], ""),
+        dimensions=[_dimension(result, d, gaps.get(d["key"]), level_name, lang) for d in result["dimension_info"]],
+        first_three=[_recommendation(r, names, lang) for r in result["first_three"]],
+        recommendations=[_recommendation(r, names, lang) for r in result["recommendations"]],
+        gaps=[_gap(gaps[key], names[key]) for key in order],
+        role_groups=_groups(result["groups"]["role_group"], order, lambda k: ROLE_LABELS.get(k, lambda: k)()),
+        department_groups=_groups(
+            result["groups"]["department"], order, lambda k: _department_name(result, k, lang) or _("Not given")
+        ),
+        previous=_previous(result, names, order),
+        charts=_charts(result, names, order, gaps, lang, personal),
+        personal=personal,
+    )
+    return context
+
+
+def _department_name(result, key, lang):
+    if key is None:
+        return ""
+    return result["department_names"].get(key, {}).get(lang, key)
+
+
+def _dimension(result, info, gap, level_name, lang):
+    cell = result["dimensions"][info["key"]]
+    item_text = {i["key"]: i["text"][lang] for i in result["item_info"]}
+    items = [i for i in result["items"] if i["dimension"] == info["key"] and i["score"] is not None]
+    ranked = sorted(items, key=lambda i: i["score"])
+    return {
+        "key": info["key"],
+        "name": info["name"][lang],
+        "weight": info["weight"],
+        **cell,
+        "level_name": level_name.get(cell["level"], ""),
+        "level_description": info["levels"].get(str(cell["level"]), {}).get(lang, "") if cell["level"] else "",
+        "consensus": consensus_label(cell["spread"]),
+        "strongest": [{**i, "text": item_text[i["item"]]} for i in reversed(ranked[-2:])],
+        "weakest": [{**i, "text": item_text[i["item"]]} for i in ranked[:2]],
+        "dont_know": sum(i["dont_know"] for i in result["items"] if i["dimension"] == info["key"]),
+        "gap": gap,
+    }
+
+
+def _recommendation(rec, names, lang):
+    return {
+        "key": rec["key"],
+        "dimension": names[rec["dimension"]],
+        "priority": rec["priority"],
+        "owner": OWNER_LABELS[rec["owner"]](),
+        "horizon": HORIZON_LABELS[rec["horizon"]](),
+        "title": rec["title"][lang],
+        "summary": rec["summary"][lang],
+        "actions": [a[lang] for a in rec["actions"]],
+        "reason": rec["reason"]["text"][lang],
+    }
+
+
+def _gap(gap, name):
+    return {**gap, "name": name, "band_label": BAND_LABELS[gap["band"]]() if gap["band"] else ""}
+
+
+def _groups(rows, order, label):
+    return [
+        {
+            "label": label(row["key"]) if row["key"] is not None else pgettext("group", "Other (merged: %(names)s)")
+            % {"names": ", ".join(label(m) for m in row["members"])},
+            "n": row["n"],
+            "overall": row["overall"]["score"],
+            "scores": [row["dimensions"][key]["score"] for key in order],
+        }
+        for row in rows
+    ]
+
+
+def _previous(result, names, order):
+    previous = result.get("previous")
+    if not previous:
+        return None
+    return {
+        "name": previous["campaign"]["name"],
+        "overall": previous["overall"]["score"],
+        "overall_delta": previous["delta"]["overall"],
+        "rows": [
+            {"name": names[k], "before": previous["dimensions"].get(k), "now": result["dimensions"][k]["score"],
+             "delta": previous["delta"]["dimensions"].get(k)}
+            for k in order
+        ],
+    }
+
+
+def _charts(result, names, order, gaps, lang, personal):
+    labels = [names[k] for k in order]
+    series = [{"name": _("All respondents"), "values": [result["dimensions"][k]["score"] for k in order], "style": "all"}]
+    if any(gaps[k]["exact"] for k in order):
+        series += [
+            {"name": _("Executives"), "values": [gaps[k]["executives"] for k in order], "style": "executives"},
+            {"name": _("Everyone else"), "values": [gaps[k]["others"] for k in order], "style": "others"},
+        ]
+    if personal:
+        series.append({"name": _("Your answers"), "values": [personal["scores"].get(k) for k in order], "style": "personal"})
+    charts_out = {
+        "radar": charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension")),
+        "gap": charts.gap_svg(
+            labels=labels,
+            gaps=[{"gap": gaps[k]["gap"], "band": gaps[k]["band"], "large": gaps[k]["large"]} for k in order],
+            threshold=float(result.get("gap_threshold", 15)),
+            title=_("Perception gap: executives minus everyone else"),
+            band_labels={band: label() for band, label in BAND_LABELS.items()},
+        ),
+    }
+    departments = result["groups"]["department"]
+    if len(departments) > 1:
+        charts_out["heatmap"] = charts.heatmap_svg(
+            rows=[g["label"] for g in _groups(departments, order, lambda k: _department_name(result, k, lang) or _("Not given"))],
+            columns=labels,
+            values=[[row["dimensions"][k]["score"] for k in order] for row in departments],
+            title=_("Departments by dimension"),
+            missing_label="–",
+        )
+    if result.get("previous"):
+        charts_out["delta"] = charts.delta_svg(
+            labels=labels,
+            previous=[result["previous"]["dimensions"].get(k) for k in order],
+            current=[result["dimensions"][k]["score"] for k in order],
+            title=_("Change since the previous assessment"),
+            legend={"previous": result["previous"]["campaign"]["name"], "current": result["campaign"]["name"]},
+        )
+    return charts_out

@@ -1,0 +1,83 @@
+"""HTML to PDF with WeasyPrint, fetching nothing but the project's own static files.
+
+Reports hold text typed by users (organisation, department and campaign names). It is escaped by
+the templates; the fetcher is the second wall: even markup that slipped through could not read
+local files, reach the network (cloud metadata at 169.254.169.254, say) or attach files.
+"""
+
+import logging
+import mimetypes
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# A made-up origin: relative links in report HTML resolve against it, and only its /static/
+# paths are served, from the static folders the project ships.
+REPORT_ORIGIN = "https://report.invalid/"
+
+
+class BlockedResource(ValueError):
+    """WeasyPrint logs this and renders on without the resource."""
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    def __init__(self):
+        super().__init__(allowed_protocols=("data", "https"), allow_redirects=False)
+        self.blocked = []
+
+    def fetch(self, url, headers=None):
+        if url.lower().startswith("data:"):
+            return super().fetch(url, headers)
+        static_prefix = REPORT_ORIGIN + settings.STATIC_URL.lstrip("/")
+        if url.startswith(static_prefix):
+            relative = unquote(urlsplit(url).path[len(urlsplit(static_prefix).path):])
+            path = self._static_file(relative)
+            if path:
+                with open(path, "rb") as handle:
+                    body = handle.read()
+                content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+        self.blocked.append(url)
+        logger.warning("report rendering blocked a resource: %.120s", url)
+        raise BlockedResource(f"blocked: {url[:120]}")
+
+    @staticmethod
+    def _static_file(relative):
+        try:
+            return finders.find(relative)  # joins safely: ../ out of a static folder raises
+        except SuspiciousFileOperation:
+            return None
+
+
+# Reused across renders: building the font configuration is a large part of a small render.
+_font_config = None
+
+
+def font_config():
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def html_to_pdf(html, *, fetcher=None):
+    """Render an HTML string to PDF bytes with the static-only fetcher."""
+    fetcher = fetcher or StaticOnlyURLFetcher()
+    document = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=fetcher)
+    return document.write_pdf(font_config=font_config())
+
+
+def template_to_pdf(template, context, *, lang):
+    """Render a Django template in `lang` and print it to PDF."""
+    with translation.override(lang):
+        html = render_to_string(template, context)
+    return html_to_pdf(html)

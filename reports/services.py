@@ -1,0 +1,55 @@
+"""Rendering reports: the organisation's, a department's, and a respondent's own."""
+
+import pandas as pd
+from django.utils.text import slugify
+
+from assessment import scoring
+from assessment.analysis import campaign_frames, campaign_results
+
+from .context import report_context
+from .pdf import template_to_pdf
+
+LANGS = ("ja", "en")
+
+
+def report_context_for(*, campaign, lang, department=None):
+    result = campaign_results(campaign=campaign, department=department)
+    return report_context(result, lang=lang, kind="department" if department else "organisation")
+
+
+def report_pdf(*, campaign, lang, department=None):
+    """PDF bytes of the organisation report, or of one department's report."""
+    return template_to_pdf("reports/report_pdf.html", report_context_for(campaign=campaign, lang=lang, department=department), lang=lang)
+
+
+def report_filename(*, campaign, lang, department=None):
+    parts = [slugify(campaign.organisation.slug), slugify(campaign.name) or f"campaign-{campaign.pk}"]
+    if department:
+        parts.append(slugify(department))
+    return "-".join(parts + [lang]) + ".pdf"
+
+
+def personal_scores(*, campaign, response):
+    """A respondent's own dimension scores, by the same rules as everyone's."""
+    frames = campaign_frames(campaign=campaign)
+    own = frames.answers[frames.answers["respondent"] == response.pk]
+    scored = scoring.scored_answers(own, frames.items)
+    table = scoring.respondent_scores(scored, frames.spec, pd.DataFrame({"respondent": [response.pk]}))
+    row = table.iloc[0]
+    return {key: (None if pd.isna(row[key]) else float(row[key])) for key in frames.spec.dimensions}
+
+
+def personal_context(*, campaign, response, lang):
+    result = campaign_results(campaign=campaign)
+    personal = {"scores": personal_scores(campaign=campaign, response=response)}
+    context = report_context(result, lang=lang, kind="personal", personal=personal)
+    names = {d["key"]: d["name"][lang] for d in result["dimension_info"]}
+    context["personal_rows"] = [
+        {"name": names[key], "you": score, "everyone": result["dimensions"][key]["score"] if result["shown"] else None}
+        for key, score in personal["scores"].items()
+    ]
+    return context
+
+
+def personal_pdf(*, campaign, response, lang):
+    return template_to_pdf("reports/report_pdf.html", personal_context(campaign=campaign, response=response, lang=lang), lang=lang)

@@ -1,0 +1,91 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from assessment.i18n import current_lang
+from assessment.selectors import invitation_get_for_token
+
+from . import services
+from .permissions import campaign_get_for_reports, department_get_for_reports
+
+
+def _pdf_response(pdf, filename):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _lang_param(request):
+    lang = request.GET.get("lang") or current_lang()
+    if lang not in services.LANGS:
+        raise Http404("unsupported language")
+    return lang
+
+
+def _pdf_links(url):
+    return [(f"{url}?lang=ja", "PDF 日本語"), (f"{url}?lang=en", "PDF English")]
+
+
+@require_GET
+@login_required
+def organisation_report(request, pk):
+    campaign = campaign_get_for_reports(user=request.user, pk=pk)
+    context = services.report_context_for(campaign=campaign, lang=current_lang())
+    context["pdf_links"] = _pdf_links(reverse("reports:organisation_pdf", args=[pk]))
+    return render(request, "reports/report_page.html", context)
+
+
+@require_GET
+@login_required
+def organisation_report_pdf(request, pk):
+    campaign = campaign_get_for_reports(user=request.user, pk=pk)
+    lang = _lang_param(request)
+    pdf = services.report_pdf(campaign=campaign, lang=lang)
+    return _pdf_response(pdf, services.report_filename(campaign=campaign, lang=lang))
+
+
+@require_GET
+@login_required
+def department_report(request, pk, key):
+    campaign = campaign_get_for_reports(user=request.user, pk=pk)
+    department = department_get_for_reports(campaign=campaign, key=key)
+    context = services.report_context_for(campaign=campaign, lang=current_lang(), department=department.key)
+    context["pdf_links"] = _pdf_links(reverse("reports:department_pdf", args=[pk, key]))
+    return render(request, "reports/report_page.html", context)
+
+
+@require_GET
+@login_required
+def department_report_pdf(request, pk, key):
+    campaign = campaign_get_for_reports(user=request.user, pk=pk)
+    department = department_get_for_reports(campaign=campaign, key=key)
+    lang = _lang_param(request)
+    pdf = services.report_pdf(campaign=campaign, lang=lang, department=department.key)
+    return _pdf_response(pdf, services.report_filename(campaign=campaign, lang=lang, department=department.key))
+
+
+def _submitted_response(token):
+    invitation = invitation_get_for_token(token=token)
+    response = getattr(invitation, "response", None) if hasattr(invitation, "response") else None
+    if response is None or not response.is_submitted:
+        raise Http404("no submitted response for this link")
+    return invitation.campaign, response
+
+
+@require_GET
+def personal_report(request, token):
+    """A respondent's own report: reachable only with their link, only after submitting."""
+    campaign, response = _submitted_response(token)
+    context = services.personal_context(campaign=campaign, response=response, lang=current_lang())
+    context["pdf_links"] = _pdf_links(reverse("reports:personal_pdf", args=[token]))
+    return render(request, "reports/report_page.html", context)
+
+
+@require_GET
+def personal_report_pdf(request, token):
+    campaign, response = _submitted_response(token)
+    lang = _lang_param(request)
+    pdf = services.personal_pdf(campaign=campaign, response=response, lang=lang)
+    return _pdf_response(pdf, f"my-innovation-readiness-{lang}.pdf")
