@@ -136,12 +136,27 @@ def demo_organisation_create(*, framework, seed=1):
     return campaign
 
 
-def demo_user_ensure():
-    """A staff login for the demo (admin for now); the password is printed by `make run`."""
-    user, created = get_user_model().objects.get_or_create(
+DEMO_ROLES = (("consultant", "consultant"), ("hr", "hr"), ("executive", "executive"))
+
+
+def demo_users_ensure(*, organisation):
+    """An admin login and one login per role of the demo organisation, all with DEMO_PASSWORD."""
+    from django.contrib.auth.models import Permission
+
+    from .models import Membership
+
+    users = get_user_model().objects
+    admin, created = users.get_or_create(
         username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True, "email": "demo@example.com"}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    return user
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    for username, role in DEMO_ROLES:
+        user, created = users.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+        if role == "consultant":
+            user.user_permissions.add(Permission.objects.get(codename="add_organisation"))

@@ -169,6 +169,26 @@ class Department(models.Model):
         return self.name_en
 
 
+class Membership(models.Model):
+    """What a person may do for one organisation. Access is always decided through this."""
+
+    class Role(models.TextChoices):
+        CONSULTANT = "consultant", _("Consultant")
+        HR = "hr", _("Organisation admin / HR")
+        EXECUTIVE = "executive", _("Executive viewer")
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_once_per_organisation")]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.role})"
+
+
 class Campaign(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="campaigns")
     # PROTECT: a framework version in use must never vanish from under its scores.
@@ -179,6 +199,9 @@ class Campaign(models.Model):
     anonymity_threshold = models.PositiveSmallIntegerField(
         default=5, help_text="Groups with fewer respondents are never shown on their own."
     )
+    # Short code for workshop participants to join without a personal invitation (empty: no joining).
+    join_code = models.CharField(max_length=12, blank=True, db_index=True)
+    cloned_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,10 +220,18 @@ class Campaign(models.Model):
 
 
 class Invitation(models.Model):
-    """A personal link. Only a hash of its token is stored: a database leak reveals no links."""
+    """A personal link. Only a hash of its token is stored: a database leak reveals no links.
+
+    The token is an HMAC of `token_nonce` under a server secret, so the server can send the
+    same link again in a reminder, while the database alone cannot produce it.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
+    token_nonce = models.CharField(max_length=32, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True, help_text="when the invitation e-mail was sent")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
     role_group = models.CharField(max_length=20, choices=RoleGroup.choices, blank=True)
     department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True)
     email = models.EmailField(blank=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from .framework_file import framework_file_read
 from .models import Answer, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
 from .selectors import framework_dimensions
-from .tokens import token_hash, token_new
+from .tokens import token_for_nonce, token_hash, token_nonce_new
 
 
 class RespondentError(Exception):
@@ -98,16 +98,25 @@ def invitation_create(*, campaign, role_group="", department=None, email="", nam
     """Create an invitation and return (invitation, raw_token); the raw token is never stored."""
     if department is not None and department.organisation_id != campaign.organisation_id:
         raise ValueError("department belongs to another organisation")
-    token = token_new()
+    nonce = token_nonce_new()
+    token = token_for_nonce(nonce)
     invitation = Invitation.objects.create(
         campaign=campaign,
         token_hash=token_hash(token),
+        token_nonce=nonce,
         role_group=role_group,
         department=department,
         email=email,
         name=name,
     )
     return invitation, token
+
+
+def invitation_token(*, invitation):
+    """The link token of an invitation, derived again (for reminders); None for old random ones."""
+    if not invitation.token_nonce:
+        return None
+    return token_for_nonce(invitation.token_nonce)
 
 
 # --- the respondent ------------------------------------------------------------------------

@@ -7,6 +7,8 @@ urlpatterns = [
     path("r/", include("assessment.urls")),
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("console/", include("console.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import exports
 from .models import ExportJob
-from .permissions import campaign_get_for_reports, export_job_get_for_user
+from .permissions import campaign_get_for_exports, export_job_get_for_user
 
 
 def _job_state(job):
@@ -26,7 +26,7 @@ def _job_state(job):
 @require_http_methods(["GET", "POST"])
 @login_required
 def export_page(request, pk):
-    campaign = campaign_get_for_reports(user=request.user, pk=pk)
+    campaign = campaign_get_for_exports(user=request.user, pk=pk)
     if request.method == "POST":
         exports.export_job_create(campaign=campaign, user=request.user)
         return redirect("reports:exports", pk)

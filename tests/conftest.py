@@ -57,3 +57,48 @@ CHROMIUM_FLAGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+# --- the standing users: every staff view is tested with each of them and with no one -------------
+PASSWORD = "a-long-password-1"
+
+
+def _user(username, organisation, role, **extra):
+    from django.contrib.auth import get_user_model
+
+    from assessment.models import Membership
+
+    user = get_user_model().objects.create_user(username, password=PASSWORD, **extra)
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(campaign):
+    """The organisation's HR admin: manages campaigns, exports, reads reports."""
+    return _user("owner", campaign.organisation, "hr")
+
+
+@pytest.fixture
+def consultant(campaign):
+    """The consultant running this client: everything the owner can, plus organisation set-up."""
+    from django.contrib.auth.models import Permission
+
+    user = _user("consultant", campaign.organisation, "consultant")
+    user.user_permissions.add(Permission.objects.get(codename="add_organisation"))
+    return user
+
+
+@pytest.fixture
+def member(campaign):
+    """An executive viewer of the same organisation: reads reports, manages nothing."""
+    return _user("member", campaign.organisation, "executive")
+
+
+@pytest.fixture
+def outsider(campaign):
+    """HR of another organisation: sees nothing of this one."""
+    from .factories import OrganisationFactory
+
+    return _user("outsider", OrganisationFactory(), "hr")

@@ -109,17 +109,18 @@ def test_previous_campaign_comparison_appears(campaign):
 
 # --- the web pages and who may see them ------------------------------------------------------
 
-User = get_user_model()
-
 
 @pytest.fixture
-def staff(db):
-    return User.objects.create_user("staff", password="a-long-password-1", is_staff=True)
+def demo_members(demo):
+    """The standing users, on the demo organisation."""
+    from .conftest import _user
+    from .factories import OrganisationFactory
 
-
-@pytest.fixture
-def member(db):
-    return User.objects.create_user("member", password="a-long-password-1")
+    return {
+        "owner": _user("owner", demo.organisation, "hr"),
+        "member": _user("member", demo.organisation, "executive"),
+        "outsider": _user("outsider", OrganisationFactory(), "hr"),
+    }
 
 
 def report_urls(campaign):
@@ -137,20 +138,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, demo):
         assert reply.status_code == 302 and "login" in reply["Location"], url
 
 
-def test_signed_in_non_staff_get_nothing(client, demo, member):
-    client.force_login(member)
-    for url in report_urls(demo):
-        assert client.get(url).status_code == 404, url
+def test_outsiders_and_users_without_a_membership_get_nothing(client, demo, demo_members):
+    from .conftest import _user
+
+    for user in (demo_members["outsider"], _user("nobody", None, None, is_staff=True)):
+        client.force_login(user)
+        for url in report_urls(demo):
+            assert client.get(url).status_code == 404, url
 
 
-def test_staff_read_the_report_page_and_download_pdfs(client, demo, staff):
-    client.force_login(staff)
+@pytest.mark.parametrize("who", ["owner", "member"])
+def test_owner_and_same_organisation_viewer_read_reports_and_pdfs(client, demo, demo_members, who):
+    client.force_login(demo_members[who])
     page = client.get(reverse("reports:organisation", args=[demo.pk]), HTTP_ACCEPT_LANGUAGE="ja")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "デモ製造株式会社" in html
     pdf = client.get(reverse("reports:organisation_pdf", args=[demo.pk]) + "?lang=en")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"].endswith('-en.pdf"')
+    assert client.get(reverse("reports:department", args=[demo.pk, "sales"])).status_code == 200
     assert client.get(reverse("reports:organisation_pdf", args=[demo.pk]) + "?lang=fr").status_code == 404
     assert client.get(reverse("reports:department", args=[demo.pk, "nope"])).status_code == 404
     assert client.get(reverse("reports:organisation", args=[999999])).status_code == 404

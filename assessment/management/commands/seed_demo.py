@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from assessment.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERNAME, demo_organisation_create, demo_user_ensure
+from assessment.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERNAME, demo_organisation_create, demo_users_ensure
 from assessment.models import Campaign, Organisation
 from assessment.selectors import framework_latest
 from assessment.services import invitation_create
@@ -32,8 +32,11 @@ class Command(BaseCommand):
             campaign = demo_organisation_create(framework=framework_obj, seed=seed)
             count = campaign.responses.filter(submitted_at__isnull=False).count()
             self.stdout.write(self.style.SUCCESS(f"Created {campaign} with {count} submitted responses (seed {seed})."))
-        demo_user_ensure()
-        self.stdout.write(f"Demo login:  {settings.SITE_URL}{reverse('admin:index')}  user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}")
+        demo_users_ensure(organisation=campaign.organisation)
+        self.stdout.write(
+            f"Demo login:  {settings.SITE_URL}{reverse('login')}  user 'consultant' (or 'hr', 'executive'), "
+            f"password {DEMO_PASSWORD!r}; admin at {settings.SITE_URL}{reverse('admin:index')} as {DEMO_USERNAME!r}"
+        )
         if not no_link:
             _invitation, token = invitation_create(campaign=campaign)
             self.stdout.write(f"Demo respondent link:  {settings.SITE_URL}{reverse('respondent:start', args=[token])}")
