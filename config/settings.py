@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "assessment",
     "reports",
     "console",
+    "workshop",
 ]
 
 MIDDLEWARE = [

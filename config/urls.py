@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("console/", include("console.urls")),
+    path("workshop/", include("workshop.urls")),
+    path("j/", include("workshop.join_urls")),
     path("admin/", admin.site.urls),
 ]
 

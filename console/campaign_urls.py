@@ -1,0 +1,2 @@
+# Campaign life cycle pages (organisations, campaigns, respondent lists, reminders, response rates).
+urlpatterns = []
