@@ -7,11 +7,13 @@ local files, reach the network (cloud metadata at 169.254.169.254, say) or attac
 
 import logging
 import mimetypes
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.utils._os import safe_join
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
@@ -52,8 +54,14 @@ class StaticOnlyURLFetcher(URLFetcher):
 
     @staticmethod
     def _static_file(relative):
+        """A file of the project's static folders, or of STATIC_ROOT after collectstatic
+        (production names are hashed, and only the collected copies have them)."""
         try:
-            return finders.find(relative)  # joins safely: ../ out of a static folder raises
+            found = finders.find(relative)  # joins safely: ../ out of a static folder raises
+            if found:
+                return found
+            collected = Path(safe_join(str(settings.STATIC_ROOT), relative))
+            return str(collected) if collected.is_file() else None
         except SuspiciousFileOperation:
             return None
 

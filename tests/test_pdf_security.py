@@ -88,3 +88,18 @@ def test_user_text_is_escaped_and_never_fetched(campaign, monkeypatch):
     assert seen == [f"{REPORT_ORIGIN}static/css/report.css"]
     assert '<img src="file:///etc/passwd">' in text.replace("\n", "")  # shown as the text it is
     assert "root:" not in text and not reader.attachments
+
+
+def test_hashed_static_names_after_collectstatic_are_served(settings, tmp_path):
+    """Production: {% static %} gives hashed names that exist only in STATIC_ROOT."""
+    from django.core.management import call_command
+    from django.templatetags.static import static
+
+    settings.STATIC_ROOT = tmp_path / "collected"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", verbosity=0)
+    href = static("css/report.css")
+    assert href != "/static/css/report.css"  # hashed
+    fetcher = StaticOnlyURLFetcher()
+    html_to_pdf(f'<html><head><link rel="stylesheet" href="{href}"></head><body>x</body></html>', fetcher=fetcher)
+    assert fetcher.blocked == []

@@ -1,0 +1,361 @@
+"""Write functions for the campaign life cycle: organisations, campaigns, respondent lists, e-mails.
+
+Views check permissions (assessment.permissions) and validate input (console.forms); these
+functions trust their arguments' access but still refuse states that make no sense (closing a
+closed campaign, reminding after it closed), raising LifecycleError with a message for staff.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Campaign, Department, Invitation, Membership, Organisation, RoleGroup
+from .respondent_list import RespondentListError, respondent_list_parse, role_labels_for
+from .responses_io import ResponsesFileError, responses_read_frame
+from .services import invitation_create, invitation_token
+
+DEFAULT_FRAMEWORK_KEY = "innovation-readiness"
+# A second click on "Send reminders" (or a colleague's) must not e-mail everyone twice.
+REMINDER_QUIET_PERIOD = timedelta(hours=1)
+
+
+class LifecycleError(Exception):
+    """An action refused in the campaign's current state; the message is shown to staff."""
+
+
+class CampaignStatus(models.TextChoices):
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+    OPEN = "open", gettext_lazy("Open")
+    CLOSED = "closed", gettext_lazy("Closed")
+
+
+def campaign_status(*, campaign, at=None):
+    at = at or timezone.now()
+    if at < campaign.opens_at:
+        return CampaignStatus.SCHEDULED
+    return CampaignStatus.OPEN if at < campaign.closes_at else CampaignStatus.CLOSED
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_create(*, slug, name_en, name_ja, created_by):
+    """A client organisation; its creator becomes its consultant so they can set it up."""
+    organisation = Organisation(slug=slug, name_en=name_en, name_ja=name_ja)
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(user=created_by, organisation=organisation, role=Membership.Role.CONSULTANT)
+    return organisation
+
+
+def department_create(*, organisation, key, name_en, name_ja):
+    department = Department(organisation=organisation, key=key, name_en=name_en, name_ja=name_ja)
+    department.full_clean()
+    try:
+        with transaction.atomic():
+            department.save()
+    except IntegrityError:  # the same key added at the same moment in another tab
+        raise ValidationError({"key": _("A department with this key already exists.")}) from None
+    return department
+
+
+def department_rename(*, department, name_en, name_ja):
+    """Only the names change: the key is in report addresses and in uploaded files."""
+    department.name_en, department.name_ja = name_en, name_ja
+    department.full_clean()
+    department.save(update_fields=["name_en", "name_ja"])
+    return department
+
+
+def membership_create(*, organisation, user, role):
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(organisation=organisation, user=user, role=role)
+    except IntegrityError:
+        raise ValidationError(_("%(user)s is already a member of this organisation.") % {"user": user}) from None
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+def campaign_create(*, organisation, framework, name, opens_at, closes_at, anonymity_threshold, cloned_from=None):
+    campaign = Campaign(
+        organisation=organisation,
+        framework=framework,
+        name=name,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        anonymity_threshold=anonymity_threshold,
+        cloned_from=cloned_from,
+    )
+    campaign.full_clean()  # the model's constraints (closes after opens, threshold >= 2)
+    campaign.save()
+    return campaign
+
+
+def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, framework=None):
+    """Change a campaign; the framework only while nobody has answered (scores must stay comparable)."""
+    if framework is not None and framework != campaign.framework:
+        if campaign.responses.exists():
+            raise LifecycleError(_("People have already answered: the framework version can no longer change."))
+        campaign.framework = framework
+    campaign.name, campaign.opens_at, campaign.closes_at = name, opens_at, closes_at
+    campaign.anonymity_threshold = anonymity_threshold
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+def campaign_close(*, campaign):
+    status = campaign_status(campaign=campaign)
+    if status == CampaignStatus.CLOSED:
+        raise LifecycleError(_("This campaign is already closed."))
+    if status == CampaignStatus.SCHEDULED:
+        raise LifecycleError(_("This campaign has not opened yet; change its dates instead."))
+    campaign.closes_at = timezone.now()
+    campaign.save(update_fields=["closes_at"])
+    return campaign
+
+
+def campaign_reopen(*, campaign, closes_at):
+    """Give the campaign a new closing date in the future (reopens it, or extends it)."""
+    if closes_at <= timezone.now() or closes_at <= campaign.opens_at:
+        raise LifecycleError(_("The new closing date must be in the future and after the opening date."))
+    campaign.closes_at = closes_at
+    campaign.save(update_fields=["closes_at"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_clone(*, campaign, framework, name, opens_at, closes_at, anonymity_threshold):
+    """A re-assessment: a new campaign for the same organisation and the same people.
+
+    Everyone on the respondent list gets a new invitation with a new link; nothing of the
+    old answers comes along, and nobody is e-mailed until staff send the invitations.
+    """
+    clone = campaign_create(
+        organisation=campaign.organisation,
+        framework=framework,
+        name=name,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        anonymity_threshold=anonymity_threshold,
+        cloned_from=campaign,
+    )
+    for invitation in campaign.invitations.exclude(email="").select_related("department").order_by("pk"):
+        invitation_create(
+            campaign=clone,
+            role_group=invitation.role_group,
+            department=invitation.department,
+            email=invitation.email,
+            name=invitation.name,
+        )
+    return clone
+
+
+# --- respondent lists ------------------------------------------------------------------------
+
+
+def _role_labels(campaign):
+    """Role labels people may write: the framework file's (en/ja) and the app's own (en/ja)."""
+    code_labels = []
+    for lang in ("en", "ja"):
+        with translation.override(lang):
+            code_labels += [(str(label), key) for key, label in RoleGroup.choices]
+    options = (campaign.framework.profile or {}).get("role_group", {}).get("options", [])
+    return role_labels_for(profile_options=options, code_labels=code_labels)
+
+
+def respondent_list_import(*, campaign, path):
+    """Add the people of a CSV/XLSX file as invitations; returns how many were added.
+
+    All or nothing: every problem is collected into one RespondentListError first.
+    """
+    try:
+        frame = responses_read_frame(path)
+    except ResponsesFileError as error:
+        raise RespondentListError(error.problems) from None
+    departments = {d.key: d for d in campaign.organisation.departments.all()}
+    with transaction.atomic():
+        # Lock the campaign so that two uploads at once cannot both add the same person.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        rows, problems = respondent_list_parse(
+            header=[str(column) for column in frame.columns],
+            records=frame.values.tolist(),
+            departments=[(d.key, d.name_en, d.name_ja) for d in departments.values()],
+            role_labels=_role_labels(campaign),
+            invited_emails=campaign.invitations.exclude(email="").values_list("email", flat=True),
+        )
+        if problems:
+            raise RespondentListError(problems)
+        for row in rows:
+            invitation_create(
+                campaign=campaign,
+                role_group=row["role_group"],
+                department=departments.get(row["department"]),
+                email=row["email"],
+                name=row["name"],
+            )
+    return len(rows)
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+
+
+def _message(*, invitation, token, kind, connection):
+    campaign = invitation.campaign
+    context = {
+        "invitation": invitation,
+        "organisation": campaign.organisation,
+        "campaign": campaign,
+        "link": settings.SITE_URL.rstrip("/") + reverse("respondent:start", args=[token]),
+        "closes_at": timezone.localtime(campaign.closes_at),
+    }
+    # The text is bilingual whatever language the sender uses; dates are formatted in English.
+    with translation.override("en"):
+        subject = " ".join(render_to_string(f"email/{kind}_subject.txt", context).split())
+        body = render_to_string(f"email/{kind}.txt", context)
+    return mail.EmailMessage(subject, body, to=[invitation.email], connection=connection)
+
+
+def _not_submitted(queryset):
+    return queryset.exclude(email="").exclude(response__submitted_at__isnull=False)
+
+
+def _send(*, invitations, kind, claim, release):
+    """E-mail each invitation once; returns (sent, without_link).
+
+    `claim(invitation)` marks it sent with a conditional UPDATE and says whether this call won
+    it, so two clicks at once never e-mail one person twice; `release` undoes the mark when the
+    mail server refuses, so the person is picked up next time.
+    """
+    sent = without_link = 0
+    with mail.get_connection() as connection:
+        for invitation in invitations:
+            token = invitation_token(invitation=invitation)
+            if token is None:  # an old random token cannot be derived again
+                without_link += 1
+                continue
+            if not claim(invitation):
+                continue
+            try:
+                _message(invitation=invitation, token=token, kind=kind, connection=connection).send()
+            except OSError as error:  # smtplib errors are OSErrors
+                release(invitation)
+                raise LifecycleError(
+                    _("The mail server failed after %(sent)d e-mails were sent: %(error)s") % {"sent": sent, "error": error}
+                ) from None
+            sent += 1
+    return sent, without_link
+
+
+def _ensure_not_closed(campaign):
+    if campaign_status(campaign=campaign) == CampaignStatus.CLOSED:
+        raise LifecycleError(_("This campaign is closed: reopen it before e-mailing anyone."))
+
+
+def invitations_pending(*, campaign):
+    """People on the list who have not been e-mailed their link yet."""
+    return _not_submitted(campaign.invitations.filter(invited_at__isnull=True))
+
+
+def invitations_send(*, campaign):
+    """E-mail their personal link to everyone not yet invited. Returns {"sent", "without_link"}."""
+    _ensure_not_closed(campaign)
+    now = timezone.now()
+    pending = list(invitations_pending(campaign=campaign).select_related("campaign__organisation").order_by("pk"))
+
+    def claim(invitation):
+        mine = _not_submitted(Invitation.objects.filter(pk=invitation.pk, invited_at__isnull=True))
+        return mine.update(invited_at=now) == 1
+
+    def release(invitation):
+        Invitation.objects.filter(pk=invitation.pk).update(invited_at=None)
+
+    sent, without_link = _send(invitations=pending, kind="invitation", claim=claim, release=release)
+    return {"sent": sent, "without_link": without_link}
+
+
+def reminders_send(*, campaign):
+    """Remind invited people who have not submitted. Returns {"sent", "recent", "without_link"}.
+
+    Only while the campaign is open; people contacted within REMINDER_QUIET_PERIOD are left
+    alone (counted as "recent").
+    """
+    if campaign_status(campaign=campaign) != CampaignStatus.OPEN:
+        raise LifecycleError(_("Reminders can only be sent while the campaign is open."))
+    now = timezone.now()
+    quiet_since = now - REMINDER_QUIET_PERIOD
+    due = _not_submitted(campaign.invitations.filter(invited_at__isnull=False))
+    recent = Q(invited_at__gt=quiet_since) | Q(reminded_at__gt=quiet_since)
+    recent_count = due.filter(recent).count()
+    invitations = list(due.exclude(recent).select_related("campaign__organisation").order_by("pk"))
+
+    def claim(invitation):
+        mine = _not_submitted(Invitation.objects.filter(pk=invitation.pk, reminder_count=invitation.reminder_count))
+        return mine.update(reminded_at=now, reminder_count=F("reminder_count") + 1) == 1
+
+    def release(invitation):
+        Invitation.objects.filter(pk=invitation.pk).update(
+            reminded_at=invitation.reminded_at, reminder_count=invitation.reminder_count
+        )
+
+    sent, without_link = _send(invitations=invitations, kind="reminder", claim=claim, release=release)
+    return {"sent": sent, "recent": recent_count, "without_link": without_link}
+
+
+# --- response rates (read) -------------------------------------------------------------------
+
+
+def _rate(invited, started, submitted):
+    def percent(n):
+        return 100 * n / invited if invited else 0.0
+
+    return {
+        "invited": invited,
+        "started": started,
+        "submitted": submitted,
+        "rate": round(percent(submitted)),
+        "submitted_percent": percent(submitted),
+        "in_progress_percent": percent(started - submitted),
+    }
+
+
+def campaign_response_rates(*, campaign):
+    """Counts per department and overall, in two queries whatever the number of departments.
+
+    A person counts under the department of their response when they chose one while
+    answering, else the one on their invitation. Counts only: never who answered.
+    """
+    grouped = (
+        Invitation.objects.filter(campaign=campaign)
+        .annotate(group=Coalesce("response__department_id", "department_id", output_field=models.BigIntegerField()))
+        .values("group")
+        .annotate(
+            invited=Count("pk"),
+            started=Count("response"),
+            submitted=Count("response", filter=Q(response__submitted_at__isnull=False)),
+        )
+        .order_by()
+    )
+    counts = {row["group"]: (row["invited"], row["started"], row["submitted"]) for row in grouped}
+    rows = [
+        {"department": department, **_rate(*counts.pop(department.pk, (0, 0, 0)))}
+        for department in Department.objects.filter(organisation_id=campaign.organisation_id).order_by("name_en")
+    ]
+    unknown = [sum(values) for values in zip(*counts.values(), strict=True)] if counts else None
+    if unknown:  # no department given (or one since moved away from the organisation)
+        rows.append({"department": None, **_rate(*unknown)})
+    total = [sum(row[key] for row in rows) for key in ("invited", "started", "submitted")]
+    return {"rows": rows, "total": _rate(*total)}

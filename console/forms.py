@@ -1,0 +1,146 @@
+"""Staff console forms: each `clean_<field>` turns posted text into the value services take."""
+
+from pathlib import Path
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessment.i18n import localized
+from assessment.models import Department, Framework, Membership, Organisation
+
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # tens of thousands of rows; anything bigger is a wrong file
+
+
+def _datetime_field(label, **kwargs):
+    # The browser's own date-and-time picker; the value is read in the site's time zone (Japan).
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        **kwargs,
+    )
+
+
+class OrganisationForm(forms.Form):
+    slug = forms.SlugField(max_length=64, label=_("Short name (for addresses)"), help_text=_("Lower-case letters, digits and hyphens, e.g. acme-japan."))
+    name_en = forms.CharField(max_length=200, label=_("Name in English"))
+    name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        if Organisation.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("An organisation with this short name already exists."), code="duplicate")
+        return slug
+
+
+class DepartmentForm(forms.Form):
+    key = forms.SlugField(max_length=64, label=_("Key"), help_text=_("Used in respondent lists and report addresses; it cannot change later."))
+    name_en = forms.CharField(max_length=200, label=_("Name in English"))
+    name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_key(self):
+        key = self.cleaned_data["key"].lower()
+        if Department.objects.filter(organisation=self.organisation, key=key).exists():
+            raise forms.ValidationError(
+                _("A department with the key “%(key)s” already exists in this organisation."),
+                code="duplicate",
+                params={"key": key},
+            )
+        return key
+
+
+class DepartmentRenameForm(forms.Form):
+    name_en = forms.CharField(max_length=200, label=_("Name in English"))
+    name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
+
+
+class MemberForm(forms.Form):
+    user = forms.CharField(max_length=254, label=_("Username or e-mail address"))
+    role = forms.ChoiceField(choices=Membership.Role.choices, label=_("Role"))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_user(self):
+        text = self.cleaned_data["user"].strip()
+        users = get_user_model().objects.filter(is_active=True)
+        matches = list(users.filter(username=text)) or list(users.filter(email__iexact=text)[:2])
+        if not matches:
+            raise forms.ValidationError(_("No active user has this username or e-mail address."), code="unknown")
+        if len(matches) > 1:
+            raise forms.ValidationError(_("Several users have this e-mail address; enter the username."), code="ambiguous")
+        user = matches[0]
+        if Membership.objects.filter(organisation=self.organisation, user=user).exists():
+            raise forms.ValidationError(_("This person is already a member of the organisation."), code="member")
+        return user
+
+
+class FrameworkChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, framework):
+        return f"{localized(framework, 'title')} – {framework.version} ({framework.key})"
+
+
+class CampaignForm(forms.Form):
+    """Create, edit or clone a campaign. Pass `with_framework=False` when it may no longer change."""
+
+    framework = FrameworkChoiceField(queryset=Framework.objects.order_by("key", "-loaded_at"), label=_("Framework version"))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    opens_at = _datetime_field(_("Opens"))
+    closes_at = _datetime_field(_("Closes"))
+    anonymity_threshold = forms.IntegerField(
+        min_value=2,
+        max_value=1000,
+        initial=5,
+        label=_("Anonymity threshold"),
+        help_text=_("Groups with fewer respondents are never shown on their own (at least 2)."),
+    )
+
+    def __init__(self, *args, with_framework=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_framework:
+            del self.fields["framework"]
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", forms.ValidationError(_("The closing date must be after the opening date."), code="order"))
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    closes_at = _datetime_field(_("New closing date"))
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_closes_at(self):
+        closes_at = self.cleaned_data["closes_at"]
+        if closes_at <= timezone.now():
+            raise forms.ValidationError(_("The new closing date must be in the future."), code="past")
+        if closes_at <= self.campaign.opens_at:
+            raise forms.ValidationError(_("The closing date must be after the opening date."), code="order")
+        return closes_at
+
+
+class RespondentListForm(forms.Form):
+    file = forms.FileField(
+        label=_("Respondent list (CSV or Excel)"),
+        help_text=_("Columns: email, name, role group, department. CSV may be UTF-8 or Shift_JIS."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="type")
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
+        return upload

@@ -1,0 +1,104 @@
+"""What the facilitator's screen shows: survey charts and vote results, in the active language.
+
+The screen polls every few seconds. Charts only change when a response is submitted, so the
+rendered SVG is cached under a key made of the submitted count and the latest submission time:
+polling costs two small queries until something actually changes.
+"""
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from assessment.analysis import campaign_results
+from assessment.i18n import current_lang, localized
+from reports import charts
+from reports.context import BAND_LABELS
+
+from . import selectors
+
+CHART_CACHE_SECONDS = 60 * 60
+
+
+def survey_results(*, campaign, counts):
+    """{"shown", "respondents", "remaining", "scores", "radar", "gap"} for the campaign, cached."""
+    last = counts["last_submitted_at"].isoformat() if counts["last_submitted_at"] else "-"
+    key = (f"workshop:live:{campaign.pk}:{campaign.framework_id}:{campaign.anonymity_threshold}:"
+           f"{current_lang()}:{counts['submitted']}:{last}")
+    data = cache.get(key)
+    if data is None:
+        data = _survey_results(campaign)
+        cache.set(key, data, CHART_CACHE_SECONDS)
+    return data
+
+
+def _survey_results(campaign):
+    result = campaign_results(campaign=campaign)
+    data = {
+        "shown": result["shown"],
+        "respondents": result["respondents"],
+        "remaining": max(campaign.anonymity_threshold - result["respondents"], 0),
+        "scores": {},
+        "radar": "",
+        "gap": "",
+    }
+    # Below the anonymity threshold nothing derived from the answers leaves this function.
+    if not result["shown"]:
+        return data
+    order = [d["key"] for d in result["dimension_info"]]
+    labels = [localized(d["name"], "name") for d in result["dimension_info"]]
+    gaps = {g["dimension"]: g for g in result["gaps"]}
+    scores = [result["dimensions"][k]["score"] for k in order]
+    series = [{"name": _("All respondents"), "values": scores, "style": "all"}]
+    # The two groups' own scores only where the analysis allows exact figures (enough of each).
+    if any(gaps[k]["exact"] for k in order):
+        series += [
+            {"name": _("Executives"), "values": [gaps[k]["executives"] for k in order], "style": "executives"},
+            {"name": _("Everyone else"), "values": [gaps[k]["others"] for k in order], "style": "others"},
+        ]
+    data["scores"] = dict(zip(order, scores))
+    data["radar"] = charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"))
+    data["gap"] = charts.gap_svg(
+        labels=labels,
+        gaps=[{"gap": gaps[k]["gap"], "band": gaps[k]["band"], "large": gaps[k]["large"]} for k in order],
+        threshold=result["gap_threshold"],
+        title=_("Perception gap: executives minus everyone else"),
+        band_labels={band: label() for band, label in BAND_LABELS.items()},
+    )
+    return data
+
+
+def dimension_rows(*, dimensions, survey, votes, agreements):
+    """One row per dimension: survey score, the two rounds' results, the agreed score."""
+    rows = []
+    for d in dimensions:
+        rows.append({
+            "key": d.key,
+            "name": localized(d, "name"),
+            "survey": survey["scores"].get(d.key) if survey["shown"] else None,
+            "pre": votes["pre"]["dimensions"].get(d.key) if votes else None,
+            "re": votes["re"]["dimensions"].get(d.key) if votes else None,
+            "agreement": agreements.get(d.key),
+        })
+    return rows
+
+
+def live_context(*, campaign, session):
+    """Everything the live partial shows (also the first render of the facilitator page)."""
+    counts = selectors.participation_counts(campaign=campaign)
+    survey = survey_results(campaign=campaign, counts=counts)
+    dimensions = selectors.campaign_dimensions(campaign=campaign)
+    votes = None
+    if session is not None:
+        votes = selectors.vote_summary(
+            session=session, threshold=campaign.anonymity_threshold, dimension_keys=[d.key for d in dimensions]
+        )
+    agreements = selectors.session_agreements(session=session)
+    return {
+        "campaign": campaign,
+        "session": session,
+        "counts": counts,
+        "survey": survey,
+        "votes": votes,
+        "rows": dimension_rows(dimensions=dimensions, survey=survey, votes=votes, agreements=agreements),
+        "any_votes_shown": bool(votes) and (votes["pre"]["shown"] or votes["re"]["shown"]),
+        "threshold": campaign.anonymity_threshold,
+    }
