@@ -83,22 +83,24 @@ def role_labels_for(*, profile_options, code_labels):
 
 
 def _columns(header):
-    """({column: index}, problems) for the header row (line 1)."""
-    found, problems = {}, []
+    """({column: index}, indexes with a heading, problems) for the header row (line 1)."""
+    found, headed, problems = {}, set(), []
     for index, cell in enumerate(header):
         text = _header(cell)
         if text == "" or text.startswith("unnamed:"):
-            continue  # an empty heading; its cells are checked to be empty below
-        column = HEADER_ALIASES.get(text)
+            continue  # no heading (pandas names it "Unnamed: n"); its cells must be empty
+        headed.add(index)
+        # pandas renames a repeated heading "email" to "email.1"
+        column = HEADER_ALIASES.get(text) or HEADER_ALIASES.get(re.sub(r"\.\d+$", "", text))
         if column is None:
             problems.append(_line(1, _("unknown column %(name)r") % {"name": _shown(cell)}))
         elif column in found:
-            problems.append(_line(1, _("column %(name)r appears twice") % {"name": _shown(cell)}))
+            problems.append(_line(1, _("column %(name)r appears twice") % {"name": _shown(header[found[column]])}))
         else:
             found[column] = index
     if "email" not in found:
         problems.append(_line(1, _("the column “email” is missing")))
-    return found, problems
+    return found, headed, problems
 
 
 def respondent_list_parse(*, header, records, departments, role_labels, invited_emails=()):
@@ -113,8 +115,7 @@ def respondent_list_parse(*, header, records, departments, role_labels, invited_
     None)}. Role and department may be left blank: the respondent is then asked. Rows are
     only meaningful when there are no problems.
     """
-    columns, problems = _columns(header)
-    named = set(columns.values())
+    columns, headed, problems = _columns(header)
     roles = {_norm(key): key for key in RoleGroup.values}
     roles |= {_norm(label): key for label, key in role_labels.items()}
     department_keys = _department_lookup(departments)
@@ -132,7 +133,7 @@ def respondent_list_parse(*, header, records, departments, role_labels, invited_
         def bad(problem):
             problems.append(_line(line, problem))
 
-        if any(_norm(cell) != "" for i, cell in enumerate(record) if i not in named):
+        if any(_norm(cell) != "" for i, cell in enumerate(record) if i not in headed):
             bad(_("a value in a column without a heading"))
 
         email = _norm(cells.get("email", "")) if "email" in columns else None

@@ -49,7 +49,7 @@ def _clean_vote(name):
 def vote_form_class(*, dimensions, levels):
     """A form asking 1–5 for every dimension; `levels` is the framework's level list (names per language)."""
     level_names = {int(level["level"]): localized(level["name"], "name") for level in levels}
-    choices = [(str(v), f"{v} · {level_names.get(v, '')}".rstrip(" ·")) for v in range(1, 6)]
+    choices = [(str(v), level_names.get(v, "")) for v in range(1, 6)]
     attrs = {"dimensions": tuple(dimensions)}
     for dimension in dimensions:
         name = f"vote_{dimension.key}"

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import participant_views
+
 app_name = "join"
-urlpatterns = []
+
+urlpatterns = [
+    path("<str:code>/", participant_views.join, name="join"),
+]

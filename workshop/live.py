@@ -7,6 +7,7 @@ polling costs two small queries until something actually changes.
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessment.analysis import campaign_results
 from assessment.i18n import current_lang, localized
@@ -99,6 +100,29 @@ def live_context(*, campaign, session):
         "survey": survey,
         "votes": votes,
         "rows": dimension_rows(dimensions=dimensions, survey=survey, votes=votes, agreements=agreements),
-        "any_votes_shown": bool(votes) and (votes["pre"]["shown"] or votes["re"]["shown"]),
+        "round_notes": round_notes(session=session, votes=votes, threshold=campaign.anonymity_threshold),
         "threshold": campaign.anonymity_threshold,
     }
+
+
+def round_notes(*, session, votes, threshold):
+    """Why a round shows no results yet: still voting (count only), or too few voters."""
+    notes = []
+    for entry in (votes or {}).values():
+        n = entry["voters"]
+        if session.voting_round == entry["round"]:
+            text = ngettext(
+                "%(round)s: %(n)d person has voted so far. Results appear when the vote is closed.",
+                "%(round)s: %(n)d people have voted so far. Results appear when the vote is closed.",
+                n,
+            )
+        elif entry["finished"] and not entry["enough"]:
+            text = ngettext(
+                "%(round)s: only %(n)d person voted; results are shown from %(threshold)d voters.",
+                "%(round)s: only %(n)d people voted; results are shown from %(threshold)d voters.",
+                n,
+            )
+        else:
+            continue
+        notes.append({"round": entry["round"], "text": text % {"round": entry["label"], "n": n, "threshold": threshold}})
+    return notes

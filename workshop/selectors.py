@@ -82,7 +82,7 @@ def _distribution(by_value, threshold):
         "n": n,
         "mean": sum(v * c for v, c in by_value.items()) / n,
         # share of the largest bar, so the bars fill the width they have
-        "counts": [{"value": v, "count": by_value.get(v, 0), "width": round(100 * by_value.get(v, 0) / top)}
+        "counts": [{"value": v, "count": by_value.get(v, 0), "share": round(100 * by_value.get(v, 0) / top)}
                    for v in VALUES],
     }
 

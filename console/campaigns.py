@@ -1,0 +1,351 @@
+"""Staff pages for the campaign life cycle: organisation set-up, campaigns, respondent lists, e-mails.
+
+Every view fetches its object through one assessment.permissions helper (an id in the URL
+grants nothing: no access is a 404), lets a form turn the input into values, calls one
+assessment.lifecycle function and renders or redirects. Every change is a POST.
+"""
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment import lifecycle
+from assessment.models import Membership
+from assessment.permissions import (
+    campaign_get_for_user,
+    organisation_get_for_user,
+    organisations_for_user,
+    user_may_create_organisations,
+    user_roles,
+)
+from assessment.respondent_list import RespondentListError
+from assessment.selectors import campaign_response_counts, framework_latest
+
+from .forms import (
+    CampaignForm,
+    DepartmentForm,
+    DepartmentRenameForm,
+    MemberForm,
+    OrganisationForm,
+    RespondentListForm,
+    ReopenForm,
+)
+
+RESPONDENTS_PER_PAGE = 50
+
+
+def _manage(request, pk):
+    return campaign_get_for_user(user=request.user, pk=pk, action="manage")
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def organisation_list(request):
+    """Organisations whose campaigns the user manages (the dashboard shows only ones with campaigns)."""
+    roles = user_roles(request.user)
+    organisations = [
+        {
+            "organisation": organisation,
+            "administer": request.user.is_superuser or roles.get(organisation.pk) == Membership.Role.CONSULTANT,
+        }
+        for organisation in organisations_for_user(request.user, action="manage")
+    ]
+    return render(
+        request,
+        "console/organisation_list.html",
+        {"organisations": organisations, "may_create": user_may_create_organisations(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_create(request):
+    if not user_may_create_organisations(request.user):
+        raise Http404("no such page")
+    form = OrganisationForm(request.POST or None)
+    if form.is_valid():
+        try:
+            organisation = lifecycle.organisation_create(**form.cleaned_data, created_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The organisation was created. Add its departments next."))
+            return redirect("console:organisation_detail", organisation.pk)
+    return render(request, "console/organisation_form.html", {"form": form})
+
+
+def _organisation_page(request, organisation, *, department_form=None, member_form=None):
+    return render(
+        request,
+        "console/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "departments": organisation.departments.order_by("name_en"),
+            "members": organisation.memberships.select_related("user").order_by("role", "user__username"),
+            "campaigns": organisation.campaigns.select_related("framework"),
+            "department_form": department_form or DepartmentForm(organisation=organisation),
+            "member_form": member_form or MemberForm(organisation=organisation),
+        },
+    )
+
+
+@require_GET
+@login_required
+def organisation_detail(request, pk):
+    organisation = organisation_get_for_user(user=request.user, pk=pk, action="administer")
+    return _organisation_page(request, organisation)
+
+
+@require_POST
+@login_required
+def department_create(request, pk):
+    organisation = organisation_get_for_user(user=request.user, pk=pk, action="administer")
+    form = DepartmentForm(request.POST, organisation=organisation)
+    if form.is_valid():
+        try:
+            lifecycle.department_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Department added."))
+            return redirect("console:organisation_detail", organisation.pk)
+    return _organisation_page(request, organisation, department_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def department_rename(request, pk, department_pk):
+    organisation = organisation_get_for_user(user=request.user, pk=pk, action="administer")
+    department = get_object_or_404(organisation.departments, pk=department_pk)
+    form = DepartmentRenameForm(request.POST or None, initial={"name_en": department.name_en, "name_ja": department.name_ja})
+    if form.is_valid():
+        lifecycle.department_rename(department=department, **form.cleaned_data)
+        messages.success(request, _("Department renamed."))
+        return redirect("console:organisation_detail", organisation.pk)
+    return render(request, "console/department_form.html", {"organisation": organisation, "department": department, "form": form})
+
+
+@require_POST
+@login_required
+def member_add(request, pk):
+    organisation = organisation_get_for_user(user=request.user, pk=pk, action="administer")
+    form = MemberForm(request.POST, organisation=organisation)
+    if form.is_valid():
+        try:
+            lifecycle.membership_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("console:organisation_detail", organisation.pk)
+    return _organisation_page(request, organisation, member_form=form)
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_create(request, pk):
+    organisation = organisation_get_for_user(user=request.user, pk=pk, action="manage")
+    initial = {"framework": framework_latest(key=lifecycle.DEFAULT_FRAMEWORK_KEY), "anonymity_threshold": 5}
+    form = CampaignForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            campaign = lifecycle.campaign_create(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Campaign created. Upload its respondent list next."))
+            return redirect("console:campaign_detail", campaign.pk)
+    return render(request, "console/campaign_form.html", {"organisation": organisation, "form": form, "title": _("New campaign")})
+
+
+@require_GET
+@login_required
+def campaign_detail(request, pk):
+    campaign = _manage(request, pk)
+    context = {
+        "campaign": campaign,
+        "status": lifecycle.campaign_status(campaign=campaign),
+        "counts": campaign_response_counts(campaign=campaign),
+        "pending": lifecycle.invitations_pending(campaign=campaign).count(),
+        "reopen_form": ReopenForm(campaign=campaign),
+    }
+    return render(request, "console/campaign_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_edit(request, pk):
+    campaign = _manage(request, pk)
+    with_framework = not campaign.responses.exists()  # a version with answers stays: scores must compare
+    initial = {f: getattr(campaign, f) for f in ("framework", "name", "opens_at", "closes_at", "anonymity_threshold")}
+    form = CampaignForm(request.POST or None, initial=initial, with_framework=with_framework)
+    if form.is_valid():
+        try:
+            lifecycle.campaign_update(campaign=campaign, **form.cleaned_data)
+        except (ValidationError, lifecycle.LifecycleError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("console:campaign_detail", campaign.pk)
+    context = {"organisation": campaign.organisation, "campaign": campaign, "form": form, "title": _("Edit campaign")}
+    return render(request, "console/campaign_form.html", context)
+
+
+@require_POST
+@login_required
+def campaign_close(request, pk):
+    campaign = _manage(request, pk)
+    try:
+        lifecycle.campaign_close(campaign=campaign)
+    except lifecycle.LifecycleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The campaign is closed: nobody can answer any more."))
+    return redirect("console:campaign_detail", campaign.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_reopen(request, pk):
+    campaign = _manage(request, pk)
+    form = ReopenForm(request.POST or None, campaign=campaign)
+    if form.is_valid():
+        try:
+            lifecycle.campaign_reopen(campaign=campaign, closes_at=form.cleaned_data["closes_at"])
+        except lifecycle.LifecycleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The campaign is open until the new closing date."))
+            return redirect("console:campaign_detail", campaign.pk)
+    return render(request, "console/campaign_reopen.html", {"campaign": campaign, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_clone(request, pk):
+    campaign = _manage(request, pk)
+    initial = {
+        "framework": campaign.framework,  # the same version by default, so that scores compare
+        "name": _("%(name)s (re-assessment)") % {"name": campaign.name},
+        "anonymity_threshold": campaign.anonymity_threshold,
+    }
+    form = CampaignForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            clone = lifecycle.campaign_clone(campaign=campaign, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Re-assessment created with %(count)d people from the respondent list; nobody has been e-mailed yet.")
+                % {"count": clone.invitations.count()},
+            )
+            return redirect("console:campaign_detail", clone.pk)
+    context = {"organisation": campaign.organisation, "campaign": campaign, "form": form, "title": _("Re-assessment")}
+    return render(request, "console/campaign_form.html", context)
+
+
+# --- respondents and e-mail ------------------------------------------------------------------
+
+
+def _import_upload(*, campaign, upload):
+    """The file reader takes a path (it tells CSV from XLSX by the suffix): write the upload to one."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"respondents{Path(upload.name).suffix.lower()}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return lifecycle.respondent_list_import(campaign=campaign, path=path)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def campaign_respondents(request, pk):
+    campaign = _manage(request, pk)
+    form = RespondentListForm(request.POST or None, request.FILES or None)
+    problems = []
+    if form.is_valid():
+        try:
+            added = _import_upload(campaign=campaign, upload=form.cleaned_data["file"])
+        except RespondentListError as error:
+            problems = error.problems
+        else:
+            text = ngettext(
+                "%(count)d person was added to the respondent list.", "%(count)d people were added to the respondent list.", added
+            )
+            messages.success(request, text % {"count": added})
+            return redirect("console:campaign_respondents", campaign.pk)
+    # Who is on the list, never whether they answered (that is for nobody to see per person).
+    invitations = campaign.invitations.exclude(email="").select_related("department").order_by("pk")
+    page = Paginator(invitations, RESPONDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "campaign": campaign,
+        "status": lifecycle.campaign_status(campaign=campaign),
+        "form": form,
+        "problems": problems,
+        "page": page,
+        "pending": lifecycle.invitations_pending(campaign=campaign).count(),
+    }
+    return render(request, "console/campaign_respondents.html", context)
+
+
+@require_POST
+@login_required
+def invitations_send(request, pk):
+    campaign = _manage(request, pk)
+    try:
+        result = lifecycle.invitations_send(campaign=campaign)
+    except lifecycle.LifecycleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, ngettext("%(sent)d invitation sent.", "%(sent)d invitations sent.", result["sent"]) % result)
+        if result["without_link"]:
+            messages.warning(request, _("%(without_link)d people have an old link that cannot be sent again.") % result)
+    return redirect("console:campaign_detail", campaign.pk)
+
+
+@require_POST
+@login_required
+def reminders_send(request, pk):
+    campaign = _manage(request, pk)
+    try:
+        result = lifecycle.reminders_send(campaign=campaign)
+    except lifecycle.LifecycleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, ngettext("%(sent)d reminder sent.", "%(sent)d reminders sent.", result["sent"]) % result)
+        if result["recent"]:
+            messages.info(request, _("%(recent)d people were e-mailed less than an hour ago and were skipped.") % result)
+        if result["without_link"]:
+            messages.warning(request, _("%(without_link)d people have an old link that cannot be sent again.") % result)
+    return redirect("console:campaign_detail", campaign.pk)
+
+
+@require_GET
+@login_required
+def campaign_response_rates(request, pk):
+    campaign = _manage(request, pk)
+    context = {
+        "campaign": campaign,
+        "status": lifecycle.campaign_status(campaign=campaign),
+        "rates": lifecycle.campaign_response_rates(campaign=campaign),
+        "now": timezone.now(),
+    }
+    return render(request, "console/campaign_response_rates.html", context)
