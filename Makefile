@@ -8,7 +8,7 @@ FRAMEWORK := fixtures/framework/innovation-readiness-1.0.yaml
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test setup messages migrate demo bench clean
+.PHONY: run test serve setup messages migrate demo bench clean
 
 run: setup migrate demo
 	@echo "Starting the server on http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -16,6 +16,10 @@ run: setup migrate demo
 
 test: setup
 	$(PY) -m pytest
+
+# Production-style: gunicorn + task worker (see docs/deploy.md for the environment).
+serve: setup
+	bash scripts/serve.sh
 
 setup: $(STAMPS)/system $(STAMPS)/venv messages
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Production-style serving on one machine: gunicorn for the web, and a task worker beside it.
+# Environment (see docs/deploy.md): DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+# TASKS_BACKEND (database by default, or django_tasks_rq.RQBackend with REDIS_URL), BIND, WEB_CONCURRENCY.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_DEBUG=${DJANGO_DEBUG:-false}
+if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
+  # One machine, no key given: keep a generated one, so sessions survive restarts.
+  mkdir -p var && umask 077
+  [ -s var/secret_key ] || $PY -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+  DJANGO_SECRET_KEY=$(cat var/secret_key)
+  export DJANGO_SECRET_KEY
+fi
+# Plain http on this machine unless a TLS proxy is in front (then set both to true).
+export DJANGO_SECURE_SSL_REDIRECT=${DJANGO_SECURE_SSL_REDIRECT:-false}
+export DJANGO_SECURE_COOKIES=${DJANGO_SECURE_COOKIES:-false}
+
+$PY manage.py migrate --noinput
+$PY manage.py collectstatic --noinput -v0
+
+if [[ "${TASKS_BACKEND:-}" == *RQBackend ]]; then
+  $PY manage.py rqworker default &
+else
+  $PY manage.py db_worker --no-reload --queue-name '*' &
+fi
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+
+.venv/bin/gunicorn config.wsgi \
+  --bind "${BIND:-127.0.0.1:8000}" \
+  --workers "${WEB_CONCURRENCY:-4}" \
+  --access-logfile - --graceful-timeout 20 --timeout 120
