@@ -21,7 +21,8 @@ $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput -v0
 
 if [[ "${TASKS_BACKEND:-}" == *RQBackend ]]; then
-  $PY manage.py rqworker default &
+  # django-tasks-rq's own job class runs Task objects; RQ's default one cannot.
+  $PY manage.py rqworker default --job-class django_tasks_rq.backend.Job &
 else
   $PY manage.py db_worker --no-reload --queue-name '*' &
 fi

@@ -153,15 +153,35 @@ def test_a_real_db_worker_process_runs_the_export(campaign, settings, tmp_path):
     settings.EXPORTS_DIR = tmp_path / "exports"
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)  # on_commit runs: autocommit here
-    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings")
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings",
+               DATABASE_URL=_database_url())
     manage = Path(django_settings.BASE_DIR) / "manage.py"
     subprocess.run([sys.executable, str(manage), "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
                    env=env, check=True, timeout=300, capture_output=True)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.error
     assert zipfile.ZipFile(exports.export_zip_path(job)).testzip() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_rq_worker_process_runs_the_export_from_redis(campaign, settings, tmp_path):
+    """The scale-out backend: the web side queues on Redis, `manage.py rqworker --burst` renders."""
+    settings.EXPORTS_DIR = tmp_path / "exports"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    add_responses(campaign, 5, agreement=4, department_key="rd")
+    job = exports.export_job_create(campaign=campaign, user=None)
+    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings",
+               TASKS_BACKEND="django_tasks_rq.RQBackend", DATABASE_URL=_database_url())
+    manage = Path(django_settings.BASE_DIR) / "manage.py"
+    subprocess.run([sys.executable, str(manage), "rqworker", "default", "--burst", "--job-class", "django_tasks_rq.backend.Job"],
+                   env=env, check=True, timeout=300, capture_output=True)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert zipfile.ZipFile(exports.export_zip_path(job)).testzip() is None
+
+
+def _database_url():
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
