@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import localized
-from .models import Department, RoleGroup, Tenure
+from .models import Department, Item, RoleGroup, Tenure
 
 DONT_KNOW = "dk"
 ANSWER_CHOICES = [(str(v), str(v)) for v in range(1, 6)] + [(DONT_KNOW, DONT_KNOW)]
@@ -50,12 +50,12 @@ class SingleAnswerForm(forms.Form):
     item = forms.CharField(max_length=32)
     value = forms.CharField(max_length=4)
 
-    def __init__(self, *args, items_by_key, **kwargs):
+    def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items_by_key = items_by_key
+        self.framework = framework
 
     def clean_item(self):
-        item = self.items_by_key.get(self.cleaned_data["item"])
+        item = Item.objects.filter(framework=self.framework, key=self.cleaned_data["item"]).first()
         if item is None:
             raise forms.ValidationError(_("That statement is not part of this survey."), code="unknown_item")
         return item

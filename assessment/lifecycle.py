@@ -195,7 +195,7 @@ def respondent_list_import(*, campaign, path):
             records=frame.values.tolist(),
             departments=[(d.key, d.name_en, d.name_ja) for d in departments.values()],
             role_labels=_role_labels(campaign),
-            invited_emails=campaign.invitations.exclude(email="").values_list("email", flat=True),
+            invited_emails=list(campaign.invitations.exclude(email="").values_list("email", flat=True)),
         )
         if problems:
             raise RespondentListError(problems)
@@ -221,6 +221,7 @@ def _message(*, invitation, token, kind, connection):
         "campaign": campaign,
         "link": settings.SITE_URL.rstrip("/") + reverse("respondent:start", args=[token]),
         "closes_at": timezone.localtime(campaign.closes_at),
+        "opens_at": timezone.localtime(campaign.opens_at) if campaign.opens_at > timezone.now() else None,
     }
     # The text is bilingual whatever language the sender uses; dates are formatted in English.
     with translation.override("en"):

@@ -32,6 +32,13 @@ def response_answer_values(*, response):
     return dict(Answer.objects.filter(response=response).values_list("item_id", "value"))
 
 
+def response_progress(*, response, framework_id):
+    """Answered and total statements, counted in the database (two small queries)."""
+    answered = Answer.objects.filter(response=response).count()
+    total = Item.objects.filter(framework_id=framework_id).count()
+    return {"answered": answered, "total": total, "percent": round(100 * answered / total) if total else 0}
+
+
 def framework_latest(*, key):
     return Framework.objects.filter(key=key).order_by("-loaded_at").first()
 

@@ -170,9 +170,16 @@ def answers_save(*, response, values):
             raise RespondentError(_("That statement is not part of this survey."))
         if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
             raise RespondentError(_("Answers must be 1 to 5 or “don't know”."))
-        Answer.objects.update_or_create(response=response, item=item, defaults={"value": value})
+    now = timezone.now()
+    # One upsert for the page (INSERT ... ON CONFLICT DO UPDATE): the autosave is the busiest request.
+    Answer.objects.bulk_create(
+        [Answer(response=response, item=item, value=value, updated_at=now) for item, value in values.items()],
+        update_conflicts=True,
+        unique_fields=["response", "item"],
+        update_fields=["value", "updated_at"],
+    )
     # touch updated_at so HR can see recent activity
-    Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+    Response.objects.filter(pk=response.pk).update(updated_at=now)
 
 
 def response_missing_items(*, response):

@@ -4,7 +4,7 @@ The token is the only credential: `invitation_get_for_token` is the one way in, 
 access to that invitation's response and nothing else.
 """
 
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -68,8 +68,15 @@ class _Survey:
         self.token = token
         self.campaign = invitation.campaign
         self.framework = self.campaign.framework
-        self.dimensions = list(selectors.framework_dimensions(framework=self.framework))
-        self.values = selectors.response_answer_values(response=response)
+
+    # Loaded on first use: the autosave request needs neither, and it is the busiest one.
+    @cached_property
+    def dimensions(self):
+        return list(selectors.framework_dimensions(framework=self.framework))
+
+    @cached_property
+    def values(self):
+        return selectors.response_answer_values(response=self.response)
 
     @property
     def items(self):
@@ -203,13 +210,12 @@ def respondent_answer(request, survey):
     """Autosave: one answer per request, sent by the page as soon as it is chosen."""
     if survey.response is None:
         return JsonResponse({"ok": False, "error": "profile first"}, status=409)
-    form = SingleAnswerForm(request.POST, items_by_key={i.key: i for i in survey.items})
+    form = SingleAnswerForm(request.POST, framework=survey.framework)
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return JsonResponse({"ok": False, "error": " ".join(errors)}, status=400)
     services.answers_save(response=survey.response, values={form.cleaned_data["item"]: form.cleaned_data["value"]})
-    survey.values[form.cleaned_data["item"].id] = form.cleaned_data["value"]
-    return JsonResponse({"ok": True, **survey.progress()})
+    return JsonResponse({"ok": True, **selectors.response_progress(response=survey.response, framework_id=survey.framework.pk)})
 
 
 @require_http_methods(["GET"])

@@ -3,8 +3,10 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessment.i18n import localized
@@ -18,6 +20,7 @@ def _datetime_field(label, **kwargs):
     # The browser's own date-and-time picker; the value is read in the site's time zone (Japan).
     return forms.DateTimeField(
         label=label,
+        help_text=format_lazy(_("Time zone: {zone}"), zone=settings.TIME_ZONE),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         **kwargs,
     )

@@ -218,7 +218,7 @@ def test_a_scheduled_campaign_cannot_be_closed(campaign):
 
 def test_clone_copies_the_respondent_list_with_new_links_and_no_answers(client, campaign, owner):
     rd = Department.objects.get(organisation=campaign.organisation, key="rd")
-    first, old_token = invitation_create(campaign=campaign, email="a@example.com", name="A", role_group="executive", department=rd)
+    first, _token = invitation_create(campaign=campaign, email="a@example.com", name="A", role_group="executive", department=rd)
     invitation_create(campaign=campaign, email="b@example.com", name="B", role_group="business")
     invitation_create(campaign=campaign)  # a link without an e-mail is not on the list
     response = Response.objects.create(invitation=first, campaign=campaign, submitted_at=timezone.now())
@@ -236,7 +236,6 @@ def test_clone_copies_the_respondent_list_with_new_links_and_no_answers(client, 
     assert copied["a@example.com"].token_hash != first.token_hash and copied["a@example.com"].invited_at is None
     assert not clone.responses.exists() and Answer.objects.count() == 1
     assert Invitation.objects.get(token_hash=first.token_hash).campaign == campaign  # the old link stays the old campaign's
-    assert old_token
 
 
 # --- respondent lists ------------------------------------------------------------------------
@@ -360,6 +359,14 @@ def test_the_invitation_link_opens_that_persons_start_page(client, campaign, own
     assert client.get(path).status_code == 200
     Invitation.objects.filter(pk=invitation.pk).update(token_hash="changed")
     assert client.get(path).status_code == 404
+
+
+def test_an_invitation_sent_before_opening_says_when_it_opens(campaign, mailoutbox):
+    Campaign.objects.filter(pk=campaign.pk).update(opens_at=timezone.now() + timedelta(days=2))
+    campaign.refresh_from_db()
+    invitation_create(campaign=campaign, email="early@example.com")
+    assert lifecycle.invitations_send(campaign=campaign) == {"sent": 1, "without_link": 0}
+    assert "回答受付開始" in mailoutbox[0].body and "The survey opens on" in mailoutbox[0].body
 
 
 def test_reminders_only_to_the_invited_who_have_not_submitted(client, campaign, owner, mailoutbox):
