@@ -89,7 +89,8 @@ def test_summary_is_for_everyone_who_may_read_reports(request, client, campaign,
     assert client.get(url("summary", campaign)).status_code == status
 
 
-@pytest.mark.parametrize("who, allowed", [("owner", True), ("consultant", True), ("member", False), ("outsider", False)])
+@pytest.mark.parametrize("who, allowed",
+                         [("owner", True), ("consultant", True), ("member", False), ("outsider", False)])
 def test_starting_and_moving_a_workshop_needs_manage_permission(request, client, campaign, who, allowed):
     login(client, request.getfixturevalue(who))
     response = client.post(url("start", campaign))
@@ -486,3 +487,28 @@ def test_one_running_workshop_per_campaign(campaign, session, owner):
     move_to(session, Phase.CLOSED)
     again = services.workshop_start(campaign=campaign, user=owner)  # a new workshop after the last one closed
     assert again != session and again.phase == Phase.PRE_VOTE
+
+
+def test_summary_can_show_an_earlier_workshop(client, campaign, owner, member, session):
+    move_to(session, Phase.CLOSED)
+    services.agreement_save(session=session, user=owner, agreements={"team": (30, "Earlier decision.")})
+    services.workshop_start(campaign=campaign, user=owner)  # a second workshop, nothing decided yet
+    login(client, member)
+    assert "Earlier decision." not in client.get(url("summary", campaign)).content.decode()
+    html = client.get(url("summary", campaign), {"session": session.pk}).content.decode()
+    assert "Earlier decision." in html
+
+
+def test_the_live_partial_costs_the_same_number_of_queries_for_any_group_size(client, campaign, owner, session):
+    login(client, owner)
+    add_responses(campaign, 5, agreement=3)
+    cast_votes(session, 5, 3)
+    client.get(url("live", campaign))  # warm the chart cache
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("live", campaign))
+    add_responses(campaign, 20, agreement=4, role="executive")
+    cast_votes(session, 20, 4)
+    client.get(url("live", campaign))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url("live", campaign))
+    assert len(few) == len(many)

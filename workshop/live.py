@@ -124,5 +124,6 @@ def round_notes(*, session, votes, threshold):
             )
         else:
             continue
-        notes.append({"round": entry["round"], "text": text % {"round": entry["label"], "n": n, "threshold": threshold}})
+        values = {"round": entry["label"], "n": n, "threshold": threshold}
+        notes.append({"round": entry["round"], "text": text % values})
     return notes

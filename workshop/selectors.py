@@ -21,6 +21,11 @@ def session_current(*, campaign):
     return WorkshopSession.objects.filter(campaign=campaign).order_by("-created_at", "-pk").first()
 
 
+def campaign_sessions(*, campaign):
+    """All the campaign's workshops, latest first (one query)."""
+    return list(WorkshopSession.objects.filter(campaign=campaign).order_by("-created_at", "-pk"))
+
+
 def campaign_dimensions(*, campaign):
     """The framework's dimensions in questionnaire order (one query)."""
     return list(Dimension.objects.filter(framework_id=campaign.framework_id).order_by("order"))

@@ -74,7 +74,11 @@ def _facilitator_context(campaign, session, agreement_form=None):
             if agreement_form is None:
                 initial = agreement_initial(selectors.session_agreements(session=session))
                 agreement_form = agreement_form_class(dimensions=dimensions)(initial=initial)
+            # Beside each input, the numbers the group is deciding from.
+            reference = {row["key"]: row for row in context["rows"]}
             context["agreement_form"] = agreement_form
+            context["agreement_rows"] = [{**row, "ref": reference.get(row["dimension"].key)}
+                                         for row in agreement_form.rows()]
     context["campaign_open"] = campaign.is_open()
     return context
 
@@ -147,7 +151,9 @@ def agreements(request, pk):
 def summary(request, pk):
     """Agreed scores next to the survey score and both votes' means (anyone who may read reports)."""
     campaign = campaign_get_for_user(user=request.user, pk=pk, action="view")
-    session = selectors.session_current(campaign=campaign)
+    # The latest workshop unless an earlier one is asked for: a campaign may hold several.
+    sessions = selectors.campaign_sessions(campaign=campaign)
+    session = next((s for s in sessions if str(s.pk) == request.GET.get("session")), sessions[0] if sessions else None)
     dimensions = selectors.campaign_dimensions(campaign=campaign)
     result = campaign_results(campaign=campaign)
     scores = {k: v["score"] for k, v in result["dimensions"].items()} if result["shown"] else {}
@@ -163,6 +169,7 @@ def summary(request, pk):
     return render(request, "workshop/summary.html", {
         "campaign": campaign,
         "session": session,
+        "sessions": sessions,
         "phase_label": Phase(session.phase).label if session else "",
         "rows": rows,
         "votes": votes,
