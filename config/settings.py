@@ -137,6 +137,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Innovation readiness <no-reply@readiness.invalid>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 
 # Background work: the database-backed worker (`manage.py db_worker`) by default; set
 # TASKS_BACKEND=django_tasks_rq.RQBackend to queue on Redis (`manage.py rqworker default`).

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessment.models import Campaign
-from assessment.permissions import user_may_create_organisations, user_roles
+from assessment.permissions import organisations_for_user, user_may_create_organisations, user_roles
 
 
 @require_GET
@@ -15,7 +15,11 @@ def dashboard(request):
     campaigns = Campaign.objects.select_related("organisation", "framework").order_by("organisation__name_en", "-opens_at")
     if not request.user.is_superuser:
         campaigns = campaigns.filter(organisation_id__in=roles)
-    organisations = {}
+    # Every organisation the person belongs to, also those with no campaign yet.
+    organisations = {
+        organisation.pk: {"organisation": organisation, "role": roles.get(organisation.pk), "campaigns": []}
+        for organisation in organisations_for_user(request.user).order_by("name_en")
+    }
     for campaign in campaigns:
         entry = organisations.setdefault(
             campaign.organisation_id,

@@ -114,7 +114,8 @@ def test_others_cannot_move_phases_or_record_agreements(request, client, campaig
 
 
 def test_participant_pages_work_anonymously_with_a_valid_key_only(client, campaign, session, token):
-    assert client.get(reverse("join:join", args=[campaign.join_code])).status_code == 302
+    assert client.get(reverse("join:join", args=[campaign.join_code])).status_code == 200  # the Join button
+    assert client.post(reverse("join:join", args=[campaign.join_code])).status_code == 302
     assert client.get(reverse("join:join", args=["ZZZZZZZZ"])).status_code == 404
     assert client.get(reverse("workshop:vote", args=[token])).status_code == 200
     response = client.get(reverse("workshop:vote", args=["not-a-token"]))
@@ -147,7 +148,11 @@ def test_an_existing_join_code_is_kept(campaign, owner):
 
 def test_joining_creates_an_invitation_and_a_second_join_reuses_it(client, campaign, session):
     join = reverse("join:join", args=[campaign.join_code])
-    response = client.get(join)
+    # a link preview or crawler only GETs: it sees the Join button and creates nothing
+    page = client.get(join)
+    assert page.status_code == 200 and b"Join the workshop" in page.content
+    assert not Invitation.objects.exists()
+    response = client.post(join)
     invitation = Invitation.objects.get(campaign=campaign)
     assert invitation.role_group == "" and WorkshopJoin.objects.filter(invitation=invitation).exists()
     token = response["Location"].split("/")[2]
@@ -157,14 +162,14 @@ def test_joining_creates_an_invitation_and_a_second_join_reuses_it(client, campa
     assert again["Location"] == response["Location"]
     assert Invitation.objects.filter(campaign=campaign).count() == 1
     # another phone is another participant
-    Client().get(join)
+    Client().post(join)
     assert Invitation.objects.filter(campaign=campaign).count() == 2
     assert selectors.participation_counts(campaign=campaign)["joined"] == 2
 
 
 def test_a_participant_who_submitted_comes_back_to_the_vote(client, campaign, session):
     join = reverse("join:join", args=[campaign.join_code])
-    token = client.get(join)["Location"].split("/")[2]
+    token = client.post(join)["Location"].split("/")[2]
     invitation = Invitation.objects.get(campaign=campaign)
     from assessment.models import Response
 

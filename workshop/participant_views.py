@@ -32,7 +32,7 @@ def _campaign_for_code(code):
     return campaigns[0] if len(campaigns) == 1 else None
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @never_cache
 def join(request, code):
     campaign = _campaign_for_code(code)
@@ -43,7 +43,12 @@ def join(request, code):
         return render(request, "workshop/join_unavailable.html", {"campaign": campaign, "state": state},
                       status=403 if state == "not_open" else 410)
     tokens = request.session.get(SESSION_KEY, {})
-    invitation, token, created = services.participant_join(campaign=campaign, token=tokens.get(str(campaign.pk)))
+    known = tokens.get(str(campaign.pk))
+    if request.method == "GET" and not known:
+        # Only a person pressing "Join" (a POST with the CSRF cookie) gets an invitation: link
+        # previews in chat and mail, and crawlers, only ever GET this page.
+        return render(request, "workshop/join_confirm.html", {"campaign": campaign})
+    invitation, token, created = services.participant_join(campaign=campaign, token=known)
     if created:
         request.session[SESSION_KEY] = {**tokens, str(campaign.pk): token}
     # Someone who already submitted comes back to vote (the survey pages would only say "done").
