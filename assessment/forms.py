@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import localized
-from .models import Department, Item, RoleGroup, Tenure
+from .models import Department, RoleGroup, Tenure
+from .selectors import framework_item_keys
 
 DONT_KNOW = "dk"
 ANSWER_CHOICES = [(str(v), str(v)) for v in range(1, 6)] + [(DONT_KNOW, DONT_KNOW)]
@@ -55,7 +56,7 @@ class SingleAnswerForm(forms.Form):
         self.framework = framework
 
     def clean_item(self):
-        item = Item.objects.filter(framework=self.framework, key=self.cleaned_data["item"]).first()
+        item = framework_item_keys(framework=self.framework).get(self.cleaned_data["item"])
         if item is None:
             raise forms.ValidationError(_("That statement is not part of this survey."), code="unknown_item")
         return item

@@ -32,10 +32,26 @@ def response_answer_values(*, response):
     return dict(Answer.objects.filter(response=response).values_list("item_id", "value"))
 
 
-def response_progress(*, response, framework_id):
-    """Answered and total statements, counted in the database (two small queries)."""
+_ITEM_KEYS = {}
+
+
+def framework_item_keys(*, framework):
+    """{item key: Item with id and framework_id only}, cached per framework version and file.
+
+    The autosave looks an item up on every request; a version's items only change together with
+    its file hash (and never once answered), so the hash keeps the cache honest.
+    """
+    cache_key = (framework.pk, framework.source_sha256)
+    if cache_key not in _ITEM_KEYS:
+        rows = Item.objects.filter(framework=framework).values_list("id", "key")
+        _ITEM_KEYS[cache_key] = {key: Item(id=pk, key=key, framework_id=framework.pk) for pk, key in rows}
+    return _ITEM_KEYS[cache_key]
+
+
+def response_progress(*, response, framework):
+    """Answered and total statements (one small count query)."""
     answered = Answer.objects.filter(response=response).count()
-    total = Item.objects.filter(framework_id=framework_id).count()
+    total = len(framework_item_keys(framework=framework))
     return {"answered": answered, "total": total, "percent": round(100 * answered / total) if total else 0}
 
 

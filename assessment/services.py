@@ -151,26 +151,22 @@ def response_start(*, invitation, role_group, department, tenure):
     return response
 
 
-def _locked_open_response(response):
-    """Lock the response row for this transaction and check it can still take answers."""
-    response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
-    _ensure_open(response.campaign)
-    if response.is_submitted:
-        raise ResponseLocked(_("Your answers have been submitted and can no longer be changed."))
-    return response
-
-
 @transaction.atomic
-def answers_save(*, response, values):
+def answers_save(*, response, values, campaign=None):
     """Save {item: value} (value 1–5, or None for "don't know") for an open response."""
-    response = _locked_open_response(response)
-    framework_id = response.campaign.framework_id
+    campaign = campaign or response.campaign
+    _ensure_open(campaign)
+    framework_id = campaign.framework_id
     for item, value in values.items():
         if item.framework_id != framework_id:
             raise RespondentError(_("That statement is not part of this survey."))
         if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
             raise RespondentError(_("Answers must be 1 to 5 or “don't know”."))
     now = timezone.now()
+    # Lock the response row and check it is still open in one statement. Submitting takes the
+    # same row lock, so a save either lands before the submission or sees it and is refused.
+    if not Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(updated_at=now):
+        raise ResponseLocked(_("Your answers have been submitted and can no longer be changed."))
     # One upsert for the page (INSERT ... ON CONFLICT DO UPDATE): the autosave is the busiest request.
     Answer.objects.bulk_create(
         [Answer(response=response, item=item, value=value, updated_at=now) for item, value in values.items()],
@@ -178,8 +174,6 @@ def answers_save(*, response, values):
         unique_fields=["response", "item"],
         update_fields=["value", "updated_at"],
     )
-    # touch updated_at so HR can see recent activity
-    Response.objects.filter(pk=response.pk).update(updated_at=now)
 
 
 def response_missing_items(*, response):

@@ -160,7 +160,7 @@ def respondent_dimension(request, survey, key):
     form = DimensionAnswersForm(request.POST or None, items=items)
     if request.method == "POST":
         if form.is_valid():
-            services.answers_save(response=survey.response, values=form.answers())
+            services.answers_save(response=survey.response, campaign=survey.campaign, values=form.answers())
             return redirect(_next_url(survey, dimension, request.POST.get("go")))
     index = survey.dimensions.index(dimension)
     return render(
@@ -214,8 +214,10 @@ def respondent_answer(request, survey):
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return JsonResponse({"ok": False, "error": " ".join(errors)}, status=400)
-    services.answers_save(response=survey.response, values={form.cleaned_data["item"]: form.cleaned_data["value"]})
-    return JsonResponse({"ok": True, **selectors.response_progress(response=survey.response, framework_id=survey.framework.pk)})
+    services.answers_save(
+        response=survey.response, campaign=survey.campaign, values={form.cleaned_data["item"]: form.cleaned_data["value"]}
+    )
+    return JsonResponse({"ok": True, **selectors.response_progress(response=survey.response, framework=survey.framework)})
 
 
 @require_http_methods(["GET"])

@@ -9,6 +9,17 @@ from .factories import CampaignFactory, DepartmentFactory
 FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "framework" / "innovation-readiness-1.0.yaml"
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a Japanese request must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def framework(db):
     """The real framework file, loaded the way `load_framework` loads it."""
