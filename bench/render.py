@@ -12,7 +12,6 @@ Builds its own throwaway test database.
 import argparse
 import io
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django  # noqa: E402
 
 django.setup()
+
+from bench.timing import timed  # noqa: E402
 
 from django.template.loader import render_to_string  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
@@ -42,13 +43,6 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
                   "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
 
 
-def timed(function, repeat):
-    times, value = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
 
 
 def chromium_pdf(html, folder):

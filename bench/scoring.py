@@ -11,7 +11,6 @@ It builds its own throwaway test database (test_<name>), never the one you work 
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django  # noqa: E402
 
 django.setup()
+
+from bench.timing import timed  # noqa: E402
 
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -88,13 +89,6 @@ def build(respondents):
     return Campaign.objects.select_related("framework", "organisation").get(pk=campaign.pk)
 
 
-def timed(function, repeat):
-    times, value = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
 
 
 def main():
