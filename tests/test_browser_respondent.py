@@ -13,8 +13,11 @@ from .conftest import FRAMEWORK_FILE
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are plain
-# synchronous code between browser steps, which Django would otherwise refuse.
+
+# Playwright's sync API keeps an event loop running in this thread for the whole session, and the
+# ORM calls between browser steps (and the database set-up) are plain synchronous code, which
+# Django would otherwise refuse. It must be set before any fixture runs, so at import; tests that
+# start a `check --deploy` subprocess remove it from that process's environment.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

@@ -15,7 +15,12 @@ from assessment.services import invitation_token
 from .conftest import FRAMEWORK_FILE, PASSWORD
 
 pytestmark = pytest.mark.browser
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls between Playwright steps
+
+# Playwright's sync API keeps an event loop running in this thread for the whole session, and the
+# ORM calls between browser steps (and the database set-up) are plain synchronous code, which
+# Django would otherwise refuse. It must be set before any fixture runs, so at import; tests that
+# start a `check --deploy` subprocess remove it from that process's environment.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def answer_whole_questionnaire(page, base, token):

@@ -24,7 +24,7 @@ ROOT = Path(settings.BASE_DIR)
 
 def test_check_deploy_with_production_settings_prints_no_warnings():
     env = dict(
-        os.environ,
+        {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # a test-only switch
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="readiness.example.com",
