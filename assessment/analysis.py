@@ -131,14 +131,15 @@ def frames_for_department(frames, department):
     return replace(frames, respondents=respondents, answers=answers)
 
 
-def campaign_results(*, campaign, limit=10, department=None):
+def campaign_results(*, campaign, limit=10, department=None, frames=None):
     """Scores, levels, groups, gaps, recommendations with reasons, and change since last time.
 
     With `department` (a key) everything is computed for that department's respondents alone,
-    under the same anonymity rules.
+    under the same anonymity rules. `frames` lets a caller that already read the campaign
+    (the personal report) pass them in instead of reading it again.
     """
     framework = campaign.framework
-    frames = campaign_frames(campaign=campaign)
+    frames = frames if frames is not None else campaign_frames(campaign=campaign)
     if department is not None:
         frames = frames_for_department(frames, department)
     result = frames_results(frames, threshold=campaign.anonymity_threshold)

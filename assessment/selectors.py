@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from .analysis import campaign_results
-from .models import Answer, Campaign, Dimension, Framework, Invitation, Item
+from .models import Answer, Campaign, Dimension, Framework, Invitation, Item, Response
 from .tokens import token_hash
 
 
@@ -16,6 +16,14 @@ def invitation_get_for_token(*, token):
         ).get(token_hash=token_hash(token))
     except Invitation.DoesNotExist:
         raise Http404("unknown respondent link") from None
+
+
+def invitation_response(*, invitation):
+    """The invitation's response, or None before the respondent has started."""
+    try:
+        return invitation.response
+    except Response.DoesNotExist:
+        return None
 
 
 def framework_dimensions(*, framework):

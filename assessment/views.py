@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .forms import DimensionAnswersForm, ProfileForm, SingleAnswerForm
-from .models import Response
 
 
 def respondent_page(view):
@@ -30,7 +29,7 @@ def respondent_page(view):
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
         invitation = selectors.invitation_get_for_token(token=token)
-        response = getattr(invitation, "response", None) if _has_response(invitation) else None
+        response = selectors.invitation_response(invitation=invitation)
         campaign = invitation.campaign
         if not campaign.is_open():
             status = "not_open" if campaign.opens_at > timezone.now() else "closed"
@@ -49,14 +48,6 @@ def respondent_page(view):
             return render(request, "respondent/problem.html", survey.context(error=error), status=error.status)
 
     return wrapper
-
-
-def _has_response(invitation):
-    try:
-        invitation.response
-    except Response.DoesNotExist:
-        return False
-    return True
 
 
 class _Survey:

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from assessment.permissions import campaign_get_for_user, department_get_for_campaign
+from assessment.permissions import campaign_get_for_user
 
 
 def campaign_get_for_reports(*, user, pk):
@@ -13,10 +13,6 @@ def campaign_get_for_reports(*, user, pk):
 def campaign_get_for_exports(*, user, pk):
     """Batch exports are HR's and consultants' work."""
     return campaign_get_for_user(user=user, pk=pk, action="manage")
-
-
-def department_get_for_reports(*, campaign, key):
-    return department_get_for_campaign(campaign=campaign, key=key)
 
 
 def export_job_get_for_user(*, user, pk):

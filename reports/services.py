@@ -29,9 +29,8 @@ def report_filename(*, campaign, lang, department=None):
     return "-".join(parts + [lang]) + ".pdf"
 
 
-def personal_scores(*, campaign, response):
-    """A respondent's own dimension scores, by the same rules as everyone's."""
-    frames = campaign_frames(campaign=campaign)
+def personal_scores(*, frames, response):
+    """A respondent's own dimension scores, by the same rules as everyone's (pure)."""
     own = frames.answers[frames.answers["respondent"] == response.pk]
     scored = scoring.scored_answers(own, frames.items)
     table = scoring.respondent_scores(scored, frames.spec, pd.DataFrame({"respondent": [response.pk]}))
@@ -40,8 +39,9 @@ def personal_scores(*, campaign, response):
 
 
 def personal_context(*, campaign, response, lang):
-    result = campaign_results(campaign=campaign)
-    personal = {"scores": personal_scores(campaign=campaign, response=response)}
+    frames = campaign_frames(campaign=campaign)  # one read for everyone's scores and the respondent's own
+    result = campaign_results(campaign=campaign, frames=frames)
+    personal = {"scores": personal_scores(frames=frames, response=response)}
     context = report_context(result, lang=lang, kind="personal", personal=personal)
     names = {d["key"]: d["name"][lang] for d in result["dimension_info"]}
     context["personal_rows"] = [

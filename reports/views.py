@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from assessment.i18n import current_lang
-from assessment.selectors import invitation_get_for_token
+from assessment.permissions import department_get_for_campaign
+from assessment.selectors import invitation_get_for_token, invitation_response
 
 from . import services
-from .permissions import campaign_get_for_reports, department_get_for_reports
+from .permissions import campaign_get_for_reports
 
 
 def _pdf_response(pdf, filename):
@@ -50,7 +51,7 @@ def organisation_report_pdf(request, pk):
 @login_required
 def department_report(request, pk, key):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
-    department = department_get_for_reports(campaign=campaign, key=key)
+    department = department_get_for_campaign(campaign=campaign, key=key)
     context = services.report_context_for(campaign=campaign, lang=current_lang(), department=department.key)
     context["pdf_links"] = _pdf_links(reverse("reports:department_pdf", args=[pk, key]))
     return render(request, "reports/report_page.html", context)
@@ -60,7 +61,7 @@ def department_report(request, pk, key):
 @login_required
 def department_report_pdf(request, pk, key):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
-    department = department_get_for_reports(campaign=campaign, key=key)
+    department = department_get_for_campaign(campaign=campaign, key=key)
     lang = _lang_param(request)
     pdf = services.report_pdf(campaign=campaign, lang=lang, department=department.key)
     return _pdf_response(pdf, services.report_filename(campaign=campaign, lang=lang, department=department.key))
@@ -68,7 +69,7 @@ def department_report_pdf(request, pk, key):
 
 def _submitted_response(token):
     invitation = invitation_get_for_token(token=token)
-    response = getattr(invitation, "response", None) if hasattr(invitation, "response") else None
+    response = invitation_response(invitation=invitation)
     if response is None or not response.is_submitted:
         raise Http404("no submitted response for this link")
     return invitation.campaign, response

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment.models import Campaign, Response
-from assessment.selectors import invitation_get_for_token
+from assessment.models import Campaign
+from assessment.selectors import invitation_get_for_token, invitation_response
 
 from . import selectors, services
 from .forms import vote_form_class
@@ -58,10 +58,8 @@ def join(request, code):
 
 
 def _submitted(invitation):
-    try:
-        return invitation.response.is_submitted
-    except Response.DoesNotExist:
-        return False
+    response = invitation_response(invitation=invitation)
+    return response is not None and response.is_submitted
 
 
 def _vote_context(invitation, token, session, form=None, error=None):
