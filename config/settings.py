@@ -151,6 +151,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Charts and PDFs by a digest of what produced them (reports/cache.py): files on this machine by
+# default, shared by its web and worker processes; REPORT_CACHE_REDIS_URL shares them between
+# machines; REPORT_CACHE=off turns caching off.
+if os.environ.get("REPORT_CACHE", "on").lower() in {"0", "off", "false", "no"}:
+    _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+elif os.environ.get("REPORT_CACHE_REDIS_URL"):
+    _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                     "LOCATION": os.environ["REPORT_CACHE_REDIS_URL"], "KEY_PREFIX": "reports"}
+else:
+    _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                     "LOCATION": os.environ.get("REPORT_CACHE_DIR", str(BASE_DIR / "var" / "report-cache")),
+                     "OPTIONS": {"MAX_ENTRIES": 5000}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {**_REPORT_CACHE, "TIMEOUT": 60 * 60 * 24 * 30},
+}
+
 # Rendered exports (ZIPs of PDFs). On several web nodes this must be shared storage.
 EXPORTS_DIR = Path(os.environ.get("EXPORTS_DIR", BASE_DIR / "var" / "exports"))
 

@@ -5,10 +5,14 @@ the templates; the fetcher is the second wall: even markup that slipped through 
 local files, reach the network (cloud metadata at 169.254.169.254, say) or attach files.
 """
 
+import functools
+import hashlib
 import logging
 import mimetypes
+import re
+import subprocess
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -16,9 +20,12 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.utils._os import safe_join
 from django.template.loader import render_to_string
 from django.utils import translation
+import weasyprint
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import cache
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +46,8 @@ class StaticOnlyURLFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         if url.lower().startswith("data:"):
             return super().fetch(url, headers)
-        static_prefix = REPORT_ORIGIN + settings.STATIC_URL.lstrip("/")
-        if url.startswith(static_prefix):
-            relative = unquote(urlsplit(url).path[len(urlsplit(static_prefix).path):])
-            path = self._static_file(relative)
+        if url.startswith(REPORT_ORIGIN):
+            path = self.static_file_for_url(url)
             if path:
                 with open(path, "rb") as handle:
                     body = handle.read()
@@ -51,6 +56,15 @@ class StaticOnlyURLFetcher(URLFetcher):
         self.blocked.append(url)
         logger.warning("report rendering blocked a resource: %.120s", url)
         raise BlockedResource(f"blocked: {url[:120]}")
+
+    @classmethod
+    def static_file_for_url(cls, url):
+        """The file behind a report link such as /static/css/report.css, or None."""
+        absolute = urljoin(REPORT_ORIGIN, url)
+        static_prefix = REPORT_ORIGIN + settings.STATIC_URL.lstrip("/")
+        if not absolute.startswith(static_prefix):
+            return None
+        return cls._static_file(unquote(urlsplit(absolute).path[len(urlsplit(static_prefix).path):]))
 
     @staticmethod
     def _static_file(relative):
@@ -84,8 +98,38 @@ def html_to_pdf(html, *, fetcher=None):
     return document.write_pdf(font_config=font_config())
 
 
+# The families report.css and the charts ask for; their files are part of a PDF's fingerprint.
+REPORT_FONTS = ("IPAexGothic", "Noto Sans CJK JP", "DejaVu Sans", "sans-serif")
+_STATIC_LINK = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+@functools.cache
+def font_digest():
+    """Which font files the report's families resolve to, with their sizes and times: a font
+    installed or updated later must not leave PDFs drawn with the old one in the cache."""
+    found = []
+    for family in REPORT_FONTS:
+        try:
+            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            path = ""
+        stat = Path(path).stat() if path and Path(path).is_file() else None
+        found.append(f"{family}={path}:{stat.st_size if stat else 0}:{stat.st_mtime_ns if stat else 0}")
+    return "|".join(found)
+
+
+def pdf_fingerprint(html):
+    """Everything but the HTML that the PDF depends on: the static files it links, fonts, WeasyPrint."""
+    hasher = hashlib.sha256(f"{weasyprint.__version__}|{font_digest()}".encode())
+    for url in sorted(set(_STATIC_LINK.findall(html))):
+        path = StaticOnlyURLFetcher.static_file_for_url(url)
+        hasher.update(url.encode() + b"\0" + (Path(path).read_bytes() if path else b"-") + b"\0")
+    return hasher.hexdigest()
+
+
 def template_to_pdf(template, context, *, lang):
-    """Render a Django template in `lang` and print it to PDF."""
+    """Render a Django template in `lang` and print it to PDF (or reuse the PDF of identical HTML)."""
     with translation.override(lang):
         html = render_to_string(template, context)
-    return html_to_pdf(html)
+    return cache.pdf_for_html(html, fingerprint=pdf_fingerprint(html), render=html_to_pdf)

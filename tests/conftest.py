@@ -20,6 +20,22 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def report_cache(settings):
+    """Each test starts with an empty chart and PDF cache of its own process."""
+    from django.core.cache import caches
+
+    settings.CACHES = {**settings.CACHES, "reports": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reports-tests"}}
+    caches["reports"].clear()
+    return caches["reports"]
+
+
+@pytest.fixture
+def no_report_cache(settings):
+    settings.CACHES = {**settings.CACHES, "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
 @pytest.fixture
 def framework(db):
     """The real framework file, loaded the way `load_framework` loads it."""

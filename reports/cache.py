@@ -1,0 +1,82 @@
+"""Charts and PDFs kept under a hash of what produced them.
+
+A chart is a pure function of its arguments and a PDF of its HTML (with the stylesheets it links,
+the WeasyPrint version and the installed fonts), so each is stored under a digest of those
+inputs. Nothing needs invalidating: a changed answer changes the scores, hence the chart
+arguments and the HTML, hence the key. Identical inputs give identical bytes whoever asks, so a
+shared entry cannot show one organisation another's data.
+
+Rendering a Japanese organisation report costs about two seconds, most of it in WeasyPrint's
+layout; a repeat request (the consultant opening the PDF again, HR's batch export after the
+report was viewed, the workshop screen polling) is served from here.
+"""
+
+import functools
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import matplotlib
+from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "reports"
+# Bump to drop every entry when output changes in a way the inputs do not show.
+FORMAT = 1
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _digest(*parts):
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else str(part).encode("utf-8"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+@functools.cache
+def _source_digest(path):
+    """A module's own source: editing the drawing code gives new keys without a version bump."""
+    return _digest(Path(path).read_bytes())
+
+
+def _get_or_build(key, build):
+    try:
+        value = _cache().get(key)
+    except Exception:  # a cache outage must never cost a report, only time
+        logger.exception("report cache unavailable on read")
+        value = None
+    if value is None:
+        value = build()
+        try:
+            _cache().set(key, value)
+        except Exception:
+            logger.exception("report cache unavailable on write")
+    return value
+
+
+def memoised_chart(draw):
+    """Cache an SVG chart function called with keyword arguments of plain data."""
+
+    @functools.wraps(draw)
+    def wrapper(**kwargs):
+        arguments = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
+        key = "chart:" + _digest(FORMAT, draw.__module__, draw.__qualname__, _source_digest(draw.__code__.co_filename),
+                                 matplotlib.__version__, arguments)
+        return _get_or_build(key, lambda: draw(**kwargs))
+
+    wrapper.uncached = draw
+    return wrapper
+
+
+def pdf_for_html(html, *, fingerprint, render):
+    """PDF bytes for `html`, from the cache when this exact HTML was printed before.
+
+    `fingerprint` names everything else the PDF depends on (stylesheets, fonts, WeasyPrint)."""
+    key = "pdf:" + _digest(FORMAT, fingerprint, html)
+    return _get_or_build(key, lambda: render(html))

@@ -1,0 +1,151 @@
+"""Charts and PDFs are reused only for identical inputs, and a broken cache costs time, not reports."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from reports import cache, charts, pdf
+from reports.services import report_pdf
+
+from .factories import CampaignFactory
+from .test_reports import pdf_text, squeeze
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def radar(values=(62, 45.5, 38, 55, 71, 49), labels=("経営陣", "予算", "協力", "現地", "チーム", "統治")):
+    return charts.radar_svg(labels=list(labels), title="観点別",
+                            series=[{"name": "全回答者", "values": list(values), "style": "all"}])
+
+
+def test_a_chart_is_drawn_once_for_the_same_data(report_cache):
+    with mock.patch.object(charts, "_to_svg", wraps=charts._to_svg) as draw:
+        first, second = radar(), radar()
+    assert first == second and draw.call_count == 1
+
+
+def test_other_data_or_other_labels_draw_a_new_chart(report_cache):
+    with mock.patch.object(charts, "_to_svg", wraps=charts._to_svg) as draw:
+        base = radar()
+        moved = radar(values=(62, 45.5, 38, 55, 71, 50))
+        english = radar(labels=("Vision", "Budget", "Buy-in", "Exposure", "Team", "Governance"))
+    assert draw.call_count == 3
+    assert len({base, moved, english}) == 3
+    assert "Vision" in english and "経営陣" not in english
+
+
+def test_chart_keys_change_with_the_drawing_code(monkeypatch, report_cache):
+    radar()
+    monkeypatch.setattr(cache, "_source_digest", lambda path: "edited")
+    with mock.patch.object(charts, "_to_svg", wraps=charts._to_svg) as draw:
+        radar()
+    assert draw.call_count == 1
+
+
+def test_the_same_report_is_printed_once(demo_campaign, report_cache):
+    with mock.patch.object(pdf, "html_to_pdf", wraps=pdf.html_to_pdf) as render:
+        first = report_pdf(campaign=demo_campaign, lang="ja")
+        second = report_pdf(campaign=demo_campaign, lang="ja")
+        english = report_pdf(campaign=demo_campaign, lang="en")
+    assert render.call_count == 2  # ja once, en once
+    assert first == second and first != english
+    assert "エグゼクティブサマリー" in squeeze(pdf_text(second)[1])
+
+
+@pytest.fixture
+def demo_campaign(framework):
+    from assessment.demo import demo_organisation_create
+
+    return demo_organisation_create(framework=framework, seed=3)
+
+
+def test_no_organisation_is_given_another_ones_pdf(framework, report_cache):
+    """Two campaigns alike in everything but their names: each PDF names its own organisation."""
+    texts = []
+    for name in ("Alpha Holdings", "Beta Trading"):
+        campaign = CampaignFactory(framework=framework, organisation__name_en=name, name="Spring")
+        texts.append(squeeze(pdf_text(report_pdf(campaign=campaign, lang="en"))[1]))
+    assert "AlphaHoldings" in texts[0] and "BetaTrading" not in texts[0]
+    assert "BetaTrading" in texts[1] and "AlphaHoldings" not in texts[1]
+
+
+def test_pdf_fingerprint_follows_stylesheet_fonts_and_weasyprint(tmp_path, monkeypatch):
+    html = '<html><head><link rel="stylesheet" href="/static/css/report.css"></head><body>x</body></html>'
+    original = pdf.pdf_fingerprint(html)
+    assert pdf.pdf_fingerprint(html) == original
+    assert pdf.pdf_fingerprint(html.replace("report.css", "missing.css")) != original
+
+    edited = tmp_path / "report.css"
+    edited.write_text(Path(pdf.StaticOnlyURLFetcher.static_file_for_url("/static/css/report.css")).read_text() + "p{}")
+    with mock.patch.object(pdf.StaticOnlyURLFetcher, "static_file_for_url", return_value=str(edited)):
+        assert pdf.pdf_fingerprint(html) != original
+    with mock.patch.object(pdf, "font_digest", return_value="IPAexGothic=/elsewhere.ttf:1:1"):
+        assert pdf.pdf_fingerprint(html) != original
+    monkeypatch.setattr(pdf.weasyprint, "__version__", "0.0")
+    assert pdf.pdf_fingerprint(html) != original
+
+
+def test_font_digest_names_a_japanese_font_file():
+    digest = pdf.font_digest()
+    assert "IPAexGothic=/" in digest and ":0:0" not in digest.split("|")[0]
+
+
+def test_the_static_lookup_never_leaves_the_static_folders():
+    lookup = pdf.StaticOnlyURLFetcher.static_file_for_url
+    assert lookup("/static/css/report.css").endswith("report.css")
+    for url in ("/static/../config/settings.py", "/static/%2e%2e/config/settings.py", "/media/x.css",
+                "https://example.com/static/css/report.css", "file:///etc/passwd"):
+        assert lookup(url) is None, url
+
+
+class BrokenCache:
+    def get(self, key):
+        raise ConnectionError("cache down")
+
+    def set(self, key, value):
+        raise ConnectionError("cache down")
+
+
+def test_a_broken_cache_costs_time_not_the_report(monkeypatch, caplog):
+    monkeypatch.setattr(cache, "_cache", BrokenCache)
+    rendered = []
+    result = cache.pdf_for_html("<p>x</p>", fingerprint="f", render=lambda html: rendered.append(html) or b"%PDF")
+    assert result == b"%PDF" and rendered == ["<p>x</p>"]
+    assert "cache unavailable" in caplog.text
+    assert radar().startswith("<svg")
+
+
+def test_without_a_cache_every_request_renders(no_report_cache):
+    calls = []
+    for _ in range(2):
+        cache.pdf_for_html("<p>x</p>", fingerprint="f", render=lambda html: calls.append(html) or b"%PDF")
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("environment, backend", [
+    ({}, "django.core.cache.backends.filebased.FileBasedCache"),
+    ({"REPORT_CACHE": "off"}, "django.core.cache.backends.dummy.DummyCache"),
+    ({"REPORT_CACHE_REDIS_URL": "redis://127.0.0.1:6379/3"}, "django.core.cache.backends.redis.RedisCache"),
+])
+def test_cache_backend_is_chosen_by_the_environment(environment, backend, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPORT_CACHE")}
+    env.update(environment, REPORT_CACHE_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['reports']['BACKEND'])"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == backend
+
+
+def test_file_cache_is_shared_between_processes(tmp_path):
+    """The web process and the export worker are separate processes: a PDF one printed serves the other."""
+    env = {**os.environ, "REPORT_CACHE_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("REPORT_CACHE", None)
+    env.pop("REPORT_CACHE_REDIS_URL", None)
+    code = ("import django, sys; django.setup(); from reports import cache; "
+            "print(cache.pdf_for_html('<p>x</p>', fingerprint='f', render=lambda h: sys.argv[1].encode()).decode())")
+    first = subprocess.run([sys.executable, "-c", code, "first"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", code, "second"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert (first.stdout.strip(), second.stdout.strip()) == ("first", "first")
