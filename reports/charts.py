@@ -82,7 +82,8 @@ def _to_svg(fig, title):
     # Date/Creator would make output vary with time and matplotlib version; Title gives a <title>.
     metadata = {"Title": title or None, "Date": None, "Creator": None, "Format": None, "Type": None}
     # "tight" grows or trims the canvas to what was drawn: long labels are never cut off.
-    fig.savefig(buffer, format="svg", metadata=metadata, bbox_inches="tight", pad_inches=0.08)
+    tight = None if fig.get_layout_engine() is not None else "tight"  # constrained layout already fits the labels
+    fig.savefig(buffer, format="svg", metadata=metadata, bbox_inches=tight, pad_inches=0.08)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, count=1, flags=re.S)
