@@ -162,7 +162,7 @@ elif os.environ.get("REPORT_CACHE_REDIS_URL"):
 else:
     _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                      "LOCATION": os.environ.get("REPORT_CACHE_DIR", str(BASE_DIR / "var" / "report-cache")),
-                     "OPTIONS": {"MAX_ENTRIES": 5000}}
+                     "OPTIONS": {"MAX_ENTRIES": 2000}}  # at most about 600 MB of PDFs
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reports": {**_REPORT_CACHE, "TIMEOUT": 60 * 60 * 24 * 30},

@@ -82,7 +82,9 @@ def test_a_worker_killed_mid_export_leaves_no_corrupt_zip_and_the_export_resumes
     settings.EXPORTS_DIR = tmp_path / "exports"
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)
-    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DATABASE_URL=_database_url())
+    # A cache of its own: PDFs printed by an earlier run would let the worker finish before the kill.
+    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DATABASE_URL=_database_url(),
+               REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
     worker = [sys.executable, str(Path(django_settings.BASE_DIR) / "manage.py"), "db_worker", "--no-startup-delay", "--no-reload"]
     process = subprocess.Popen(worker, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

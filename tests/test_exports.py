@@ -154,7 +154,7 @@ def test_a_real_db_worker_process_runs_the_export(campaign, settings, tmp_path):
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)  # on_commit runs: autocommit here
     env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings",
-               DATABASE_URL=_database_url())
+               DATABASE_URL=_database_url(), REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
     manage = Path(django_settings.BASE_DIR) / "manage.py"
     subprocess.run([sys.executable, str(manage), "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
                    env=env, check=True, timeout=300, capture_output=True)
@@ -171,7 +171,8 @@ def test_a_real_rq_worker_process_runs_the_export_from_redis(campaign, settings,
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)
     env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings",
-               TASKS_BACKEND="django_tasks_rq.RQBackend", DATABASE_URL=_database_url())
+               TASKS_BACKEND="django_tasks_rq.RQBackend", DATABASE_URL=_database_url(),
+               REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
     manage = Path(django_settings.BASE_DIR) / "manage.py"
     subprocess.run([sys.executable, str(manage), "rqworker", "default", "--burst", "--job-class", "django_tasks_rq.backend.Job"],
                    env=env, check=True, timeout=300, capture_output=True)
