@@ -6,11 +6,14 @@ local files, reach the network (cloud metadata at 169.254.169.254, say) or attac
 """
 
 import functools
+import gc
 import hashlib
 import logging
 import mimetypes
 import re
 import subprocess
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -91,11 +94,39 @@ def font_config():
     return _font_config
 
 
+# WeasyPrint allocates millions of small objects; at Python's default threshold (700) the cycle
+# collector runs thousands of times a render and, in a web or worker process holding Django,
+# pandas and matplotlib, each pass that reaches the old generations walks all of them.
+RENDER_GC_THRESHOLD = 50_000
+_gc_lock = threading.Lock()
+_gc_renders = 0
+_gc_saved = None
+
+
+@contextmanager
+def fewer_gc_passes():
+    """Raise the collector's first threshold while any render runs (threads included), then restore it."""
+    global _gc_renders, _gc_saved
+    with _gc_lock:
+        if _gc_renders == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(RENDER_GC_THRESHOLD, _gc_saved[0]), *_gc_saved[1:])
+        _gc_renders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_renders -= 1
+            if _gc_renders == 0:
+                gc.set_threshold(*_gc_saved)
+
+
 def html_to_pdf(html, *, fetcher=None):
     """Render an HTML string to PDF bytes with the static-only fetcher."""
     fetcher = fetcher or StaticOnlyURLFetcher()
-    document = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=fetcher)
-    return document.write_pdf(font_config=font_config())
+    with fewer_gc_passes():
+        document = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=fetcher)
+        return document.write_pdf(font_config=font_config())
 
 
 # The families report.css and the charts ask for; their files are part of a PDF's fingerprint.

@@ -149,3 +149,28 @@ def test_file_cache_is_shared_between_processes(tmp_path):
     first = subprocess.run([sys.executable, "-c", code, "first"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     second = subprocess.run([sys.executable, "-c", code, "second"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert (first.stdout.strip(), second.stdout.strip()) == ("first", "first")
+
+
+def test_renders_raise_the_collector_threshold_and_always_restore_it():
+    import gc
+    import threading
+
+    before = gc.get_threshold()
+    inside = []
+    with pdf.fewer_gc_passes():
+        inside.append(gc.get_threshold()[0])
+        other_thread_done = threading.Event()
+
+        def other_render():  # a second render overlapping the first, then ending first
+            with pdf.fewer_gc_passes():
+                inside.append(gc.get_threshold()[0])
+            other_thread_done.set()
+
+        threading.Thread(target=other_render).start()
+        assert other_thread_done.wait(10)
+        assert gc.get_threshold()[0] == pdf.RENDER_GC_THRESHOLD  # still raised for the first render
+    assert inside == [pdf.RENDER_GC_THRESHOLD] * 2
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError), pdf.fewer_gc_passes():
+        raise ValueError("a render that fails")
+    assert gc.get_threshold() == before
