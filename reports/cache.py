@@ -74,9 +74,29 @@ def memoised_chart(draw):
     return wrapper
 
 
+def _pdf_key(html, fingerprint):
+    return "pdf:" + _digest(FORMAT, fingerprint, html)
+
+
 def pdf_for_html(html, *, fingerprint, render):
     """PDF bytes for `html`, from the cache when this exact HTML was printed before.
 
     `fingerprint` names everything else the PDF depends on (stylesheets, fonts, WeasyPrint)."""
-    key = "pdf:" + _digest(FORMAT, fingerprint, html)
-    return _get_or_build(key, lambda: render(html))
+    return _get_or_build(_pdf_key(html, fingerprint), lambda: render(html))
+
+
+def pdf_is_cached(html, *, fingerprint):
+    try:
+        return _cache().has_key(_pdf_key(html, fingerprint))
+    except Exception:
+        logger.exception("report cache unavailable on read")
+        return False
+
+
+def claim(name, *, seconds):
+    """True for the first caller only, until `seconds` pass: one background job per report."""
+    try:
+        return _cache().add("claim:" + _digest(FORMAT, name), True, seconds)
+    except Exception:
+        logger.exception("report cache unavailable on write")
+        return False

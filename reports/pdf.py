@@ -159,8 +159,16 @@ def pdf_fingerprint(html):
     return hasher.hexdigest()
 
 
+def template_to_html(template, context, *, lang):
+    with translation.override(lang):
+        return render_to_string(template, context)
+
+
 def template_to_pdf(template, context, *, lang):
     """Render a Django template in `lang` and print it to PDF (or reuse the PDF of identical HTML)."""
-    with translation.override(lang):
-        html = render_to_string(template, context)
+    html = template_to_html(template, context, lang=lang)
     return cache.pdf_for_html(html, fingerprint=pdf_fingerprint(html), render=html_to_pdf)
+
+
+def pdf_is_cached(html):
+    return cache.pdf_is_cached(html, fingerprint=pdf_fingerprint(html))

@@ -10,6 +10,7 @@ from .context import report_context
 from .pdf import template_to_pdf
 
 LANGS = ("ja", "en")
+PDF_TEMPLATE = "reports/report_pdf.html"
 
 
 def report_context_for(*, campaign, lang, department=None):
@@ -19,7 +20,7 @@ def report_context_for(*, campaign, lang, department=None):
 
 def report_pdf(*, campaign, lang, department=None):
     """PDF bytes of the organisation report, or of one department's report."""
-    return template_to_pdf("reports/report_pdf.html", report_context_for(campaign=campaign, lang=lang, department=department), lang=lang)
+    return template_to_pdf(PDF_TEMPLATE, report_context_for(campaign=campaign, lang=lang, department=department), lang=lang)
 
 
 def report_filename(*, campaign, lang, department=None):
@@ -52,4 +53,4 @@ def personal_context(*, campaign, response, lang):
 
 
 def personal_pdf(*, campaign, response, lang):
-    return template_to_pdf("reports/report_pdf.html", personal_context(campaign=campaign, response=response, lang=lang), lang=lang)
+    return template_to_pdf(PDF_TEMPLATE, personal_context(campaign=campaign, response=response, lang=lang), lang=lang)

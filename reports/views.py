@@ -10,6 +10,7 @@ from assessment.selectors import invitation_get_for_token, invitation_response
 
 from . import services
 from .permissions import campaign_get_for_reports
+from .prefetch import report_pdf_prefetch
 
 
 def _pdf_response(pdf, filename):
@@ -34,6 +35,7 @@ def _pdf_links(url):
 def organisation_report(request, pk):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
     context = services.report_context_for(campaign=campaign, lang=current_lang())
+    report_pdf_prefetch(campaign=campaign, context=context, lang=current_lang())
     context["pdf_links"] = _pdf_links(reverse("reports:organisation_pdf", args=[pk]))
     return render(request, "reports/report_page.html", context)
 
@@ -53,6 +55,7 @@ def department_report(request, pk, key):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
     department = department_get_for_campaign(campaign=campaign, key=key)
     context = services.report_context_for(campaign=campaign, lang=current_lang(), department=department.key)
+    report_pdf_prefetch(campaign=campaign, context=context, lang=current_lang(), department=department.key)
     context["pdf_links"] = _pdf_links(reverse("reports:department_pdf", args=[pk, key]))
     return render(request, "reports/report_page.html", context)
 

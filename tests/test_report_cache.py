@@ -174,3 +174,61 @@ def test_renders_raise_the_collector_threshold_and_always_restore_it():
     with pytest.raises(ValueError), pdf.fewer_gc_passes():
         raise ValueError("a render that fails")
     assert gc.get_threshold() == before
+
+
+# --- the PDF printed in the background while the report page is read ---------------------------
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def hr_client(client, demo_campaign):
+    from .conftest import _user
+
+    client.force_login(_user("hr-owner", demo_campaign.organisation, "hr"))
+    return client
+
+
+def test_reading_the_report_page_prints_its_pdf_in_the_background(
+        hr_client, demo_campaign, settings, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    settings.TASKS = IMMEDIATE
+    page = reverse("reports:organisation", args=[demo_campaign.pk])
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert hr_client.get(page, HTTP_ACCEPT_LANGUAGE="ja").status_code == 200
+    assert len(queued) == 1  # the worker (here: at once) printed the Japanese PDF
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        hr_client.get(page, HTTP_ACCEPT_LANGUAGE="ja")
+    assert queued == []  # already printed: nothing queued on a reload
+
+    with mock.patch.object(pdf, "html_to_pdf", wraps=pdf.html_to_pdf) as render:
+        reply = hr_client.get(reverse("reports:organisation_pdf", args=[demo_campaign.pk]) + "?lang=ja")
+        assert reply.content.startswith(b"%PDF") and render.call_count == 0  # from the cache
+        english = hr_client.get(reverse("reports:organisation_pdf", args=[demo_campaign.pk]) + "?lang=en")
+        assert english.content.startswith(b"%PDF") and render.call_count == 1  # not prefetched: printed now
+    assert "デモ製造株式会社" in squeeze(pdf_text(reply.content)[1])
+
+
+def test_reloads_before_the_worker_ran_queue_one_print(hr_client, demo_campaign, django_capture_on_commit_callbacks):
+    """With a real queue (the database backend) the job waits for a worker: reloads add nothing."""
+    from django.urls import reverse
+
+    from django_tasks_db.models import DBTaskResult
+
+    page = reverse("reports:department", args=[demo_campaign.pk, "rd"])
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            assert hr_client.get(page).status_code == 200
+    queued = DBTaskResult.objects.filter(task_path="reports.prefetch.report_pdf_warm")
+    assert queued.count() == 1
+    assert list(queued.get().args_kwargs["args"]) == [demo_campaign.pk, "en", "rd"]
+
+
+def test_the_background_print_of_a_deleted_campaign_does_nothing(demo_campaign):
+    from reports.prefetch import report_pdf_warm
+
+    pk = demo_campaign.pk
+    demo_campaign.delete()
+    report_pdf_warm.call(pk, "ja", None)
