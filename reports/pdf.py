@@ -131,7 +131,7 @@ def html_to_pdf(html, *, fetcher=None):
 
 # The families report.css and the charts ask for; their files are part of a PDF's fingerprint.
 REPORT_FONTS = ("IPAexGothic", "Noto Sans CJK JP", "DejaVu Sans", "sans-serif")
-_STATIC_LINK = re.compile(r'(?:href|src)="([^"]+)"')
+_LINK = re.compile(r'(?:href|src)="([^"#][^"]*)"')  # not the charts' internal "#id" references
 
 
 @functools.cache
@@ -153,7 +153,7 @@ def font_digest():
 def pdf_fingerprint(html):
     """Everything but the HTML that the PDF depends on: the static files it links, fonts, WeasyPrint."""
     hasher = hashlib.sha256(f"{weasyprint.__version__}|{font_digest()}".encode())
-    for url in sorted(set(_STATIC_LINK.findall(html))):
+    for url in sorted(set(_LINK.findall(html))):
         path = StaticOnlyURLFetcher.static_file_for_url(url)
         hasher.update(url.encode() + b"\0" + (Path(path).read_bytes() if path else b"-") + b"\0")
     return hasher.hexdigest()
@@ -169,6 +169,3 @@ def template_to_pdf(template, context, *, lang):
     html = template_to_html(template, context, lang=lang)
     return cache.pdf_for_html(html, fingerprint=pdf_fingerprint(html), render=html_to_pdf)
 
-
-def pdf_is_cached(html):
-    return cache.pdf_is_cached(html, fingerprint=pdf_fingerprint(html))

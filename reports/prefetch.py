@@ -25,11 +25,13 @@ CLAIM_SECONDS = 5 * 60
 def report_pdf_prefetch(*, campaign, context, lang, department=None):
     """Queue the PDF of the report whose web context is `context`; True when a job was queued."""
     html = pdf.template_to_html(PDF_TEMPLATE, context, lang=lang)
-    if pdf.pdf_is_cached(html):
+    fingerprint = pdf.pdf_fingerprint(html)
+    if cache.pdf_is_cached(html, fingerprint=fingerprint):
         return False
-    if not cache.claim(f"prefetch:{pdf.pdf_fingerprint(html)}:{html}", seconds=CLAIM_SECONDS):
+    if not cache.claim(f"prefetch:{fingerprint}:{html}", seconds=CLAIM_SECONDS):
         return False
-    transaction.on_commit(lambda: report_pdf_warm.enqueue(campaign.pk, lang, department))
+    # robust: a queue that is down must not cost the page, only the head start
+    transaction.on_commit(lambda: report_pdf_warm.enqueue(campaign.pk, lang, department), robust=True)
     return True
 
 

@@ -232,3 +232,16 @@ def test_the_background_print_of_a_deleted_campaign_does_nothing(demo_campaign):
     pk = demo_campaign.pk
     demo_campaign.delete()
     report_pdf_warm.call(pk, "ja", None)
+
+
+def test_a_queue_that_is_down_costs_the_head_start_not_the_page(hr_client, demo_campaign, caplog,
+                                                                  django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from reports.prefetch import report_pdf_warm
+
+    with mock.patch.object(type(report_pdf_warm), "enqueue", side_effect=ConnectionError("queue down")), \
+            django_capture_on_commit_callbacks(execute=True):
+        reply = hr_client.get(reverse("reports:organisation", args=[demo_campaign.pk]))
+    assert reply.status_code == 200 and "<svg" in reply.content.decode()
+    assert "queue down" in caplog.text
