@@ -1,8 +1,8 @@
 """Charts and PDFs kept under a hash of what produced them.
 
-A chart is a pure function of its arguments and a PDF of its HTML (with the stylesheets it links,
-the WeasyPrint version and the installed fonts), so each is stored under a digest of those
-inputs. Nothing needs invalidating: a changed answer changes the scores, hence the chart
+A chart is a pure function of its arguments (with the drawing code, matplotlib and the fonts) and
+a PDF of its HTML (with the stylesheets it links, the WeasyPrint version and the fonts), so each
+is stored under a digest of those inputs. Nothing needs invalidating: a changed answer changes the scores, hence the chart
 arguments and the HTML, hence the key. Identical inputs give identical bytes whoever asks, so a
 shared entry cannot show one organisation another's data.
 
@@ -19,6 +19,8 @@ from pathlib import Path
 
 import matplotlib
 from django.core.cache import caches
+
+from .fonts import font_digest
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ def memoised_chart(draw):
     def wrapper(**kwargs):
         arguments = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
         key = "chart:" + _digest(FORMAT, draw.__module__, draw.__qualname__, _source_digest(draw.__code__.co_filename),
-                                 matplotlib.__version__, arguments)
+                                 matplotlib.__version__, font_digest(), arguments)
         return _get_or_build(key, lambda: draw(**kwargs))
 
     wrapper.uncached = draw

@@ -5,13 +5,11 @@ the templates; the fetcher is the second wall: even markup that slipped through 
 local files, reach the network (cloud metadata at 169.254.169.254, say) or attach files.
 """
 
-import functools
 import gc
 import hashlib
 import logging
 import mimetypes
 import re
-import subprocess
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import cache
+from .fonts import font_digest
 
 logger = logging.getLogger(__name__)
 
@@ -129,25 +128,7 @@ def html_to_pdf(html, *, fetcher=None):
         return document.write_pdf(font_config=font_config())
 
 
-# The families report.css and the charts ask for; their files are part of a PDF's fingerprint.
-REPORT_FONTS = ("IPAexGothic", "Noto Sans CJK JP", "DejaVu Sans", "sans-serif")
 _LINK = re.compile(r'(?:href|src)="([^"#][^"]*)"')  # not the charts' internal "#id" references
-
-
-@functools.cache
-def font_digest():
-    """Which font files the report's families resolve to, with their sizes and times: a font
-    installed or updated later must not leave PDFs drawn with the old one in the cache."""
-    found = []
-    for family in REPORT_FONTS:
-        try:
-            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
-                                  timeout=10).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            path = ""
-        stat = Path(path).stat() if path and Path(path).is_file() else None
-        found.append(f"{family}={path}:{stat.st_size if stat else 0}:{stat.st_mtime_ns if stat else 0}")
-    return "|".join(found)
 
 
 def pdf_fingerprint(html):

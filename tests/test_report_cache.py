@@ -89,8 +89,18 @@ def test_pdf_fingerprint_follows_stylesheet_fonts_and_weasyprint(tmp_path, monke
     assert pdf.pdf_fingerprint(html) != original
 
 
+def test_chart_keys_change_with_the_fonts(report_cache):
+    radar()
+    with mock.patch.object(cache, "font_digest", return_value="IPAexGothic=/elsewhere.ttf:1:1"), \
+            mock.patch.object(charts, "_to_svg", wraps=charts._to_svg) as draw:
+        radar()
+    assert draw.call_count == 1
+
+
 def test_font_digest_names_a_japanese_font_file():
-    digest = pdf.font_digest()
+    from reports.fonts import font_digest
+
+    digest = font_digest()
     assert "IPAexGothic=/" in digest and ":0:0" not in digest.split("|")[0]
 
 
