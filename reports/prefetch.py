@@ -6,8 +6,6 @@ if not, queues a worker to print it (about two seconds of WeasyPrint). By the ti
 clicked, the PDF is usually waiting in the cache; if not, the view prints it as before.
 """
 
-import logging
-
 from django.db import transaction
 from django_tasks import task
 
@@ -15,8 +13,6 @@ from assessment.models import Campaign
 
 from . import cache, pdf
 from .services import PDF_TEMPLATE, report_pdf
-
-logger = logging.getLogger(__name__)
 
 # One queued print per report HTML in this window, however often the page is reloaded.
 CLAIM_SECONDS = 5 * 60
