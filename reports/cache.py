@@ -72,7 +72,6 @@ def memoised_chart(draw):
                                  matplotlib.__version__, font_digest(), arguments)
         return _get_or_build(key, lambda: draw(**kwargs))
 
-    wrapper.uncached = draw
     return wrapper
 
 
