@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from .analysis import campaign_results
-from .models import Answer, Campaign, Dimension, Framework, Invitation, Item, Response
+from .models import Answer, Dimension, Framework, Invitation, Item, Response
 from .tokens import token_hash
 
 
@@ -68,11 +68,15 @@ def framework_latest(*, key):
 
 
 def campaign_response_counts(*, campaign):
-    return Campaign.objects.filter(pk=campaign.pk).aggregate(
-        invited=Count("invitations", distinct=True),
-        started=Count("responses", distinct=True),
-        submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+    """Invited, started and submitted, in two queries.
+
+    Counted per table: one aggregate over a join of invitations and responses multiplies the
+    rows (10,000 × 10,000 at scale, minutes of work) before DISTINCT removes them again.
+    """
+    responses = Response.objects.filter(campaign=campaign).aggregate(
+        started=Count("pk"), submitted=Count("pk", filter=Q(submitted_at__isnull=False))
     )
+    return {"invited": Invitation.objects.filter(campaign=campaign).count(), **responses}
 
 
 def campaign_recommendations(*, campaign, limit=10):

@@ -1,0 +1,49 @@
+"""Pages at the size of a real campaign: counts stay right and the number of queries stays fixed.
+
+Timings live in bench/scale.py; these tests hold what can be asserted exactly.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessment.selectors import campaign_response_counts
+from bench.population import campaign_populate, departments_create
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+def _get(client, user, url):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        reply = client.get(url)
+    assert reply.status_code == 200
+    return reply, [q["sql"] for q in queries.captured_queries]
+
+def test_campaign_page_counts_thousands_of_responses_with_a_fixed_number_of_queries(client, consultant, campaign):
+    url = reverse("console:campaign_detail", args=[campaign.pk])
+    _reply, small = _get(client, consultant, url)
+
+    departments = departments_create(organisation=campaign.organisation, count=30)
+    expected = campaign_populate(campaign=campaign, respondents=3000, departments=departments, answers=False)
+    reply, large = _get(client, consultant, url)
+
+    assert reply.context["counts"] == {"invited": 3000, "started": 2700, "submitted": 2400}
+    assert expected == reply.context["counts"]
+    html = reply.content.decode()
+    for figure in ("3000", "2700", "2400"):
+        assert f">{figure}</dd>" in html
+    assert len(large) == len(small)
+    # The old single aggregate joined invitations to responses and de-duplicated the product
+    # with COUNT(DISTINCT ...): minutes at 10,000 respondents.
+    assert not [sql for sql in large if "COUNT(DISTINCT" in sql.upper()]
+
+def test_response_counts_per_table(campaign):
+    departments = departments_create(organisation=campaign.organisation, count=3)
+    campaign_populate(campaign=campaign, respondents=40, departments=departments, started=0.5, submitted=0.25, answers=False)
+    assert campaign_response_counts(campaign=campaign) == {"invited": 40, "started": 20, "submitted": 10}
+    with CaptureQueriesContext(connection) as queries:
+        campaign_response_counts(campaign=campaign)
+    assert len(queries) == 2
