@@ -14,8 +14,16 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.errors import wants_json
+
 from . import selectors, services
 from .forms import DimensionAnswersForm, ProfileForm, SingleAnswerForm
+
+
+_UNAVAILABLE = {
+    "not_open": lambda: gettext("This survey has not opened yet."),
+    "closed": lambda: gettext("This survey has closed. Answers can no longer be given or changed."),
+}
 
 
 def respondent_page(view):
@@ -33,6 +41,11 @@ def respondent_page(view):
         campaign = invitation.campaign
         if not campaign.is_open():
             status = "not_open" if campaign.opens_at > timezone.now() else "closed"
+            if wants_json(request):
+                # The autosave script stops retrying on "closed" and says why, instead of "no connection".
+                return JsonResponse(
+                    {"ok": False, "code": status, "error": _UNAVAILABLE[status]()}, status=403 if status == "not_open" else 410
+                )
             return render(
                 request,
                 "respondent/campaign_unavailable.html",
@@ -43,7 +56,7 @@ def respondent_page(view):
         try:
             return view(request, survey, *args, **kwargs)
         except services.RespondentError as error:
-            if request.headers.get("accept", "").startswith("application/json"):
+            if wants_json(request):
                 return JsonResponse({"ok": False, "error": str(error)}, status=error.status)
             return render(request, "respondent/problem.html", survey.context(error=error), status=error.status)
 

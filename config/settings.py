@@ -151,6 +151,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Errors and warnings to stderr with the request's method, path and user id; respondent tokens
+# and workshop codes masked everywhere (config/logs.py).
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(os.environ.get("DJANGO_LOG_LEVEL", "INFO"))
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+
 # Charts and PDFs by a digest of what produced them (reports/cache.py): files on this machine by
 # default, shared by its web and worker processes; REPORT_CACHE_REDIS_URL shares them between
 # machines; REPORT_CACHE=off turns caching off.

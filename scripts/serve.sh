@@ -32,4 +32,5 @@ trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 .venv/bin/gunicorn config.wsgi \
   --bind "${BIND:-127.0.0.1:8000}" \
   --workers "${WEB_CONCURRENCY:-4}" \
-  --access-logfile - --graceful-timeout 20 --timeout 120
+  --access-logfile - --graceful-timeout 20 --timeout 120 \
+  --logger-class config.logs.AccessLogger

@@ -42,33 +42,59 @@
     return data;
   }
 
+  // Network rules: a request that hangs is abandoned after TIMEOUT_MS and retried; a server
+  // error or a non-JSON answer (a proxy's error page) keeps the answer and retries; a refused
+  // value is dropped with its message; a closed survey or an expired page stops all retries.
+  var TIMEOUT_MS = 10000;
+  var stopped = false;
+
+  function post(item, value) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    return fetch(url, {
+      method: "POST", body: body(item, value), credentials: "same-origin",
+      headers: { Accept: "application/json" }, signal: controller ? controller.signal : undefined
+    }).then(function (res) {
+      return res.json().catch(function () { return { ok: false }; })
+        .then(function (data) { return { status: res.status, data: data }; });
+    }).finally(function () { if (timer) clearTimeout(timer); });
+  }
+
   function flush() {
-    if (sending) return;
+    if (sending || stopped) return;
     var queue = pending();
     var item = Object.keys(queue)[0];
     if (!item) { return; }
     var value = queue[item];
     sending = true;
     showStatus(messages.saving);
-    fetch(url, { method: "POST", body: body(item, value), headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (res) {
-        return res.json().then(function (data) { return { status: res.status, data: data }; });
-      })
+    post(item, value)
       .then(function (result) {
+        sending = false;
+        var data = result.data;
+        var code = data.code || "";
+        if (code === "closed" || code === "not_open" || code === "csrf") {
+          stopped = true;  // retrying cannot help; unsaved answers stay on this device
+          showStatus(data.error, "error");
+          return;
+        }
+        if (!data.ok && (result.status >= 500 || !data.error)) {
+          showStatus(data.error || messages.offline, "warn");  // kept; the timer sends it again
+          return;
+        }
         var now = pending();
         // Keep a newer choice made while this one was in flight.
         if (now[item] === value) { delete now[item]; setPending(now); }
-        sending = false;
-        if (result.data.ok) {
-          showProgress(result.data);
+        if (data.ok) {
+          showProgress(data);
           if (Object.keys(pending()).length === 0) showStatus(messages.saved);
           flush();
         } else {
-          showStatus(messages.error + " " + result.data.error, "error");
+          showStatus(messages.error + " " + data.error, "error");
         }
       })
       .catch(function () {
-        sending = false;
+        sending = false;  // no connection or timed out: kept; the timer sends it again
         showStatus(messages.offline, "warn");
       });
   }
