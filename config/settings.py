@@ -105,6 +105,20 @@ elif DATABASES["default"].get("NAME"):
     # Likewise on PostgreSQL: test_<name>_<pid>, dropped at the end of the run.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A database that does not answer fails fast instead of hanging requests and workers; a
+    # runaway statement, or a client gone silent inside a transaction (holding row locks), is
+    # stopped by the server. 0 turns a limit off (scripts/serve.sh runs migrations without one).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '30000'))}"
+        f" -c idle_in_transaction_session_timeout={int(os.environ.get('DB_IDLE_TRANSACTION_TIMEOUT_MS', '60000'))}"
+    )
+
+# Key for respondent-link tokens (assessment/tokens.py); empty means the secret key. Keep it when
+# rotating DJANGO_SECRET_KEY, or links already sent can no longer be re-sent in reminders.
+INVITATION_TOKEN_KEY = os.environ.get("INVITATION_TOKEN_KEY", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -140,6 +154,11 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Innovation readiness <no-reply@readiness.invalid>")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))  # a hung mail server must not hang a request
 
 # Background work: the database-backed worker (`manage.py db_worker`) by default; set
 # TASKS_BACKEND=django_tasks_rq.RQBackend to queue on Redis (`manage.py rqworker default`).

@@ -17,7 +17,10 @@ fi
 export DJANGO_SECURE_SSL_REDIRECT=${DJANGO_SECURE_SSL_REDIRECT:-false}
 export DJANGO_SECURE_COOKIES=${DJANGO_SECURE_COOKIES:-false}
 
-$PY manage.py migrate --noinput
+# Migrations may legitimately run longer than a request's statement timeout.
+DB_STATEMENT_TIMEOUT_MS=0 $PY manage.py migrate --noinput
+# Refuses to serve with a console e-mail backend or the demo logins (assessment/checks.py).
+$PY manage.py check --deploy --fail-level ERROR
 $PY manage.py collectstatic --noinput -v0
 
 if [[ "${TASKS_BACKEND:-}" == *RQBackend ]]; then

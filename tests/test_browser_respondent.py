@@ -44,7 +44,7 @@ def test_japanese_respondent_closes_the_tab_resumes_on_another_device_and_submit
     transactional_db, live_server, browser, capsys
 ):
     call_command("load_framework", str(FRAMEWORK_FILE))
-    call_command("seed_demo", "--seed", "2")
+    call_command("seed_demo", "--seed", "2", "--force")  # DEBUG is off under pytest
     link = re.search(r"/r/[\w-]+/", capsys.readouterr().out).group(0)
     token = link.split("/")[2]
     response_filter = {"invitation__token_hash": token_hash(token)}

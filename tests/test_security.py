@@ -28,6 +28,7 @@ def test_check_deploy_with_production_settings_prints_no_warnings():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="readiness.example.com",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],

@@ -11,6 +11,12 @@ from assessment.models import Answer, Campaign, Invitation, Organisation, Respon
 from assessment.tokens import token_hash
 
 
+@pytest.fixture(autouse=True)
+def development(settings):
+    """seed_demo is for development databases, where DEBUG is on (pytest-django turns it off)."""
+    settings.DEBUG = True
+
+
 def answer_table():
     """All submitted answers as plain rows, free of database ids."""
     rows = Answer.objects.filter(response__submitted_at__isnull=False).values_list(

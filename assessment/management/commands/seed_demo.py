@@ -16,8 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--framework", default="innovation-readiness", help="framework key (latest version)")
         parser.add_argument("--reset", action="store_true", help="delete the demo organisation first")
         parser.add_argument("--no-link", action="store_true", help="do not create a respondent link")
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off (a production database)")
 
-    def handle(self, *args, seed, framework, reset, no_link, **options):
+    def handle(self, *args, seed, framework, reset, no_link, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DJANGO_DEBUG is off, so this looks like a production database: seed_demo would add synthetic "
+                "answers and logins with a published password. Use --force if this really is a demo server."
+            )
         framework_obj = framework_latest(key=framework)
         if framework_obj is None:
             raise CommandError(f"No framework {framework!r} is loaded; run load_framework first.")
