@@ -75,6 +75,13 @@ def memoised_chart(draw):
     return wrapper
 
 
+def shared_value(name, *, parts, sources=(), build):
+    """A value every process (and node) shares: `build()` under a digest of `name`, `parts` and the
+    source files `sources` (so that a release with new scoring code never meets old results)."""
+    key = "value:" + _digest(FORMAT, name, *parts, *(_source_digest(path) for path in sources))
+    return _get_or_build(key, build)
+
+
 def _pdf_key(html, fingerprint):
     return "pdf:" + _digest(FORMAT, fingerprint, html)
 

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,14 +18,6 @@ from workshop.models import Phase, WorkshopAgreement, WorkshopJoin, WorkshopSess
 from .test_analysis import add_responses
 
 DIMENSIONS = ["vision", "budget", "buy_in", "exposure", "team", "system"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The live charts are cached by campaign id; ids can repeat between tests on a rolled-back database.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -517,3 +508,25 @@ def test_the_live_partial_costs_the_same_number_of_queries_for_any_group_size(cl
     with CaptureQueriesContext(connection) as many:
         client.get(url("live", campaign))
     assert len(few) == len(many)
+
+
+def test_the_live_result_is_shared_through_the_report_cache(client, campaign, owner, session, report_cache, monkeypatch):
+    """Scored once per new submission for every worker: the entry lives in the shared report cache,
+    not in one process's memory (a second process reading the same backend finds it)."""
+    from workshop import live
+
+    login(client, owner)
+    add_responses(campaign, 6, agreement=4)
+    calls = []
+    real = live._survey_results
+    monkeypatch.setattr(live, "_survey_results", lambda c: calls.append(c.pk) or real(c))
+    client.get(url("live", campaign))
+    client.get(url("summary", campaign))
+    assert calls == [campaign.pk]
+    assert [k for k in report_cache._cache if "value:" in k]
+    report_cache.clear()  # what another process sees without the entry: it scores again
+    client.get(url("live", campaign))
+    assert calls == [campaign.pk, campaign.pk]
+    add_responses(campaign, 1, agreement=2)  # a new submission is a new entry
+    client.get(url("live", campaign))
+    assert len(calls) == 3

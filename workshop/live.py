@@ -2,33 +2,33 @@
 
 The screen polls every few seconds. Charts only change when a response is submitted, so the
 rendered SVG is cached under a key made of the submitted count and the latest submission time:
-polling costs two small queries until something actually changes.
+polling costs two small queries until something actually changes. The entry lives in the report
+cache (reports/cache.py), shared by every worker process and node: a new submission is scored
+once for the room, not once per gunicorn worker that happens to serve the next poll.
 """
 
-from django.core.cache import cache
+from pathlib import Path
+
+from assessment import analysis, recommendations, scoring
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessment.analysis import campaign_results
 from assessment.i18n import current_lang, localized
-from reports import charts
+from reports import cache, charts
 from reports.context import BAND_LABELS
 
 from . import selectors
 
-CHART_CACHE_SECONDS = 60 * 60
+# The code that turns answers into these numbers: a release that changes it gets new entries.
+SOURCES = tuple(Path(module.__file__) for module in (analysis, scoring, recommendations)) + (Path(__file__),)
 
 
 def survey_results(*, campaign, counts):
     """{"shown", "respondents", "remaining", "scores", "radar", "gap"} for the campaign, cached."""
     last = counts["last_submitted_at"].isoformat() if counts["last_submitted_at"] else "-"
-    key = (f"workshop:live:{campaign.pk}:{campaign.framework_id}:{campaign.anonymity_threshold}:"
-           f"{current_lang()}:{counts['submitted']}:{last}")
-    data = cache.get(key)
-    if data is None:
-        data = _survey_results(campaign)
-        cache.set(key, data, CHART_CACHE_SECONDS)
-    return data
+    parts = (campaign.pk, campaign.framework_id, campaign.anonymity_threshold, current_lang(), counts["submitted"], last)
+    return cache.shared_value("workshop-live", parts=parts, sources=SOURCES, build=lambda: _survey_results(campaign))
 
 
 def _survey_results(campaign):

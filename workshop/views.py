@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment.analysis import campaign_results
 from assessment.i18n import localized
 from assessment.permissions import campaign_get_for_user
 
@@ -155,8 +154,8 @@ def summary(request, pk):
     sessions = selectors.campaign_sessions(campaign=campaign)
     session = next((s for s in sessions if str(s.pk) == request.GET.get("session")), sessions[0] if sessions else None)
     dimensions = selectors.campaign_dimensions(campaign=campaign)
-    result = campaign_results(campaign=campaign)
-    scores = {k: v["score"] for k, v in result["dimensions"].items()} if result["shown"] else {}
+    # The live screen's shared entry: scored once per new submission, whoever asks.
+    survey = live.survey_results(campaign=campaign, counts=selectors.participation_counts(campaign=campaign))
     votes = None
     if session is not None:
         votes = selectors.vote_summary(
@@ -164,7 +163,7 @@ def summary(request, pk):
         )
     agreed = selectors.session_agreements(session=session)
     rows = live.dimension_rows(
-        dimensions=dimensions, survey={"shown": result["shown"], "scores": scores}, votes=votes, agreements=agreed
+        dimensions=dimensions, survey=survey, votes=votes, agreements=agreed
     )
     return render(request, "workshop/summary.html", {
         "campaign": campaign,
@@ -173,8 +172,8 @@ def summary(request, pk):
         "phase_label": Phase(session.phase).label if session else "",
         "rows": rows,
         "votes": votes,
-        "survey_shown": result["shown"],
-        "respondents": result["respondents"],
+        "survey_shown": survey["shown"],
+        "respondents": survey["respondents"],
         "threshold": campaign.anonymity_threshold,
         "organisation_name": localized(campaign.organisation, "name"),
     })
