@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "reports",
     "console",
     "workshop",
+    "followthrough",
 ]
 
 MIDDLEWARE = [

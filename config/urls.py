@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("console/", include("console.urls")),
     path("workshop/", include("workshop.urls")),
+    path("follow/", include("followthrough.urls")),
     path("j/", include("workshop.join_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,12 @@ PDF_TEMPLATE = "reports/report_pdf.html"
 
 def report_context_for(*, campaign, lang, department=None):
     result = campaign_results(campaign=campaign, department=department)
-    return report_context(result, lang=lang, kind="department" if department else "organisation")
+    context = report_context(result, lang=lang, kind="department" if department else "organisation")
+    if department is None:  # targets and actions are the organisation's: its report closes the loop
+        from followthrough.loop import report_section
+
+        context["followthrough"] = report_section(campaign=campaign, result=result, lang=lang)
+    return context
 
 
 def report_pdf(*, campaign, lang, department=None):

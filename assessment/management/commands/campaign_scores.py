@@ -21,6 +21,9 @@ class Command(BaseCommand):
             raise CommandError(f"No campaign with id {campaign}.")
         result = campaign_results(campaign=found, limit=limit)
         if options["json"]:
+            from followthrough.selectors import loop_data
+
+            result["followthrough"] = loop_data(campaign=found, result=result) if result["shown"] else None
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
             return
         self._text(result, lang)
