@@ -10,7 +10,7 @@ import pandas as pd
 from django.db import connection
 
 from . import recommendations as recs
-from . import scoring
+from . import routing, scoring
 from .models import Answer, Campaign, Department, Dimension, Item, Response
 
 
@@ -44,9 +44,9 @@ def campaign_frames(*, campaign):
         _rows(
             Item.objects.filter(framework=framework)
             .order_by("dimension__order", "order")
-            .values_list("id", "key", "dimension__key", "reverse", "text_en", "text_ja")
+            .values_list("id", "key", "dimension__key", "reverse", "text_en", "text_ja", "audience")
         ),
-        columns=["item_id", "item", "dimension", "reverse", "text_en", "text_ja"],
+        columns=["item_id", "item", "dimension", "reverse", "text_en", "text_ja", "audience"],
     )
     submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
     respondents = pd.DataFrame(
@@ -84,7 +84,9 @@ def frames_results(frames, *, threshold):
     """Everything computed from the frames (pure; no database)."""
     spec = frames.spec
     scored = scoring.scored_answers(frames.answers, frames.items)
-    scores = scoring.respondent_scores(scored, spec, frames.respondents)
+    # Statements are routed by role group (1.1): minimum answered relative to what each was shown.
+    required = routing.routed_minimum(frames.items, frames.respondents, spec.min_answered)
+    scores = scoring.respondent_scores(scored, spec, frames.respondents, required=required)
     total = len(frames.respondents)
     result = {"respondents": total, "shown": total >= threshold}
     if not result["shown"]:
@@ -95,7 +97,9 @@ def frames_results(frames, *, threshold):
         scores, scored, frames.respondents, "role_group", spec, threshold, protect=("executive",)
     )
     executives_alone = any(row["key"] == "executive" for row in roles)
-    result["gaps"] = scoring.perception_gaps(scores, frames.respondents, spec, threshold, exact_allowed=executives_alone)
+    result["gaps"] = routing.perception_gaps_shared(
+        scored, frames.items, frames.respondents, spec, threshold, exact_allowed=executives_alone
+    )
     result["groups"] = {
         "role_group": roles,
         "department": scoring.group_results(scores, scored, frames.respondents, "department", spec, threshold),

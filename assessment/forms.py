@@ -80,8 +80,11 @@ class ProfileForm(forms.Form):
             for option in profile["role_group"]["options"]
             if option["key"] in RoleGroup.values
         ]
-        self.fields["tenure"].label = localized(profile["tenure"]["prompt"], None)
-        self.fields["tenure"].choices = [(o["key"], localized(o["label"], None)) for o in profile["tenure"]["options"]]
+        if "tenure" in profile:
+            self.fields["tenure"].label = localized(profile["tenure"]["prompt"], None)
+            self.fields["tenure"].choices = [(o["key"], localized(o["label"], None)) for o in profile["tenure"]["options"]]
+        else:
+            del self.fields["tenure"]  # 1.1 does not ask tenure (re-identification risk, unused)
         self.fields["department"].label = localized(profile["department"]["prompt"], None)
         departments = Department.objects.filter(organisation=invitation.campaign.organisation)
         self.fields["department"].queryset = departments

@@ -16,6 +16,16 @@ TENURES = ("lt3", "y3_10", "y10_20", "gt20")
 LEVEL_KEYS = ("ad_hoc", "emerging", "defined", "managed", "embedded")
 MIN_ITEMS_PER_DIMENSION = 6
 
+# Format 2 (questionnaire 1.1 on): statements have audiences, business-unit heads and middle
+# managers are role groups of their own, no tenure question, levels carry a favourable share,
+# a comparison mapping to the earlier version, optional comment prompts, and the lint below.
+# A file without `format` is format 1 (1.0): everyone sees every statement.
+ROLE_GROUPS_2 = ("executive", "bu_head", "manager", "innovation_team", "business", "corporate")
+EVERYONE = "everyone"
+# Every role group must be asked at least this many statements of every dimension, so that each
+# of them can have a score there (scoring's minimum is relative to what a person was shown).
+MIN_ROUTED_PER_DIMENSION = 3
+
 
 class FrameworkFileError(ValueError):
     def __init__(self, problems):
@@ -23,8 +33,12 @@ class FrameworkFileError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def framework_file_read(path):
-    """Return (data, sha256) for a valid file, or raise FrameworkFileError listing every problem."""
+def framework_file_read(path, earlier=None):
+    """Return (data, sha256) for a valid file, or raise FrameworkFileError listing every problem.
+
+    `earlier(key, version)` returns {"dimensions": set, "items": set} of another version of the
+    framework (or None when unknown); a comparison mapping is checked against it.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -35,17 +49,30 @@ def framework_file_read(path):
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (UnicodeDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
         raise FrameworkFileError([f"{path}: not valid YAML/JSON in UTF-8: {exc}"]) from exc
-    problems = framework_problems(data)
+    problems = framework_problems(data, earlier=earlier)
     if problems:
         raise FrameworkFileError(problems)
     return data, hashlib.sha256(raw).hexdigest()
 
 
-def framework_problems(data):
+def file_format(data):
+    return data.get("format", 1) if isinstance(data, dict) else 1
+
+
+def framework_role_groups(data):
+    """The role group keys a framework file must offer, in order."""
+    return ROLE_GROUPS_2 if file_format(data) == 2 else ROLE_GROUPS
+
+
+def framework_problems(data, earlier=None):
     problems = []
     check = _Checker(problems)
     if not isinstance(data, dict):
         return ["the file must contain a mapping at the top level"]
+    if data.get("format", 1) not in (1, 2):
+        problems.append("format: must be 1 (version 1.0 layout) or 2 (audiences, comparison, comments)")
+        return problems
+    v2 = file_format(data) == 2
     check.slug(data, "key", "key")
     if not isinstance(data.get("version"), str) or not data.get("version"):
         problems.append('version: must be a non-empty string such as "1.0" (quote it)')
@@ -84,13 +111,20 @@ def framework_problems(data):
             previous_min = level["min"]
             check.text(level, "name", f"{where}.name")
             check.text(level, "summary", f"{where}.summary")
+            if v2 or "favourable_min" in level:
+                _check_favourable_min(check, levels, index, where)
 
     profile = data.get("profile")
     if not isinstance(profile, dict):
         problems.append("profile: missing")
     else:
-        check.options(profile, "role_group", ROLE_GROUPS)
-        check.options(profile, "tenure", TENURES)
+        check.options(profile, "role_group", framework_role_groups(data))
+        if v2:
+            # 1.1 does not ask tenure: no report used it, and it only raised re-identification risk.
+            if "tenure" in profile:
+                problems.append("profile.tenure: not asked from format 2 on; remove it")
+        else:
+            check.options(profile, "tenure", TENURES)
         check.text(profile.get("department") or {}, "prompt", "profile.department.prompt")
 
     dimensions = data.get("dimensions")
@@ -132,11 +166,69 @@ def framework_problems(data):
             if not isinstance(item.get("reverse", False), bool):
                 problems.append(f"{item_where}.reverse: must be true or false")
             check.text(item, "text", f"{item_where}.text")
+            audience = item.get("audience", None if v2 else [EVERYONE])
+            _check_audience(problems, audience, framework_role_groups(data), f"{item_where}.audience")
+        if v2:
+            _check_routing(problems, items, framework_role_groups(data), where)
         min_answered = data.get("min_answered_per_dimension")
         if isinstance(min_answered, int) and min_answered > len(items):
             problems.append(f"{where}.items: fewer items than min_answered_per_dimension")
     check.unique(item_keys, "items: duplicate key")
+    if v2:
+        from .framework_lint import comment_prompt_problems, comparison_problems, lint_problems, scale_problems
+
+        problems.extend(lint_problems(data))
+        problems.extend(scale_problems(data.get("scale")))
+        problems.extend(comment_prompt_problems(data))
+        problems.extend(comparison_problems(data, earlier))
+    elif "comparison" in data or "comments" in data:
+        problems.append("comparison/comments: need format: 2")
     return problems
+
+
+def _check_favourable_min(check, levels, index, where):
+    level = levels[index]
+    if not check.number(level, "favourable_min", f"{where}.favourable_min", minimum=0, maximum=100):
+        return
+    if index == 0 and level["favourable_min"] != 0:
+        check.problems.append(f"{where}.favourable_min: the first level must start at 0")
+    previous = levels[index - 1].get("favourable_min") if index else None
+    if isinstance(previous, (int, float)) and level["favourable_min"] <= previous:
+        check.problems.append(f"{where}.favourable_min: must rise from level to level")
+
+
+def _check_audience(problems, audience, role_groups, where):
+    allowed = (EVERYONE, *role_groups)
+    if not isinstance(audience, list) or not audience:
+        problems.append(f"{where}: missing; list who is asked ({', '.join(allowed)})")
+        return
+    for value in audience:
+        if value not in allowed:
+            problems.append(f"{where}: unknown audience {value!r} (use {', '.join(allowed)})")
+    if EVERYONE in audience and len(audience) > 1:
+        problems.append(f"{where}: {EVERYONE!r} stands alone")
+    if len(set(map(str, audience))) != len(audience):
+        problems.append(f"{where}: listed twice")
+
+
+def audience_includes(audience, role_group):
+    """Whether a statement with this audience is shown to a respondent of `role_group`.
+
+    A respondent without a role group (not yet known) sees the statements for everyone only.
+    """
+    audience = audience or [EVERYONE]
+    return EVERYONE in audience or (bool(role_group) and role_group in audience)
+
+
+def _check_routing(problems, items, role_groups, where):
+    for role in role_groups:
+        shown = [i for i in items if isinstance(i, dict) and isinstance(i.get("audience"), list)
+                 and audience_includes(i["audience"], role)]
+        if len(shown) < MIN_ROUTED_PER_DIMENSION:
+            problems.append(
+                f"{where}.items: role group {role!r} is asked {len(shown)} statements here; "
+                f"at least {MIN_ROUTED_PER_DIMENSION} are needed"
+            )
 
 
 class _Checker:

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+COMMENT_MAX_LENGTH = 2000
+
+
 class FrameworkLocked(ValidationError):
     """A framework version that has answers must stay as it is so scores stay reproducible."""
 
@@ -19,6 +22,10 @@ class RoleGroup(models.TextChoices):
     # Scoring relies on these keys (perception gap = executive vs the rest), so they are
     # fixed in code; the framework file gives their question texts.
     EXECUTIVE = "executive", _("Executive")
+    # Added in questionnaire 1.1: business-unit heads are no longer counted as "executives"
+    # (the perception gap is the executive team's view), and middle managers (管理職) are a group.
+    BU_HEAD = "bu_head", _("Business-unit head")
+    MANAGER = "manager", _("Middle manager")
     INNOVATION_TEAM = "innovation_team", _("Innovation team")
     BUSINESS = "business", _("Business department")
     CORPORATE = "corporate", _("Corporate function")
@@ -47,7 +54,13 @@ class Framework(models.Model):
     # [{"level": 1, "key": "ad_hoc", "min": 0, "name": {...}, "summary": {...}}, ...]
     levels = models.JSONField()
     # {"role_group": {"prompt": {...}, "options": [...]}, "department": {...}, "tenure": {...}}
+    # (1.1 has no tenure question: see the file's header)
     profile = models.JSONField()
+    # {"version": "1.0", "dimensions": {key: earlier key}, "items": {key: earlier key}}: what a
+    # re-assessment may compare with the earlier version; empty for the first version.
+    comparison = models.JSONField(default=dict, blank=True)
+    # {"dimension": {"en", "ja"}, "obstacle": {"en", "ja"}}: prompts of the optional comments; empty: none asked
+    comments = models.JSONField(default=dict, blank=True)
     source_sha256 = models.CharField(max_length=64, help_text="Hash of the file it was loaded from.")
     loaded_at = models.DateTimeField(default=timezone.now)
 
@@ -128,6 +141,8 @@ class Item(LockedWithFramework):
     key = models.SlugField(max_length=32)
     order = models.PositiveSmallIntegerField()
     reverse = models.BooleanField(default=False, help_text="Agreeing means lower readiness.")
+    # Role groups shown this statement, or ["everyone"] (1.0 files have no audiences: everyone).
+    audience = models.JSONField(default=list, blank=True)
     text_en = models.TextField()
     text_ja = models.TextField()
 
@@ -199,6 +214,11 @@ class Campaign(models.Model):
     anonymity_threshold = models.PositiveSmallIntegerField(
         default=5, help_text="Groups with fewer respondents are never shown on their own."
     )
+    # Free-text comments are shown only for groups at least this large (DOMAIN.md: 10); the
+    # constraint keeps it from ever being lower than the promise for numbers.
+    comment_threshold = models.PositiveSmallIntegerField(
+        default=10, help_text="Comments are shown only for groups of at least this many respondents."
+    )
     # Short code for workshop participants to join without a personal invitation (empty: no joining).
     join_code = models.CharField(max_length=12, blank=True, db_index=True)
     cloned_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones")
@@ -209,6 +229,10 @@ class Campaign(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opening"),
             models.CheckConstraint(condition=Q(anonymity_threshold__gte=2), name="campaign_anonymity_threshold_min"),
+            models.CheckConstraint(
+                condition=Q(comment_threshold__gte=models.F("anonymity_threshold")),
+                name="campaign_comment_threshold_not_below_anonymity",
+            ),
         ]
 
     def __str__(self):
@@ -282,3 +306,38 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.response_id}/{self.item_id}={self.value}"
+
+
+class Comment(models.Model):
+    """An optional free-text comment: one per dimension page, and one on the biggest obstacle.
+
+    Shown only in reports of groups of at least the campaign's comment threshold, never with
+    the writer's role or department (reports/comments.py).
+    """
+
+    class Kind(models.TextChoices):
+        DIMENSION = "dimension", _("Comment on a dimension")
+        OBSTACLE = "obstacle", _("Biggest obstacle")
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="comments")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    text = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "kind", "dimension"], name="comment_once_per_dimension"),
+            models.UniqueConstraint(
+                fields=["response"], condition=Q(kind="obstacle"), name="comment_one_obstacle_per_response"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="dimension") & Q(dimension__isnull=False))
+                | (Q(kind="obstacle") & Q(dimension__isnull=True)),
+                name="comment_dimension_matches_kind",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="comment_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} ({self.kind})"

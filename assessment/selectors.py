@@ -5,6 +5,7 @@ from django.http import Http404
 
 from .analysis import campaign_results
 from .models import Answer, Dimension, Framework, Invitation, Item, Response
+from .routing import items_shown
 from .tokens import token_hash
 
 
@@ -51,15 +52,17 @@ def framework_item_keys(*, framework):
     """
     cache_key = (framework.pk, framework.source_sha256)
     if cache_key not in _ITEM_KEYS:
-        rows = Item.objects.filter(framework=framework).values_list("id", "key")
-        _ITEM_KEYS[cache_key] = {key: Item(id=pk, key=key, framework_id=framework.pk) for pk, key in rows}
+        rows = Item.objects.filter(framework=framework).values_list("id", "key", "audience")
+        _ITEM_KEYS[cache_key] = {
+            key: Item(id=pk, key=key, framework_id=framework.pk, audience=audience) for pk, key, audience in rows
+        }
     return _ITEM_KEYS[cache_key]
 
 
 def response_progress(*, response, framework):
-    """Answered and total statements (one small count query)."""
+    """Answered and total statements shown to this respondent (one small count query)."""
     answered = Answer.objects.filter(response=response).count()
-    total = len(framework_item_keys(framework=framework))
+    total = len(items_shown(framework_item_keys(framework=framework).values(), response.role_group))
     return {"answered": answered, "total": total, "percent": round(100 * answered / total) if total else 0}
 
 
@@ -82,3 +85,23 @@ def campaign_response_counts(*, campaign):
 def campaign_recommendations(*, campaign, limit=10):
     """The campaign's recommendations, most important first, each with the reason it was chosen."""
     return campaign_results(campaign=campaign, limit=limit)["recommendations"]
+
+
+def framework_role_labels(*, framework, lang=None):
+    """{role key: {"en", "ja"}} short labels of a framework version's role groups, in its order.
+
+    Reports label groups with these (1.1 has six role groups, 1.0 four); `lang` gives plain strings.
+    The file's `short` label is used when present, else the option label.
+    """
+    labels = {
+        option["key"]: option.get("short") or option["label"]
+        for option in (framework.profile or {}).get("role_group", {}).get("options", [])
+    }
+    return {key: text[lang] for key, text in labels.items()} if lang else labels
+
+
+def framework_statement_counts(*, framework):
+    """{role key: statements shown to that role group} for a framework version."""
+    items = list(framework_item_keys(framework=framework).values())
+    roles = [o["key"] for o in (framework.profile or {}).get("role_group", {}).get("options", [])]
+    return {role: len(items_shown(items, role)) for role in roles}

@@ -1,11 +1,14 @@
 """Write functions for frameworks, invitations and the respondent's answers."""
 
+from pathlib import Path
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .framework_file import framework_file_read
+from .framework_file import EVERYONE, FrameworkFileError, audience_includes, framework_file_read
 from .models import Answer, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
+from .routing import items_shown
 from .selectors import framework_dimensions
 from .tokens import token_for_nonce, token_hash, token_nonce_new
 
@@ -40,7 +43,7 @@ def framework_load(*, path):
     A version that already has answers is never changed: a different file for it raises
     FrameworkLocked, and the author must publish it under a new version number.
     """
-    data, sha = framework_file_read(path)
+    data, sha = framework_file_read(path, earlier=_earlier_version_lookup(Path(path).parent))
     framework = Framework.objects.filter(key=data["key"], version=data["version"]).first()
     if framework and framework.source_sha256 == sha:
         return framework, "unchanged"
@@ -61,6 +64,8 @@ def framework_load(*, path):
     }
     framework.levels = data["levels"]
     framework.profile = data["profile"]
+    framework.comparison = data.get("comparison", {})
+    framework.comments = data.get("comments", {})
     framework.source_sha256 = sha
     framework.loaded_at = timezone.now()
     framework.save()
@@ -85,10 +90,37 @@ def framework_load(*, path):
                 reverse=i.get("reverse", False),
                 text_en=i["text"]["en"],
                 text_ja=i["text"]["ja"],
+                audience=i.get("audience", [EVERYONE]),
             )
             for i_order, i in enumerate(d["items"], start=1)
         )
     return framework, outcome
+
+
+def _earlier_version_lookup(folder):
+    """For a comparison mapping: the keys of another version, loaded or in a file beside this one."""
+
+    def lookup(key, version):
+        framework = Framework.objects.filter(key=key, version=version).first()
+        if framework is not None:
+            return {
+                "dimensions": set(framework.dimensions.values_list("key", flat=True)),
+                "items": dict(framework.items.values_list("key", "dimension__key")),
+            }
+        for suffix in (".yaml", ".yml", ".json"):
+            candidate = folder / f"{key}-{version}{suffix}"
+            if candidate.exists():
+                try:
+                    data, _sha = framework_file_read(candidate)
+                except FrameworkFileError:
+                    return None
+                return {
+                    "dimensions": {d["key"] for d in data["dimensions"]},
+                    "items": {i["key"]: d["key"] for d in data["dimensions"] for i in d["items"]},
+                }
+        return None
+
+    return lookup
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -144,11 +176,28 @@ def response_start(*, invitation, role_group, department, tenure):
             response = Response.objects.select_for_update().get(invitation=invitation)
         if response.is_submitted:
             raise ResponseLocked(_("Your answers have been submitted and can no longer be changed."))
+        role_before = response.role_group
         response.role_group = invitation.role_group or role_group
         response.department = invitation.department or department
         response.tenure = tenure
         response.save()
+        if response.role_group != role_before:
+            _drop_answers_not_shown(response)
     return response
+
+
+def _drop_answers_not_shown(response):
+    """After a change of role group, answers to statements the new group is not asked go away.
+
+    They would otherwise count in scores for statements this person is not shown any more.
+    """
+    hidden = [
+        item.id
+        for item in Item.objects.filter(framework_id=response.campaign.framework_id).only("id", "audience")
+        if not audience_includes(item.audience, response.role_group)
+    ]
+    if hidden:
+        Answer.objects.filter(response=response, item_id__in=hidden).delete()
 
 
 @transaction.atomic
@@ -158,7 +207,7 @@ def answers_save(*, response, values, campaign=None):
     _ensure_open(campaign)
     framework_id = campaign.framework_id
     for item, value in values.items():
-        if item.framework_id != framework_id:
+        if item.framework_id != framework_id or not audience_includes(item.audience, response.role_group):
             raise RespondentError(_("That statement is not part of this survey."))
         if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
             raise RespondentError(_("Answers must be 1 to 5 or “don't know”."))
@@ -181,7 +230,7 @@ def response_missing_items(*, response):
     return [
         item
         for dimension in framework_dimensions(framework=response.campaign.framework)
-        for item in dimension.items.all()
+        for item in items_shown(dimension.items.all(), response.role_group)
         if item.id not in answered
     ]
 

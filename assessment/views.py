@@ -18,6 +18,7 @@ from config.errors import wants_json
 
 from . import selectors, services
 from .forms import DimensionAnswersForm, ProfileForm, SingleAnswerForm
+from .routing import items_shown
 
 
 _UNAVAILABLE = {
@@ -83,8 +84,16 @@ class _Survey:
         return selectors.response_answer_values(response=self.response)
 
     @property
+    def role_group(self):
+        return (self.response.role_group if self.response else "") or self.invitation.role_group
+
+    def shown(self, dimension):
+        """The dimension's statements for this respondent's role group (1.1 routes by role)."""
+        return items_shown(dimension.items.all(), self.role_group)
+
+    @property
     def items(self):
-        return [item for dimension in self.dimensions for item in dimension.items.all()]
+        return [item for dimension in self.dimensions for item in self.shown(dimension)]
 
     def dimension(self, key):
         return next((d for d in self.dimensions if d.key == key), None)
@@ -98,7 +107,7 @@ class _Survey:
         return [
             {
                 "dimension": d,
-                "complete": all(i.id in self.values for i in d.items.all()),
+                "complete": all(i.id in self.values for i in self.shown(d)),
                 "url": reverse("respondent:dimension", args=[self.token, d.key]),
             }
             for d in self.dimensions
@@ -143,7 +152,7 @@ def respondent_start(request, survey):
             invitation=survey.invitation,
             role_group=form.cleaned_data.get("role_group", ""),
             department=form.cleaned_data.get("department"),
-            tenure=form.cleaned_data["tenure"],
+            tenure=form.cleaned_data.get("tenure", ""),
         )
         return redirect(survey.resume_url())
     status = 400 if request.method == "POST" else 200
@@ -160,7 +169,7 @@ def respondent_dimension(request, survey, key):
         return redirect("respondent:start", survey.token)
     if survey.response.is_submitted:
         return redirect("respondent:done", survey.token)
-    items = list(dimension.items.all())
+    items = survey.shown(dimension)
     form = DimensionAnswersForm(request.POST or None, items=items)
     if request.method == "POST":
         if form.is_valid():
@@ -241,7 +250,7 @@ def _review_sections(survey):
             "url": reverse("respondent:dimension", args=[survey.token, d.key]),
             "rows": [
                 {"item": item, "answered": item.id in survey.values, "value": survey.values.get(item.id)}
-                for item in d.items.all()
+                for item in survey.shown(d)
             ],
         }
         for d in survey.dimensions

@@ -3,7 +3,7 @@
 import pandas as pd
 from django.utils.text import slugify
 
-from assessment import scoring
+from assessment import routing, scoring
 from assessment.analysis import campaign_frames, campaign_results
 
 from .context import report_context
@@ -39,7 +39,9 @@ def personal_scores(*, frames, response):
     """A respondent's own dimension scores, by the same rules as everyone's (pure)."""
     own = frames.answers[frames.answers["respondent"] == response.pk]
     scored = scoring.scored_answers(own, frames.items)
-    table = scoring.respondent_scores(scored, frames.spec, pd.DataFrame({"respondent": [response.pk]}))
+    me = pd.DataFrame({"respondent": [response.pk], "role_group": [response.role_group]})
+    required = routing.routed_minimum(frames.items, me, frames.spec.min_answered)  # 1.1 routes by role
+    table = scoring.respondent_scores(scored, frames.spec, me, required=required)
     row = table.iloc[0]
     return {key: (None if pd.isna(row[key]) else float(row[key])) for key in frames.spec.dimensions}
 

@@ -1,0 +1,102 @@
+"""Routed statements (questionnaire 1.1): who is shown what, and what that means for scoring.
+
+Each statement has an audience (`everyone` or role groups, framework file); a respondent is
+shown only the statements for their role group. Two scoring rules follow (documented in
+README and the 1.1 file):
+
+- Minimum answered: a person's dimension score needs min(min_answered_per_dimension, number of
+  that dimension's statements shown to their role group) answers. Nobody is penalised for
+  statements they were never asked; a dimension with no statements for a role has no score.
+- Perception gap: executives and everyone else are compared only on the statements both sides
+  answered (at least one scored answer on each side), so executive-only statements (their own
+  visits abroad, budget decisions) do not turn the gap into a measure of who has the information.
+
+Pure functions over pandas frames, like `scoring`; no database access except `survey_minutes`'
+callers passing in counts.
+"""
+
+import math
+
+import pandas as pd
+
+from . import scoring
+from .framework_file import EVERYONE, audience_includes
+
+__all__ = [
+    "EVERYONE",
+    "audience_includes",
+    "items_shown",
+    "routed_minimum",
+    "perception_gaps_shared",
+    "survey_minutes",
+]
+
+SECONDS_PER_STATEMENT = 15  # measured on the 1.0 flow: reading, choosing, the autosave
+SECONDS_PER_PAGE = 20  # page change, dimension introduction, an optional comment glanced at
+
+
+def items_shown(items, role_group):
+    """The items (objects with `.audience`) a respondent of `role_group` is shown, in order."""
+    return [item for item in items if audience_includes(item.audience, role_group)]
+
+
+def _shown_counts(items, role_group):
+    """{dimension: number of statements shown to role_group} from an items frame with `audience`."""
+    audiences = items["audience"] if "audience" in items else pd.Series([[EVERYONE]] * len(items), index=items.index)
+    mask = audiences.map(lambda audience: audience_includes(audience, role_group))
+    return items[mask.astype(bool)].groupby("dimension").size().to_dict()
+
+
+def routed_minimum(items, respondents, min_answered):
+    """Answers needed per (respondent, dimension): min(min_answered, statements shown to them).
+
+    Dimensions where nothing was shown to a respondent need infinitely many (no score).
+    """
+    dimensions = list(dict.fromkeys(items["dimension"]))
+    rows = []
+    for role in respondents["role_group"].fillna("").unique():
+        counts = _shown_counts(items, role)
+        needs = {d: min(min_answered, counts[d]) if counts.get(d) else math.inf for d in dimensions}
+        members = respondents.loc[respondents["role_group"].fillna("") == role, "respondent"]
+        rows += [(respondent, d, needs[d]) for respondent in members for d in dimensions]
+    frame = pd.DataFrame(rows, columns=["respondent", "dimension", "need"])
+    return frame.set_index(["respondent", "dimension"])["need"]
+
+
+def shared_items(scored, respondents):
+    """Item keys with at least one scored answer from an executive and one from anyone else."""
+    roles = respondents.set_index("respondent")["role_group"]
+    answered = scored.dropna(subset=["score"])
+    is_executive = answered["respondent"].map(roles).eq("executive")
+    return set(answered.loc[is_executive, "item"]) & set(answered.loc[~is_executive, "item"])
+
+
+def perception_gaps_shared(scored, items, respondents, spec, threshold, exact_allowed=True):
+    """`scoring.perception_gaps` computed on the statements both sides answered.
+
+    Each side's respondent scores are recomputed from the shared statements alone, with the
+    routed minimum counted over the shared statements shown to them. Each gap entry also says
+    how many statements it compared (`items_compared`).
+    """
+    shared = shared_items(scored, respondents)
+    shared_frame = items[items["item"].isin(shared)]
+    on_shared = scored[scored["item"].isin(shared)]
+    required = routed_minimum(shared_frame, respondents, spec.min_answered) if len(shared_frame) else None
+    scores = scoring.respondent_scores(on_shared, spec, respondents, required=required)
+    gaps = scoring.perception_gaps(scores, respondents, spec, threshold, exact_allowed=exact_allowed)
+    compared = shared_frame.groupby("dimension").size().to_dict()
+    for entry in gaps:
+        entry["items_compared"] = int(compared.get(entry["dimension"], 0))
+    return gaps
+
+
+def survey_minutes(statement_counts, pages):
+    """(low, high) minutes to answer, from the statement counts of the role groups, rounded up to 5."""
+
+    def minutes(count):
+        return max(5, 5 * math.ceil((count * SECONDS_PER_STATEMENT + pages * SECONDS_PER_PAGE) / 300))
+
+    counts = [c for c in statement_counts if c]
+    if not counts:
+        return (5, 5)
+    return (minutes(min(counts)), minutes(max(counts)))
