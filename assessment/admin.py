@@ -60,8 +60,10 @@ class DepartmentInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name_ja", "slug", "created_at"]
+    list_display = ["name_en", "name_ja", "slug", "industry", "size_band", "benchmark_consent", "created_at"]
     prepopulated_fields = {"slug": ["name_en"]}
+    # consent is given or withdrawn on the console's benchmark page, which records its date
+    readonly_fields = ["benchmark_consent", "benchmark_consent_at"]
     inlines = [DepartmentInline]
 
 

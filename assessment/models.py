@@ -157,14 +157,52 @@ class Item(LockedWithFramework):
         return self.key
 
 
+class Industry(models.TextChoices):
+    """Broad sectors for the cross-client benchmark ("companies like you")."""
+
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    IT_TELECOM = "it_telecom", _("IT and telecommunications")
+    FINANCE = "finance", _("Finance and insurance")
+    TRADING_RETAIL = "trading_retail", _("Trading and retail")
+    CONSTRUCTION_REAL_ESTATE = "construction_real_estate", _("Construction and real estate")
+    ENERGY_UTILITIES = "energy_utilities", _("Energy and utilities")
+    TRANSPORT_LOGISTICS = "transport_logistics", _("Transport and logistics")
+    HEALTHCARE_PHARMA = "healthcare_pharma", _("Healthcare and pharmaceuticals")
+    SERVICES = "services", _("Services")
+    OTHER = "other", _("Other")
+
+
+class SizeBand(models.TextChoices):
+    """Employees, group-wide."""
+
+    LT1000 = "lt1000", _("Fewer than 1,000 employees")
+    E1000 = "1000_4999", _("1,000 to 4,999 employees")
+    E5000 = "5000_9999", _("5,000 to 9,999 employees")
+    E10000 = "10000_49999", _("10,000 to 49,999 employees")
+    GE50000 = "50000_plus", _("50,000 employees or more")
+
+
 class Organisation(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name_en = models.CharField(max_length=200)
     name_ja = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Benchmark profile: an organisation's released results count in other clients' percentiles
+    # only while it has explicitly agreed (benchmark/selectors.py).
+    industry = models.CharField(max_length=32, choices=Industry.choices, blank=True)
+    size_band = models.CharField(max_length=16, choices=SizeBand.choices, blank=True)
+    benchmark_consent = models.BooleanField(default=False)
+    benchmark_consent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name_en"]
+        constraints = [
+            # consent is a recorded decision: it always carries its date
+            models.CheckConstraint(
+                condition=Q(benchmark_consent=False) | Q(benchmark_consent_at__isnull=False),
+                name="organisation_benchmark_consent_dated",
+            ),
+        ]
 
     def __str__(self):
         return self.name_en

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "console",
     "workshop",
     "followthrough",
+    # issue 18: enterprise fit
+    "benchmark",
 ]
 
 MIDDLEWARE = [

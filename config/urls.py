@@ -20,6 +20,8 @@ urlpatterns = [
     path("follow/", include("followthrough.urls")),
     path("j/", include("workshop.join_urls")),
     path("admin/", admin.site.urls),
+    # issue 18: enterprise fit
+    path("benchmark/", include("benchmark.urls")),
 ]
 
 handler404 = "config.errors.not_found"

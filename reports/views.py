@@ -7,8 +7,10 @@ from django.views.decorators.http import require_GET
 from assessment.i18n import current_lang
 from assessment.permissions import department_get_for_campaign
 from assessment.selectors import invitation_get_for_token, invitation_response
+from benchmark.report import benchmark_report_context
 
 from . import services
+from .pdf import template_to_pdf
 from .permissions import campaign_get_for_reports
 from .prefetch import report_pdf_prefetch
 
@@ -36,6 +38,7 @@ def organisation_report(request, pk):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
     context = services.report_context_for(campaign=campaign, lang=current_lang())
     report_pdf_prefetch(campaign=campaign, context=context, lang=current_lang())
+    context.update(benchmark_report_context(user=request.user, campaign=campaign, lang=current_lang()))
     context["pdf_links"] = _pdf_links(reverse("reports:organisation_pdf", args=[pk]))
     return render(request, "reports/report_page.html", context)
 
@@ -45,7 +48,12 @@ def organisation_report(request, pk):
 def organisation_report_pdf(request, pk):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
     lang = _lang_param(request)
-    pdf = services.report_pdf(campaign=campaign, lang=lang)
+    benchmark = benchmark_report_context(user=request.user, campaign=campaign, lang=lang)
+    if benchmark:  # a consultant's copy carries the benchmark section
+        context = {**services.report_context_for(campaign=campaign, lang=lang), **benchmark}
+        pdf = template_to_pdf(services.PDF_TEMPLATE, context, lang=lang)
+    else:
+        pdf = services.report_pdf(campaign=campaign, lang=lang)
     return _pdf_response(pdf, services.report_filename(campaign=campaign, lang=lang))
 
 
