@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0002_memberships_reminders_workshop_codes'),
+        ('assessment', '0003_questionnaire_1_1'),
     ]
 
     operations = [
