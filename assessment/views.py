@@ -240,7 +240,18 @@ def respondent_review(request, survey):
         return redirect("respondent:start", survey.token)
     if survey.response.is_submitted:
         return redirect("respondent:done", survey.token)
-    return render(request, "respondent/review.html", survey.context(sections=_review_sections(survey)))
+    return render(request, "respondent/review.html", _review_context(survey))
+
+
+def _review_context(survey, **extra):
+    """The review page: every answer, and per section a link straight to its first unanswered statement."""
+    sections = _review_sections(survey)
+    unanswered = []
+    for section in sections:
+        missing = [row["item"] for row in section["rows"] if not row["answered"]]
+        if missing:
+            unanswered.append({"dimension": section["dimension"], "url": section["url"], "item": missing[0], "count": len(missing)})
+    return survey.context(sections=sections, unanswered=unanswered, **extra)
 
 
 def _review_sections(survey):
@@ -268,7 +279,7 @@ def respondent_submit(request, survey):
         return render(
             request,
             "respondent/review.html",
-            survey.context(sections=_review_sections(survey), error=error),
+            _review_context(survey, error=error),
             status=400,
         )
     except services.ResponseLocked:

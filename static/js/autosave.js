@@ -31,7 +31,7 @@
       .replace("%(answered)s", data.answered).replace("%(total)s", data.total);
   }
   function markAnswered(item) {
-    var row = form.querySelector('tr[data-item="' + item + '"]');
+    var row = form.querySelector('[data-item="' + item + '"]');
     if (row) row.classList.remove("unanswered", "field-error");
   }
   function body(item, value) {
