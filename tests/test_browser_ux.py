@@ -52,7 +52,7 @@ def assert_no_serious_violations(page):
 @pytest.fixture
 def demo(transactional_db, capsys):
     call_command("load_framework", str(FRAMEWORK_FILE))
-    call_command("seed_demo", "--seed", "3")
+    call_command("seed_demo", "--seed", "3", "--force")  # DEBUG is off under pytest
     return re.search(r"/r/[\w-]+/", capsys.readouterr().out).group(0)
 
 
