@@ -4,7 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
-FRAMEWORK := fixtures/framework/innovation-readiness-1.0.yaml
+# 1.0 stays loaded (its campaigns stay scorable); 1.1 is the latest, used by new campaigns and the demo.
+FRAMEWORKS := fixtures/framework/innovation-readiness-1.0.yaml fixtures/framework/innovation-readiness-1.1.yaml
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
@@ -42,7 +43,7 @@ messages: $(MO)
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_framework $(FRAMEWORK)
+	for f in $(FRAMEWORKS); do $(PY) manage.py load_framework $$f || exit 1; done
 
 demo: migrate
 	$(PY) manage.py seed_demo

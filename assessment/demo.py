@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Answer, Campaign, Department, Organisation, Response, RoleGroup, Tenure
+from .framework_file import EVERYONE, audience_includes
 from .services import invitation_create
 
 DEMO_SLUG = "demo-manufacturing"
@@ -30,15 +31,25 @@ DEPARTMENTS = [
 ]
 ROLE_DEPARTMENTS = {
     RoleGroup.EXECUTIVE: ["rd", "sales", "planning", "manufacturing"],
+    RoleGroup.BU_HEAD: ["rd", "sales", "marketing", "manufacturing"],
+    RoleGroup.MANAGER: ["rd", "sales", "marketing", "manufacturing", "planning", "hr", "it"],
     RoleGroup.INNOVATION_TEAM: ["innovation"],
     RoleGroup.BUSINESS: ["rd", "sales", "marketing", "manufacturing"],
     RoleGroup.CORPORATE: ["planning", "hr", "it"],
 }
-SUBMITTED_BY_ROLE = {
+SUBMITTED_BY_ROLE = {  # questionnaire 1.0 (four role groups)
     RoleGroup.EXECUTIVE: 8,
     RoleGroup.INNOVATION_TEAM: 8,
     RoleGroup.BUSINESS: 18,
     RoleGroup.CORPORATE: 14,
+}
+SUBMITTED_BY_ROLE_1_1 = {  # 1.1 separates business-unit heads and managers; still 48 in all
+    RoleGroup.EXECUTIVE: 6,
+    RoleGroup.BU_HEAD: 5,
+    RoleGroup.MANAGER: 8,
+    RoleGroup.INNOVATION_TEAM: 7,
+    RoleGroup.BUSINESS: 12,
+    RoleGroup.CORPORATE: 10,
 }
 IN_PROGRESS = 6
 NOT_STARTED = 8
@@ -47,6 +58,8 @@ NOT_STARTED = 8
 BASE_MEAN = {"vision": 2.5, "budget": 2.3, "buy_in": 2.4, "exposure": 2.5, "team": 2.9, "system": 2.4}
 ROLE_SHIFT = {
     RoleGroup.EXECUTIVE: {"vision": 1.4, "budget": 0.8, "buy_in": 0.7, "exposure": 0.5, "team": 0.4, "system": 0.5},
+    RoleGroup.BU_HEAD: {"vision": 0.8, "budget": 0.5, "buy_in": 0.3, "exposure": 0.3},
+    RoleGroup.MANAGER: {"vision": 0.2, "buy_in": -0.2},
     RoleGroup.INNOVATION_TEAM: {"buy_in": -0.5, "team": -0.3, "exposure": 0.3},
     RoleGroup.BUSINESS: {},
     RoleGroup.CORPORATE: {"system": 0.2},
@@ -56,17 +69,22 @@ ROLE_SHIFT = {
 def demo_answers(*, seed, items, role_group, count):
     """Answers for `count` respondents of one role: a list of {item_key: value or None}.
 
-    `items` is a list of (key, dimension_key, reverse). Values are 1–5, None is "don't know".
+    `items` is a list of (key, dimension_key, reverse[, audience]): only the statements shown to
+    the role are answered. Values are 1–5, None is "don't know".
     """
     rng = np.random.default_rng([seed, list(RoleGroup.values).index(role_group)])
+    items = [spec for spec in items if len(spec) < 4 or audience_includes(spec[3], role_group)]
+    routed = any(len(spec) > 3 and spec[3] != [EVERYONE] for spec in items)
     people = []
     for _ in range(count):
         personal = rng.normal(0, 0.4)
         answers = {}
-        for key, dimension_key, reverse in items:
+        for key, dimension_key, reverse, *_audience in items:
             mean = BASE_MEAN.get(dimension_key, 2.5) + ROLE_SHIFT[role_group].get(dimension_key, 0)
-            # Staff often cannot judge what executives do outside the company.
-            dont_know = 0.15 if dimension_key == "exposure" and role_group != RoleGroup.EXECUTIVE else 0.04
+            # Staff asked about executives' doings outside the company (1.0) often cannot judge them;
+            # 1.1 asks them what they can see instead.
+            outside = dimension_key == "exposure" and role_group != RoleGroup.EXECUTIVE and not routed
+            dont_know = 0.15 if outside else 0.04
             if rng.random() < dont_know:
                 answers[key] = None
                 continue
@@ -96,9 +114,12 @@ def demo_organisation_create(*, framework, seed=1):
         closes_at=now + timedelta(days=30),
     )
     items = list(framework.items.select_related("dimension").order_by("dimension__order", "order"))
-    item_specs = [(i.key, i.dimension.key, i.reverse) for i in items]
+    item_specs = [(i.key, i.dimension.key, i.reverse, i.audience or [EVERYONE]) for i in items]
     item_by_key = {i.key: i for i in items}
-    tenures = list(Tenure.values)
+    # 1.1 does not ask tenure; 1.0 does.
+    tenures = list(Tenure.values) if "tenure" in framework.profile else [""]
+    offered = {o["key"] for o in framework.profile["role_group"]["options"]}
+    submitted_by_role = SUBMITTED_BY_ROLE_1_1 if RoleGroup.MANAGER in offered else SUBMITTED_BY_ROLE
 
     def invite(role):
         department = departments[rng.choice(ROLE_DEPARTMENTS[role])]
@@ -106,7 +127,7 @@ def demo_organisation_create(*, framework, seed=1):
         return invitation
 
     answers = []
-    for role, count in SUBMITTED_BY_ROLE.items():
+    for role, count in submitted_by_role.items():
         for person in demo_answers(seed=seed, items=item_specs, role_group=role, count=count):
             invitation = invite(role)
             response = Response.objects.create(

@@ -99,6 +99,7 @@ def campaign_create(*, organisation, framework, name, opens_at, closes_at, anony
         anonymity_threshold=anonymity_threshold,
         cloned_from=cloned_from,
     )
+    _comment_threshold_follow(campaign)
     campaign.full_clean()  # the model's constraints (closes after opens, threshold >= 2)
     campaign.save()
     return campaign
@@ -112,9 +113,15 @@ def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold,
         campaign.framework = framework
     campaign.name, campaign.opens_at, campaign.closes_at = name, opens_at, closes_at
     campaign.anonymity_threshold = anonymity_threshold
+    _comment_threshold_follow(campaign)
     campaign.full_clean()
     campaign.save()
     return campaign
+
+
+def _comment_threshold_follow(campaign):
+    """Comments need a group at least as large as numbers do: raised with the anonymity threshold, never lowered."""
+    campaign.comment_threshold = max(campaign.comment_threshold or 10, campaign.anonymity_threshold)
 
 
 def campaign_close(*, campaign):

@@ -67,7 +67,12 @@ def response_progress(*, response, framework):
 
 
 def framework_latest(*, key):
-    return Framework.objects.filter(key=key).order_by("-loaded_at").first()
+    """The highest version of a framework (1.1 after 1.0 whatever the loading order); new campaigns use it."""
+    return max(Framework.objects.filter(key=key), key=lambda f: _version_tuple(f.version), default=None)
+
+
+def _version_tuple(version):
+    return tuple(int(part) if part.isdigit() else -1 for part in str(version).split("."))
 
 
 def campaign_response_counts(*, campaign):

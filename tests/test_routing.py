@@ -162,3 +162,29 @@ def test_campaign_results_on_1_1_score_every_role(campaign_1_1):
     gaps = {g["dimension"]: g for g in result["gaps"]}
     assert gaps["exposure"]["gap"] == 50.0
     assert 0 < gaps["exposure"]["items_compared"] < len(shown_keys(campaign_1_1, "executive", "exposure"))
+
+
+# --- the demo uses 1.1 ---------------------------------------------------------------------------
+
+
+def test_seed_demo_uses_1_1_and_answers_only_routed_statements(db, settings):
+    from django.core.management import call_command
+
+    from assessment.models import Campaign
+
+    settings.DEBUG = True
+    framework_load(path=FRAMEWORK_FILE)
+    newest, _ = framework_load(path=FILE_1_1)
+    call_command("seed_demo", "--seed", "2", "--no-link")
+    campaign = Campaign.objects.get(organisation__slug="demo-manufacturing")
+    assert campaign.framework == newest
+    submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
+    assert set(submitted.values_list("role_group", flat=True)) == {
+        "executive", "bu_head", "manager", "innovation_team", "business", "corporate"}
+    assert set(submitted.values_list("tenure", flat=True)) == {""}
+    counts = framework_statement_counts(framework=newest)
+    for response in submitted:
+        assert response.answers.count() == counts[response.role_group]
+    result = campaign_results(campaign=campaign)
+    assert all(cell["score"] is not None for cell in result["dimensions"].values())
+    assert {g["dimension"]: g for g in result["gaps"]}["vision"]["band"] in ("higher", "much_higher")
