@@ -33,6 +33,28 @@ class LifecycleError(Exception):
     """An action refused in the campaign's current state; the message is shown to staff."""
 
 
+class StaleEdit(LifecycleError):
+    """The form was opened before someone else saved the same object."""
+
+    def __init__(self):
+        super().__init__(_(
+            "Someone else changed this after you opened the form, so nothing was saved (it would have undone "
+            "their change). Reload the page to see the current values, then make your change again."
+        ))
+
+
+def _lock_current(queryset, obj, version):
+    """Lock obj's row for this transaction; refuse if it was saved since the form showed `version`.
+
+    version=None skips the comparison (scripts, and actions that read and write in one request).
+    obj gets the next version number; the caller saves it with `version` in update_fields.
+    """
+    current = queryset.select_for_update().only("version").get(pk=obj.pk)
+    if version is not None and current.version != version:
+        raise StaleEdit()
+    obj.version = current.version + 1
+
+
 class CampaignStatus(models.TextChoices):
     SCHEDULED = "scheduled", gettext_lazy("Scheduled")
     OPEN = "open", gettext_lazy("Open")
@@ -70,11 +92,13 @@ def department_create(*, organisation, key, name_en, name_ja):
     return department
 
 
-def department_rename(*, department, name_en, name_ja):
+@transaction.atomic
+def department_rename(*, department, name_en, name_ja, version=None):
     """Only the names change: the key is in report addresses and in uploaded files."""
+    _lock_current(Department.objects, department, version)
     department.name_en, department.name_ja = name_en, name_ja
     department.full_clean()
-    department.save(update_fields=["name_en", "name_ja"])
+    department.save(update_fields=["name_en", "name_ja", "version"])
     return department
 
 
@@ -105,8 +129,15 @@ def campaign_create(*, organisation, framework, name, opens_at, closes_at, anony
     return campaign
 
 
-def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, framework=None):
-    """Change a campaign; the framework only while nobody has answered (scores must stay comparable)."""
+@transaction.atomic
+def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, framework=None, version=None):
+    """Change a campaign; the framework only while nobody has answered (scores must stay comparable).
+
+    The campaign row is locked first: a response being created at this moment holds a key-share
+    lock on it (PostgreSQL) or the write lock (SQLite), so "nobody has answered" cannot change
+    between the check and the save.
+    """
+    _lock_current(Campaign.objects, campaign, version)
     if framework is not None and framework != campaign.framework:
         if campaign.responses.exists():
             raise LifecycleError(_("People have already answered: the framework version can no longer change."))
@@ -115,7 +146,8 @@ def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold,
     campaign.anonymity_threshold = anonymity_threshold
     _comment_threshold_follow(campaign)
     campaign.full_clean()
-    campaign.save()
+    campaign.save(update_fields=[
+        "framework", "name", "opens_at", "closes_at", "anonymity_threshold", "comment_threshold", "version"])
     return campaign
 
 
@@ -124,23 +156,33 @@ def _comment_threshold_follow(campaign):
     campaign.comment_threshold = max(campaign.comment_threshold or 10, campaign.anonymity_threshold)
 
 
+@transaction.atomic
 def campaign_close(*, campaign):
+    """Close now. Returns the campaign; `campaign_mid_survey_count` tells who is cut off."""
+    _lock_current(Campaign.objects, campaign, None)
     status = campaign_status(campaign=campaign)
     if status == CampaignStatus.CLOSED:
         raise LifecycleError(_("This campaign is already closed."))
     if status == CampaignStatus.SCHEDULED:
         raise LifecycleError(_("This campaign has not opened yet; change its dates instead."))
     campaign.closes_at = timezone.now()
-    campaign.save(update_fields=["closes_at"])
+    campaign.save(update_fields=["closes_at", "version"])
     return campaign
 
 
-def campaign_reopen(*, campaign, closes_at):
+def campaign_mid_survey_count(*, campaign):
+    """Respondents who started and have not submitted: closing now stops them from finishing."""
+    return campaign.responses.filter(submitted_at__isnull=True).count()
+
+
+@transaction.atomic
+def campaign_reopen(*, campaign, closes_at, version=None):
     """Give the campaign a new closing date in the future (reopens it, or extends it)."""
+    _lock_current(Campaign.objects, campaign, version)
     if closes_at <= timezone.now() or closes_at <= campaign.opens_at:
         raise LifecycleError(_("The new closing date must be in the future and after the opening date."))
     campaign.closes_at = closes_at
-    campaign.save(update_fields=["closes_at"])
+    campaign.save(update_fields=["closes_at", "version"])
     return campaign
 
 

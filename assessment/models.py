@@ -213,6 +213,8 @@ class Department(models.Model):
     key = models.SlugField(max_length=64)
     name_en = models.CharField(max_length=200)
     name_ja = models.CharField(max_length=200)
+    # Raised by every console save; a form posted with an older number is refused (no lost updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["organisation", "name_en"]
@@ -261,6 +263,8 @@ class Campaign(models.Model):
     join_code = models.CharField(max_length=12, blank=True, db_index=True)
     cloned_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by every console save; a form posted with an older number is refused (no lost updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-opens_at"]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .framework_file import EVERYONE, FrameworkFileError, audience_includes, framework_file_read
-from .models import Answer, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
+from .models import Answer, Campaign, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
 from .routing import items_shown
 from .selectors import framework_dimensions
 from .tokens import token_for_nonce, token_hash, token_nonce_new
@@ -167,6 +167,9 @@ def response_start(*, invitation, role_group, department, tenure):
     if department is not None and department.organisation_id != invitation.campaign.organisation_id:
         raise RespondentError(_("Choose a department of your organisation."))
     with transaction.atomic():
+        # Share the campaign's row lock with other starts, against a framework change
+        # (lifecycle.campaign_update locks it fully before checking that nobody has answered).
+        list(Campaign.objects.select_for_update(no_key=True).filter(pk=invitation.campaign_id).values_list("pk"))
         try:
             response, _created = Response.objects.select_for_update().get_or_create(
                 invitation=invitation,

@@ -130,11 +130,16 @@ def department_create(request, pk):
 def department_rename(request, pk, department_pk):
     organisation = organisation_get_for_user(user=request.user, pk=pk, action="administer")
     department = get_object_or_404(organisation.departments, pk=department_pk)
-    form = DepartmentRenameForm(request.POST or None, initial={"name_en": department.name_en, "name_ja": department.name_ja})
+    initial = {"name_en": department.name_en, "name_ja": department.name_ja, "version": department.version}
+    form = DepartmentRenameForm(request.POST or None, initial=initial)
     if form.is_valid():
-        lifecycle.department_rename(department=department, **form.cleaned_data)
-        messages.success(request, _("Department renamed."))
-        return redirect("console:organisation_detail", organisation.pk)
+        try:
+            lifecycle.department_rename(department=department, **form.cleaned_data)
+        except lifecycle.StaleEdit as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Department renamed."))
+            return redirect("console:organisation_detail", organisation.pk)
     return render(request, "console/department_form.html", {"organisation": organisation, "department": department, "form": form})
 
 
@@ -183,6 +188,7 @@ def campaign_detail(request, pk):
         "status": lifecycle.campaign_status(campaign=campaign),
         "counts": campaign_response_counts(campaign=campaign),
         "pending": lifecycle.invitations_pending(campaign=campaign).count(),
+        "mid_survey": lifecycle.campaign_mid_survey_count(campaign=campaign),
         "reopen_form": ReopenForm(campaign=campaign),
     }
     return render(request, "console/campaign_detail.html", context)
@@ -193,8 +199,9 @@ def campaign_detail(request, pk):
 def campaign_edit(request, pk):
     campaign = _manage(request, pk)
     with_framework = not campaign.responses.exists()  # a version with answers stays: scores must compare
-    initial = {f: getattr(campaign, f) for f in ("framework", "name", "opens_at", "closes_at", "anonymity_threshold")}
-    form = CampaignForm(request.POST or None, initial=initial, with_framework=with_framework)
+    fields = ("framework", "name", "opens_at", "closes_at", "anonymity_threshold", "version")
+    initial = {f: getattr(campaign, f) for f in fields}
+    form = CampaignForm(request.POST or None, initial=initial, with_framework=with_framework, versioned=True)
     if form.is_valid():
         try:
             lifecycle.campaign_update(campaign=campaign, **form.cleaned_data)
@@ -216,7 +223,15 @@ def campaign_close(request, pk):
     except lifecycle.LifecycleError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The campaign is closed: nobody can answer any more."))
+        cut_off = lifecycle.campaign_mid_survey_count(campaign=campaign)
+        text = _("The campaign is closed: nobody can answer any more.")
+        if cut_off:
+            text += " " + ngettext(
+                "%(count)d person had started without submitting and can no longer finish; reopen the campaign to let them.",
+                "%(count)d people had started without submitting and can no longer finish; reopen the campaign to let them.",
+                cut_off,
+            ) % {"count": cut_off}
+        messages.success(request, text)
     return redirect("console:campaign_detail", campaign.pk)
 
 
@@ -227,7 +242,7 @@ def campaign_reopen(request, pk):
     form = ReopenForm(request.POST or None, campaign=campaign)
     if form.is_valid():
         try:
-            lifecycle.campaign_reopen(campaign=campaign, closes_at=form.cleaned_data["closes_at"])
+            lifecycle.campaign_reopen(campaign=campaign, **form.cleaned_data)
         except lifecycle.LifecycleError as error:
             form.add_error(None, str(error))
         else:

@@ -58,9 +58,15 @@ class DepartmentForm(forms.Form):
         return key
 
 
+def _version_field():
+    """The object's version when the form was opened; the save is refused if it has moved on."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class DepartmentRenameForm(forms.Form):
     name_en = forms.CharField(max_length=200, label=_("Name in English"))
     name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
+    version = _version_field()
 
 
 class MemberForm(forms.Form):
@@ -105,10 +111,12 @@ class CampaignForm(forms.Form):
         help_text=_("Groups with fewer respondents are never shown on their own (at least 2)."),
     )
 
-    def __init__(self, *args, with_framework=True, **kwargs):
+    def __init__(self, *args, with_framework=True, versioned=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not with_framework:
             del self.fields["framework"]
+        if versioned:  # editing an existing campaign
+            self.fields["version"] = _version_field()
 
     def clean(self):
         cleaned = super().clean()
@@ -120,8 +128,10 @@ class CampaignForm(forms.Form):
 
 class ReopenForm(forms.Form):
     closes_at = _datetime_field(_("New closing date"))
+    version = _version_field()
 
     def __init__(self, *args, campaign, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("version", campaign.version)
         super().__init__(*args, **kwargs)
         self.campaign = campaign
 

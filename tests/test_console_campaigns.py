@@ -139,7 +139,7 @@ def test_departments_added_renamed_and_keys_unique(client, campaign, consultant)
     assert "A department with the key “rd” already exists" in reply.content.decode()
     assert campaign.organisation.departments.count() == 3
     rd = Department.objects.get(organisation=campaign.organisation, key="rd")
-    client.post(reverse("console:department_rename", args=[campaign.organisation_id, rd.pk]), {"name_en": "Research", "name_ja": "研究"})
+    client.post(reverse("console:department_rename", args=[campaign.organisation_id, rd.pk]), {"name_en": "Research", "name_ja": "研究", "version": rd.version})
     rd.refresh_from_db()
     assert (rd.key, rd.name_en, rd.name_ja) == ("rd", "Research", "研究")
 
@@ -166,7 +166,7 @@ def when(days):
 
 def campaign_data(campaign, **overrides):
     return {"framework": campaign.framework_id, "name": "Spring 2026", "opens_at": when(-1), "closes_at": when(20),
-            "anonymity_threshold": "5", **overrides}
+            "anonymity_threshold": "5", "version": campaign.version, **overrides}
 
 
 def test_campaign_create_defaults_and_errors(client, campaign, owner):
@@ -204,8 +204,9 @@ def test_close_now_and_reopen(client, campaign, owner):
     again = client.post(reverse("console:campaign_close", args=[campaign.pk]), follow=True)
     assert "already closed" in again.content.decode()
     url = reverse("console:campaign_reopen", args=[campaign.pk])
-    assert "must be in the future" in client.post(url, {"closes_at": when(-1)}).content.decode()
-    assert client.post(url, {"closes_at": when(7)}).status_code == 302
+    campaign.refresh_from_db()
+    assert "must be in the future" in client.post(url, {"closes_at": when(-1), "version": campaign.version}).content.decode()
+    assert client.post(url, {"closes_at": when(7), "version": campaign.version}).status_code == 302
     campaign.refresh_from_db()
     assert campaign.is_open()
 
