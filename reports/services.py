@@ -7,6 +7,7 @@ from assessment import routing, scoring
 from assessment.analysis import campaign_frames, campaign_results
 
 from .context import report_context
+from .extras import report_extras
 from .pdf import template_to_pdf
 
 LANGS = ("ja", "en")
@@ -15,7 +16,9 @@ PDF_TEMPLATE = "reports/report_pdf.html"
 
 def report_context_for(*, campaign, lang, department=None):
     result = campaign_results(campaign=campaign, department=department)
-    context = report_context(result, lang=lang, kind="department" if department else "organisation")
+    kind = "department" if department else "organisation"
+    context = report_context(result, lang=lang, kind=kind)
+    context.update(report_extras(campaign=campaign, result=result, lang=lang, kind=kind))
     if department is None:  # targets and actions are the organisation's: its report closes the loop
         from followthrough.loop import report_section
 
