@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from .models import Campaign, Department, Invitation, Membership, Organisation, RoleGroup
 from .respondent_list import RespondentListError, respondent_list_parse, role_labels_for
 from .responses_io import ResponsesFileError, responses_read_frame
+from .selectors import survey_duration
 from .services import invitation_create, invitation_token
 
 DEFAULT_FRAMEWORK_KEY = "innovation-readiness"
@@ -271,6 +272,7 @@ def _message(*, invitation, token, kind, connection):
         "link": settings.SITE_URL.rstrip("/") + reverse("respondent:start", args=[token]),
         "closes_at": timezone.localtime(campaign.closes_at),
         "opens_at": timezone.localtime(campaign.opens_at) if campaign.opens_at > timezone.now() else None,
+        "minutes": survey_duration(framework=campaign.framework, role_group=invitation.role_group),
     }
     # The text is bilingual whatever language the sender uses; dates are formatted in English.
     with translation.override("en"):

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from .analysis import campaign_results
 from .models import Answer, Dimension, Framework, Invitation, Item, Response
-from .routing import items_shown
+from .routing import items_shown, survey_minutes
 from .tokens import token_hash
 
 
@@ -110,3 +110,12 @@ def framework_statement_counts(*, framework):
     items = list(framework_item_keys(framework=framework).values())
     roles = [o["key"] for o in (framework.profile or {}).get("role_group", {}).get("options", [])]
     return {role: len(items_shown(items, role)) for role in roles}
+
+
+def survey_duration(*, framework, role_group=""):
+    """(low, high) minutes to answer: exact for a known role group, else the range over all of them."""
+    counts = framework_statement_counts(framework=framework)
+    if role_group in counts:
+        counts = {role_group: counts[role_group]}
+    pages = framework.dimensions.count() + 2  # profile and review pages
+    return survey_minutes(counts.values(), pages)

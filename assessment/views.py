@@ -156,7 +156,13 @@ def respondent_start(request, survey):
         )
         return redirect(survey.resume_url())
     status = 400 if request.method == "POST" else 200
-    return render(request, "respondent/start.html", survey.context(form=form), status=status)
+    extra = {
+        "form": form,
+        "minutes": selectors.survey_duration(framework=survey.framework, role_group=survey.role_group),
+        # Names are on the respondent list: answers are confidential, not anonymous.
+        "confidential": bool(survey.invitation.email or survey.invitation.name),
+    }
+    return render(request, "respondent/start.html", survey.context(**extra), status=status)
 
 
 @require_http_methods(["GET", "POST"])
