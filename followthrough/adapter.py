@@ -22,19 +22,24 @@ def level_mins(framework):
 def dimension_levels(result, key, mins):
     """{"staff": level staff experience, "executives": the executives' own level}, None where not released.
 
-    Reads keys the lead is adding (`staff_level`, `executives_level`) when present. Until then the
-    staff-perceived level is the dimension's released level, and the executives' level is the band
-    of their released exact score in the perception gap (None when only a band of the gap was shown).
+    Reads keys the lead is adding (`staff_level`, `executives_level`) when present. Until then both
+    are the level band of the released exact scores in the perception gap (executives; everyone
+    else); where the gap was released only as a band, the staff level falls back to the dimension's
+    released level and the executives' level is not shown.
     """
     if not result.get("shown"):
         return {"staff": None, "executives": None}
     cell = result["dimensions"].get(key) or {}
-    staff = cell["staff_level"] if "staff_level" in cell else cell.get("level")
+    gap = next((g for g in result.get("gaps", []) if g["dimension"] == key), None)
+    exact = bool(gap and gap.get("exact"))
+    if "staff_level" in cell:
+        staff = cell["staff_level"]
+    else:  # everyone but the executives, where released exactly; else the dimension's released level
+        staff = _band(gap["others"], mins) if exact else cell.get("level")
     if "executives_level" in cell:
         executives = cell["executives_level"]
     else:
-        gap = next((g for g in result.get("gaps", []) if g["dimension"] == key), None)
-        executives = _band(gap["executives"], mins) if gap and gap.get("exact") else None
+        executives = _band(gap["executives"], mins) if exact else None
     return {"staff": staff, "executives": executives}
 
 

@@ -193,10 +193,12 @@ def test_the_next_assessment_closes_the_loop(scored):
     data = selectors.loop_data(campaign=second)
     assert data["previous"]["id"] == scored.pk
     rows = {row["dimension"]: row for row in data["rows"]}
-    now, before = campaign_results(campaign=second), campaign_results(campaign=scored)
+    before = campaign_results(campaign=scored)
     assert rows["vision"]["target"]["level"] == 3
-    assert rows["vision"]["staff_now"] == now["dimensions"]["vision"]["level"]
-    assert rows["vision"]["staff_before"] == before["dimensions"]["vision"]["level"]
+    # staff-perceived: everyone but the executives (released exactly here): 25 before, 75 now
+    vision_before = next(g for g in before["gaps"] if g["dimension"] == "vision")
+    assert (vision_before["others"], vision_before["executives"]) == (25.0, 75.0)
+    assert (rows["vision"]["staff_before"], rows["vision"]["staff_now"], rows["vision"]["executives_now"]) == (2, 4, 4)
     assert rows["vision"]["reached"] is (rows["vision"]["staff_now"] >= 3)
     assert rows[rec["dimension"]]["actions_done"] == [{"title": rec["title"]}]
     # campaign_scores --json carries it

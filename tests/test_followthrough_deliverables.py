@@ -115,7 +115,7 @@ def test_the_data_pack_reads_back_with_the_released_numbers(demo):
 
 def test_the_japanese_data_pack_has_japanese_sheets(demo):
     sheets = pd.read_excel(io.BytesIO(data_pack_xlsx(campaign=demo, lang="ja")), sheet_name=None)
-    assert "領域" in sheets and "設問" in sheets and "アクション" in sheets
+    assert "観点" in sheets and "設問" in sheets and "アクション" in sheets
     assert "全社員に方向性を説明する" in sheets["目標"].to_string()
 
 
