@@ -10,7 +10,6 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,6 +59,8 @@ def _decode(raw):
 
 def responses_read_frame(path):
     """The file's first table as strings ("" for an empty cell); row i is file line i + 2."""
+    import pandas as pd  # imported where used: the URL configuration reaches this module
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -265,6 +266,8 @@ def responses_frame(*, campaign):
 
     Respondents are numbered 1..n in submission order; database ids never leave the system.
     """
+    import pandas as pd  # imported where used: the URL configuration reaches this module
+
     items = list(
         Item.objects.filter(framework_id=campaign.framework_id)
         .order_by("dimension__order", "order")

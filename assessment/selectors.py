@@ -3,7 +3,6 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from .analysis import campaign_results
 from .models import Answer, Dimension, Framework, Invitation, Item, Response
 from .routing import items_shown, survey_minutes
 from .tokens import token_hash
@@ -89,6 +88,8 @@ def campaign_response_counts(*, campaign):
 
 def campaign_recommendations(*, campaign, limit=10):
     """The campaign's recommendations, most important first, each with the reason it was chosen."""
+    from .analysis import campaign_results  # pandas: imported where used, not by every view module
+
     return campaign_results(campaign=campaign, limit=limit)["recommendations"]
 
 

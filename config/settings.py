@@ -89,7 +89,12 @@ TEMPLATES = [
 # SQLite by default; PostgreSQL (production) via DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Production keeps connections (a new PostgreSQL connection costs a backend fork and a
+        # handshake per request), checked before reuse so a restarted database costs no errors.
+        # Development and tests close them after each request (threads in tests would hold them).
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -17,7 +17,6 @@ import json
 import logging
 from pathlib import Path
 
-import matplotlib
 from django.core.cache import caches
 
 from .fonts import font_digest
@@ -62,6 +61,13 @@ def _get_or_build(key, build):
     return value
 
 
+@functools.cache
+def _matplotlib_version():
+    from importlib.metadata import version
+
+    return version("matplotlib")  # without importing matplotlib itself
+
+
 def memoised_chart(draw):
     """Cache an SVG chart function called with keyword arguments of plain data."""
 
@@ -69,7 +75,7 @@ def memoised_chart(draw):
     def wrapper(**kwargs):
         arguments = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
         key = "chart:" + _digest(FORMAT, draw.__module__, draw.__qualname__, _source_digest(draw.__code__.co_filename),
-                                 matplotlib.__version__, font_digest(), arguments)
+                                 _matplotlib_version(), font_digest(), arguments)
         return _get_or_build(key, lambda: draw(**kwargs))
 
     return wrapper

@@ -22,14 +22,28 @@ import re
 import textwrap
 from contextlib import contextmanager
 
-import numpy as np
-from matplotlib import colormaps, rc_context
-from matplotlib.colors import Normalize, to_rgb
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
-
 from .cache import memoised_chart
+
+# matplotlib and numpy are imported on the first chart drawn, not with this module: the URL
+# configuration reaches it, and a respondent-only worker should never pay about a second for them.
+np = colormaps = rc_context = Normalize = to_rgb = Figure = Line2D = Rectangle = None
+
+
+def _load():
+    global np, colormaps, rc_context, Normalize, to_rgb, Figure, Line2D, Rectangle
+    if Figure is not None:
+        return
+    import numpy
+    from matplotlib import colormaps as maps
+    from matplotlib import rc_context as rc
+    from matplotlib.colors import Normalize as normalize
+    from matplotlib.colors import to_rgb as rgb
+    from matplotlib.figure import Figure as figure
+    from matplotlib.lines import Line2D as line
+    from matplotlib.patches import Rectangle as rectangle
+
+    np, colormaps, rc_context, Normalize, to_rgb, Line2D, Rectangle = numpy, maps, rc, normalize, rgb, line, rectangle
+    Figure = figure  # last: it marks the names as loaded
 
 # Dark2 colours (ColorBrewer): colour-blind safe and still distinct when printed.
 EXECUTIVES = "#d95f02"
@@ -194,6 +208,7 @@ def radar_svg(*, labels, series, title, missing_note=None):
     values is skipped; a missing value gets no marker and the polygon joins its neighbours.
     `missing_note` (optional) is printed under the legend when any value is missing.
     """
+    _load()
     angles = np.linspace(0, 2 * np.pi, len(labels), endpoint=False)
     with _figure("radar", title, (5.4, 5.4)) as fig:
         # Fixed geometry rather than a layout engine: the labels are outside the polar axes.
@@ -261,6 +276,7 @@ def gap_svg(*, labels, gaps, threshold, title, band_labels):
     `gaps`: [{"gap": float|None, "band": str|None, "large": bool|None}]. With only a band known
     (few executives) a hatched span shows the band's range, labelled with `band_labels[band]`.
     """
+    _load()
     threshold = float(threshold)
     largest = max((abs(g["gap"]) for g in gaps if g.get("gap") is not None), default=0)
     limit = max(2 * threshold, math.ceil((largest + 8) / 10) * 10)  # room for the value labels
@@ -299,6 +315,7 @@ def gap_svg(*, labels, gaps, threshold, title, band_labels):
 @memoised_chart
 def heatmap_svg(*, rows, columns, values, title, missing_label):
     """Departments (rows) × dimensions (columns) on the 0–100 scale, each cell with its number."""
+    _load()
     data = np.ma.masked_invalid(np.array([[_score(v) for v in row] for row in values], dtype=float)
                                 .reshape(len(rows), len(columns)))
     # RdYlBu rather than RdYlGn: it stays readable for red–green colour-blind readers.
@@ -335,6 +352,7 @@ def delta_svg(*, labels, previous, current, title, legend):
 
     `legend`: {"previous": str, "current": str}. Where either value is missing the change is "—".
     """
+    _load()
     height = max(2.4, 0.42 * len(labels) + 1.2)
     with _figure("delta", title, (6, height), layout="constrained") as fig:
         ax = _bar_axes(fig, labels, (0, 100))

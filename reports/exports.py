@@ -1,18 +1,18 @@
 """HR batch export: the organisation report and every department report, ja and en, in one ZIP."""
 
 import logging
+import multiprocessing
 import os
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from assessment.analysis import campaign_frames
 from assessment.models import Campaign
 
 from .models import ExportJob
@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 # A running job whose worker has said nothing for this long is taken to be dead and restarted.
 STALE_AFTER = timedelta(seconds=120)
+# Parts are printed by this many forked processes (WeasyPrint holds one core per render).
+EXPORT_PROCESSES = int(os.environ.get("EXPORT_PROCESSES", "2"))
 
 
 def export_dir(job):
@@ -32,9 +34,11 @@ def export_zip_path(job):
     return export_dir(job) / f"reports-{job.pk}.zip"
 
 
-def export_plan(*, campaign):
+def export_plan(*, campaign, frames=None):
     """[(department key or None, lang)]: departments that reach the anonymity threshold only."""
-    frames = campaign_frames(campaign=campaign)
+    from assessment.analysis import campaign_frames  # pandas: imported where used
+
+    frames = frames if frames is not None else campaign_frames(campaign=campaign)
     sizes = frames.respondents["department"].value_counts()
     departments = sorted(k for k, n in sizes.items() if k and n >= campaign.anonymity_threshold)
     return [(None, lang) for lang in LANGS] + [(key, lang) for key in departments for lang in LANGS]
@@ -72,24 +76,67 @@ def _beat(job, **fields):
     ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **fields)
 
 
+# What the forked printers inherit: set by the parent just before it forks them.
+_batch = {}
+
+
+def _render_part(part):
+    """Print one part to its file (in a forked process, or in this one); returns the part."""
+    department, lang, path = part
+    pdf = report_pdf(campaign=_batch["campaign"], lang=lang, department=department, frames=_batch["frames"])
+    _write_atomically(Path(path), pdf)
+    return part
+
+
+def _render_parts(parts, *, campaign, frames, on_done):
+    """Print `parts` from one read of the campaign, in EXPORT_PROCESSES forked processes when possible.
+
+    Inside a transaction (tests) the children could not see its rows, so the parts are printed
+    here, one by one. Database connections are closed before forking: a child opens its own.
+    """
+    _batch.update(campaign=campaign, frames=frames)
+    try:
+        if EXPORT_PROCESSES < 2 or len(parts) < 2 or connection.in_atomic_block:
+            for part in parts:
+                on_done(_render_part(part))
+            return
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(EXPORT_PROCESSES, len(parts)), initializer=connections.close_all) as pool:
+            for part in pool.imap_unordered(_render_part, parts):
+                on_done(part)
+    finally:
+        _batch.clear()
+
+
 @task()
 def export_job_run(job_id):
+    from assessment.analysis import campaign_frames
+
     job = ExportJob.objects.select_related("campaign__organisation", "campaign__framework").get(pk=job_id)
     if job.status == ExportJob.Status.DONE:
         return
     campaign = Campaign.objects.select_related("organisation", "framework").get(pk=job.campaign_id)
     folder = export_dir(job)
     folder.mkdir(parents=True, exist_ok=True)
-    plan = export_plan(campaign=campaign)
+    frames = campaign_frames(campaign=campaign)  # read once for the plan and every part
+    plan = export_plan(campaign=campaign, frames=frames)
     _beat(job, status=ExportJob.Status.RUNNING, total_parts=len(plan), error="")
     try:
-        files = []
-        for done, (department, lang) in enumerate(plan):
-            path = folder / report_filename(campaign=campaign, lang=lang, department=department)
-            if not _is_complete_pdf(path):
-                _write_atomically(path, report_pdf(campaign=campaign, lang=lang, department=department))
-            files.append(path)
-            _beat(job, done_parts=done + 1)
+        files = [folder / report_filename(campaign=campaign, lang=lang, department=department)
+                 for department, lang in plan]
+        todo = [(department, lang, str(path))
+                for (department, lang), path in zip(plan, files, strict=True) if not _is_complete_pdf(path)]
+        done = len(files) - len(todo)
+
+        def on_done(_part):
+            nonlocal done
+            done += 1
+            _beat(job, done_parts=done)
+
+        if done:
+            _beat(job, done_parts=done)
+        _render_parts(todo, campaign=campaign, frames=frames, on_done=on_done)
         zip_path = export_zip_path(job)
         temporary = zip_path.with_suffix(".zip.tmp")
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:

@@ -11,7 +11,7 @@ from django_tasks import task
 
 from assessment.models import Campaign
 
-from . import cache, pdf
+from . import cache
 from .services import PDF_TEMPLATE, report_pdf
 
 # One queued print per report HTML in this window, however often the page is reloaded.
@@ -20,6 +20,8 @@ CLAIM_SECONDS = 5 * 60
 
 def report_pdf_prefetch(*, campaign, context, lang, department=None):
     """Queue the PDF of the report whose web context is `context`; True when a job was queued."""
+    from . import pdf  # WeasyPrint's modules: imported by the first report page, not by the URL configuration
+
     html = pdf.template_to_html(PDF_TEMPLATE, context, lang=lang)
     fingerprint = pdf.pdf_fingerprint(html)
     if cache.pdf_is_cached(html, fingerprint=fingerprint):

@@ -1,21 +1,22 @@
 """Rendering reports: the organisation's, a department's, and a respondent's own."""
 
-import pandas as pd
 from django.utils.text import slugify
-
-from assessment import routing, scoring
-from assessment.analysis import campaign_frames, campaign_results
 
 from .context import report_context
 from .extras import report_extras
-from .pdf import template_to_pdf
+
+# pandas (scoring, analysis) and WeasyPrint (pdf) are imported where used: the URL configuration
+# reaches this module, and a worker should not pay for them before its first report.
 
 LANGS = ("ja", "en")
 PDF_TEMPLATE = "reports/report_pdf.html"
 
 
-def report_context_for(*, campaign, lang, department=None):
-    result = campaign_results(campaign=campaign, department=department)
+def report_context_for(*, campaign, lang, department=None, frames=None):
+    """`frames`: the campaign already read (campaign_frames), e.g. once for a whole batch export."""
+    from assessment.analysis import campaign_results
+
+    result = campaign_results(campaign=campaign, department=department, frames=frames)
     kind = "department" if department else "organisation"
     context = report_context(result, lang=lang, kind=kind)
     context.update(report_extras(campaign=campaign, result=result, lang=lang, kind=kind))
@@ -26,9 +27,12 @@ def report_context_for(*, campaign, lang, department=None):
     return context
 
 
-def report_pdf(*, campaign, lang, department=None):
+def report_pdf(*, campaign, lang, department=None, frames=None):
     """PDF bytes of the organisation report, or of one department's report."""
-    return template_to_pdf(PDF_TEMPLATE, report_context_for(campaign=campaign, lang=lang, department=department), lang=lang)
+    from .pdf import template_to_pdf
+
+    context = report_context_for(campaign=campaign, lang=lang, department=department, frames=frames)
+    return template_to_pdf(PDF_TEMPLATE, context, lang=lang)
 
 
 def report_filename(*, campaign, lang, department=None):
@@ -40,6 +44,10 @@ def report_filename(*, campaign, lang, department=None):
 
 def personal_scores(*, frames, response):
     """A respondent's own dimension scores, by the same rules as everyone's (pure)."""
+    import pandas as pd
+
+    from assessment import routing, scoring
+
     own = frames.answers[frames.answers["respondent"] == response.pk]
     scored = scoring.scored_answers(own, frames.items)
     me = pd.DataFrame({"respondent": [response.pk], "role_group": [response.role_group]})
@@ -50,6 +58,8 @@ def personal_scores(*, frames, response):
 
 
 def personal_context(*, campaign, response, lang):
+    from assessment.analysis import campaign_frames, campaign_results
+
     frames = campaign_frames(campaign=campaign)  # one read for everyone's scores and the respondent's own
     result = campaign_results(campaign=campaign, frames=frames)
     personal = {"scores": personal_scores(frames=frames, response=response)}
@@ -63,4 +73,6 @@ def personal_context(*, campaign, response, lang):
 
 
 def personal_pdf(*, campaign, response, lang):
+    from .pdf import template_to_pdf
+
     return template_to_pdf(PDF_TEMPLATE, personal_context(campaign=campaign, response=response, lang=lang), lang=lang)

@@ -32,7 +32,9 @@ fi
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
-.venv/bin/gunicorn config.wsgi \
+# --preload: the master imports the application (and the report libraries, config/wsgi.py) once;
+# workers fork from it and their first request costs no imports.
+.venv/bin/gunicorn config.wsgi --preload \
   --bind "${BIND:-127.0.0.1:8000}" \
   --workers "${WEB_CONCURRENCY:-4}" \
   --access-logfile - --graceful-timeout 20 --timeout 120 \

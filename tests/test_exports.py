@@ -186,3 +186,51 @@ def _database_url():
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def test_the_export_reads_the_campaign_once_for_every_part(demo, export_settings, monkeypatch,
+                                                            django_capture_on_commit_callbacks):
+    from assessment import analysis
+
+    reads = []
+    real = analysis.campaign_frames
+    monkeypatch.setattr(analysis, "campaign_frames", lambda **kw: reads.append(kw["campaign"].pk) or real(**kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        exports.export_job_create(campaign=demo, user=None)
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE and job.total_parts == 4
+    # one read to plan the job when it is created, one when the worker runs it: none per PDF
+    assert reads == [demo.pk, demo.pk]
+    for name in zipfile.ZipFile(exports.export_zip_path(job)).namelist():
+        assert name.endswith(".pdf")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_export_prints_its_parts_in_two_processes(campaign, settings, tmp_path, monkeypatch):
+    import time
+
+    from reports.pdf import html_to_pdf
+
+    settings.EXPORTS_DIR = tmp_path / "exports"
+    add_responses(campaign, 5, agreement=4, department_key="rd")
+    tiny = html_to_pdf("<p>report</p>")
+    log = tmp_path / "printers"
+
+    def printer(**kwargs):  # runs in the forked children
+        assert kwargs["frames"] is not None  # the parent's single read, not a read of their own
+        time.sleep(0.3)
+        with open(log, "a") as out:
+            out.write(f"{os.getpid()} {kwargs['department']} {kwargs['lang']}\n")
+        return tiny
+
+    monkeypatch.setattr(exports, "report_pdf", printer)
+    monkeypatch.setattr(exports, "EXPORT_PROCESSES", 2)
+    job = ExportJob.objects.create(campaign=campaign, total_parts=4)
+    exports.export_job_run.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.done_parts == 4
+    lines = log.read_text().split()
+    pids = set(lines[0::3])
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+    assert sorted(zip(lines[1::3], lines[2::3], strict=True)) == [("None", "en"), ("None", "ja"), ("rd", "en"), ("rd", "ja")]
+    assert len(zipfile.ZipFile(exports.export_zip_path(job)).namelist()) == 4

@@ -3,6 +3,8 @@
 Timings live in bench/scale.py; these tests hold what can be asserted exactly.
 """
 
+import os
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,3 +49,32 @@ def test_response_counts_per_table(campaign):
     with CaptureQueriesContext(connection) as queries:
         campaign_response_counts(campaign=campaign)
     assert len(queries) == 2
+
+
+def test_the_url_configuration_imports_no_report_library():
+    """A worker's first respondent page must not pay for WeasyPrint, matplotlib and pandas (~1 s of CPU):
+    they are imported where used. Checked in a fresh interpreter, as a new worker starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; django.setup()\n"
+        "from django.urls import get_resolver; get_resolver().url_patterns\n"
+        "print(' '.join(m for m in ('weasyprint', 'matplotlib', 'pandas', 'numpy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"})
+    assert out.stdout.strip() == ""
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    import subprocess
+    import sys
+
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "false",
+           "DJANGO_SECRET_KEY": "k" * 60}
+    env.pop("DB_CONN_MAX_AGE", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split()[-2:] == ["60", "True"]

@@ -9,11 +9,9 @@ once for the room, not once per gunicorn worker that happens to serve the next p
 
 from pathlib import Path
 
-from assessment import analysis, recommendations, scoring
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessment.analysis import campaign_results
 from assessment.i18n import current_lang, localized
 from reports import cache, charts
 from reports.context import BAND_LABELS
@@ -21,7 +19,8 @@ from reports.context import BAND_LABELS
 from . import selectors
 
 # The code that turns answers into these numbers: a release that changes it gets new entries.
-SOURCES = tuple(Path(module.__file__) for module in (analysis, scoring, recommendations)) + (Path(__file__),)
+SOURCES = tuple(Path(__file__).resolve().parent.parent / "assessment" / f"{name}.py"
+                for name in ("analysis", "scoring", "recommendations")) + (Path(__file__),)
 
 
 def survey_results(*, campaign, counts):
@@ -32,6 +31,8 @@ def survey_results(*, campaign, counts):
 
 
 def _survey_results(campaign):
+    from assessment.analysis import campaign_results  # pandas: imported on the first scoring, not with the URLs
+
     result = campaign_results(campaign=campaign)
     data = {
         "shown": result["shown"],
