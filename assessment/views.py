@@ -6,6 +6,7 @@ access to that invitation's response and nothing else.
 
 from functools import cached_property, wraps
 
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -290,7 +291,16 @@ def respondent_submit(request, survey):
         )
     except services.ResponseLocked:
         pass
+    if _workshop_live(survey):  # joined by the workshop's QR code: on to the vote
+        messages.success(request, gettext("Thank you: your answers have been submitted. Now give your vote."))
+        return redirect("workshop:vote", survey.token)
     return redirect("respondent:done", survey.token)
+
+
+def _workshop_live(survey):
+    from workshop.selectors import workshop_live_for  # workshop builds on assessment, not the reverse
+
+    return workshop_live_for(invitation=survey.invitation)
 
 
 @require_http_methods(["GET"])
@@ -298,4 +308,6 @@ def respondent_submit(request, survey):
 def respondent_done(request, survey):
     if survey.response is None or not survey.response.is_submitted:
         return redirect("respondent:start", survey.token)
-    return render(request, "respondent/done.html", survey.context(sections=_review_sections(survey)))
+    return render(
+        request, "respondent/done.html", survey.context(sections=_review_sections(survey), workshop_live=_workshop_live(survey))
+    )

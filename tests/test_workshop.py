@@ -225,8 +225,10 @@ def test_live_partial_shows_the_radar_once_enough_responses_are_in(client, campa
     add_responses(campaign, 5, agreement=4)
     html = client.get(url("live", campaign)).content.decode()
     assert "Waiting for" not in html
-    assert html.count("<svg") == 2 and 'aria-label="Readiness by dimension"' in html
-    assert "Everyone else" not in html  # no executives: no group series
+    # no executives: no group series, and the empty gap chart is replaced by why it is empty
+    assert html.count("<svg") == 1 and 'aria-label="Readiness by dimension"' in html
+    assert 'id="gap-empty"' in html
+    assert "Everyone else" not in html
     assert ">75<" in html  # survey score per dimension
 
 

@@ -41,6 +41,7 @@ def _survey_results(campaign):
         "scores": {},
         "radar": "",
         "gap": "",
+        "gap_empty": False,
     }
     # Below the anonymity threshold nothing derived from the answers leaves this function.
     if not result["shown"]:
@@ -57,6 +58,8 @@ def _survey_results(campaign):
             {"name": _("Everyone else"), "values": [gaps[k]["others"] for k in order], "style": "others"},
         ]
     data["scores"] = dict(zip(order, scores))
+    # An empty chart on a projector looks broken: say why instead (e.g. every participant is an executive).
+    data["gap_empty"] = all(gaps[k]["band"] is None for k in order)
     data["radar"] = charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"))
     data["gap"] = charts.gap_svg(
         labels=labels,
@@ -68,16 +71,50 @@ def _survey_results(campaign):
     return data
 
 
-def dimension_rows(*, dimensions, survey, votes, agreements):
-    """One row per dimension: survey score, the two rounds' results, the agreed score."""
+def vote_on_score_scale(mean, levels):
+    """A vote mean (levels 1–5) on the survey's 0–100 scale, so votes and agreed scores compare.
+
+    Each level stands for the middle of its score band (level 2, 20–39, is 30); a mean between two
+    levels lies between their middles. `levels` is the framework's list of {"level", "min"}.
+    """
+    if mean is None or not levels:
+        return None
+    bounds = sorted((int(level["level"]), float(level["min"])) for level in levels)
+    mins = [low for _, low in bounds] + [100.0]
+    middles = [(mins[i] + mins[i + 1]) / 2 for i in range(len(bounds))]
+    position = min(max(float(mean), 1.0), float(len(middles))) - 1
+    below = int(position)
+    if below >= len(middles) - 1:
+        return middles[-1]
+    return middles[below] + (position - below) * (middles[below + 1] - middles[below])
+
+
+def level_bands(levels):
+    """{"2": "20–39"}: the score band each vote value stands for (keys as posted, strings)."""
+    bounds = sorted((int(level["level"]), int(level["min"])) for level in levels)
+    tops = [low - 1 for _, low in bounds[1:]] + [100]
+    return {str(level): f"{low}–{top}" for (level, low), top in zip(bounds, tops)}
+
+
+def _with_score(cell, levels):
+    if not cell or not cell.get("shown"):
+        return cell
+    return {**cell, "score": vote_on_score_scale(cell.get("mean"), levels)}
+
+
+def dimension_rows(*, dimensions, survey, votes, agreements, levels=()):
+    """One row per dimension: survey score, the two rounds' results, the agreed score.
+
+    Vote cells carry `score`, the mean on the 0–100 scale, when the framework's `levels` are given.
+    """
     rows = []
     for d in dimensions:
         rows.append({
             "key": d.key,
             "name": localized(d, "name"),
             "survey": survey["scores"].get(d.key) if survey["shown"] else None,
-            "pre": votes["pre"]["dimensions"].get(d.key) if votes else None,
-            "re": votes["re"]["dimensions"].get(d.key) if votes else None,
+            "pre": _with_score(votes["pre"]["dimensions"].get(d.key), levels) if votes else None,
+            "re": _with_score(votes["re"]["dimensions"].get(d.key), levels) if votes else None,
             "agreement": agreements.get(d.key),
         })
     return rows
@@ -100,7 +137,8 @@ def live_context(*, campaign, session):
         "counts": counts,
         "survey": survey,
         "votes": votes,
-        "rows": dimension_rows(dimensions=dimensions, survey=survey, votes=votes, agreements=agreements),
+        "rows": dimension_rows(dimensions=dimensions, survey=survey, votes=votes, agreements=agreements,
+                               levels=campaign.framework.levels),
         "round_notes": round_notes(session=session, votes=votes, threshold=campaign.anonymity_threshold),
         "threshold": campaign.anonymity_threshold,
     }

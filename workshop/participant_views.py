@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessment.models import Campaign
 from assessment.selectors import invitation_get_for_token, invitation_response
 
-from . import selectors, services
+from . import live, selectors, services
 from .forms import vote_form_class
 
 # {campaign id: raw token} in the participant's session: joining again reuses the invitation.
@@ -77,7 +77,8 @@ def _vote_context(invitation, token, session, form=None, error=None):
             mine = selectors.invitation_votes(session=session, invitation=invitation, round_key=voting_round)
             form = form_class(initial={f"vote_{k}": str(v) for k, v in mine.items()})
             context["has_voted"] = bool(mine)
-        context.update(form=form, round_label=session.get_phase_display())
+        context.update(form=form, round_label=session.get_phase_display(),
+                       bands=live.level_bands(campaign.framework.levels))
     return context
 
 

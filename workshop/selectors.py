@@ -109,3 +109,14 @@ def session_agreements(*, session):
                       "decided_by": a.decided_by.get_username() if a.decided_by else "", "decided_at": a.decided_at}
         for a in WorkshopAgreement.objects.filter(session=session).select_related("decided_by")
     }
+
+
+def workshop_live_for(*, invitation):
+    """True when this participant joined the campaign's workshop and it is still running (two queries).
+
+    After submitting the survey such a participant goes straight on to the vote.
+    """
+    if not WorkshopJoin.objects.filter(invitation=invitation).exists():
+        return False
+    session = session_current(campaign=invitation.campaign)
+    return session is not None and session.phase != Phase.CLOSED

@@ -163,7 +163,7 @@ def summary(request, pk):
         )
     agreed = selectors.session_agreements(session=session)
     rows = live.dimension_rows(
-        dimensions=dimensions, survey=survey, votes=votes, agreements=agreed
+        dimensions=dimensions, survey=survey, votes=votes, agreements=agreed, levels=campaign.framework.levels
     )
     return render(request, "workshop/summary.html", {
         "campaign": campaign,
