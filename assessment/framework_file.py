@@ -220,6 +220,13 @@ def audience_includes(audience, role_group):
     return EVERYONE in audience or (bool(role_group) and role_group in audience)
 
 
+def items_shown(items, role_group):
+    """The items (objects with `.audience`) a respondent of `role_group` is shown, in order.
+
+    Here rather than in `routing` (pandas): the respondent pages use it on every request."""
+    return [item for item in items if audience_includes(item.audience, role_group)]
+
+
 def _check_routing(problems, items, role_groups, where):
     for role in role_groups:
         shown = [i for i in items if isinstance(i, dict) and isinstance(i.get("audience"), list)

@@ -17,10 +17,9 @@ callers passing in counts.
 
 import math
 
-import pandas as pd
-
-from . import scoring
-from .framework_file import EVERYONE, audience_includes
+# pandas and scoring are imported inside the functions that use them: the respondent pages import
+# this module on every worker, and must not pay about a second for pandas on their first request.
+from .framework_file import EVERYONE, audience_includes, items_shown
 
 __all__ = [
     "EVERYONE",
@@ -35,13 +34,10 @@ SECONDS_PER_STATEMENT = 15  # measured on the 1.0 flow: reading, choosing, the a
 SECONDS_PER_PAGE = 20  # page change, dimension introduction, an optional comment glanced at
 
 
-def items_shown(items, role_group):
-    """The items (objects with `.audience`) a respondent of `role_group` is shown, in order."""
-    return [item for item in items if audience_includes(item.audience, role_group)]
-
-
 def _shown_counts(items, role_group):
     """{dimension: number of statements shown to role_group} from an items frame with `audience`."""
+    import pandas as pd
+
     audiences = items["audience"] if "audience" in items else pd.Series([[EVERYONE]] * len(items), index=items.index)
     mask = audiences.map(lambda audience: audience_includes(audience, role_group))
     return items[mask.astype(bool)].groupby("dimension").size().to_dict()
@@ -52,6 +48,8 @@ def routed_minimum(items, respondents, min_answered):
 
     Dimensions where nothing was shown to a respondent need infinitely many (no score).
     """
+    import pandas as pd
+
     dimensions = list(dict.fromkeys(items["dimension"]))
     rows = []
     for role in respondents["role_group"].fillna("").unique():
@@ -78,6 +76,8 @@ def perception_gaps_shared(scored, items, respondents, spec, threshold, exact_al
     routed minimum counted over the shared statements shown to them. Each gap entry also says
     how many statements it compared (`items_compared`).
     """
+    from . import scoring
+
     shared = shared_items(scored, respondents)
     shared_frame = items[items["item"].isin(shared)]
     on_shared = scored[scored["item"].isin(shared)]

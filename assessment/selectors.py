@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from .models import Answer, Dimension, Framework, Invitation, Item, Response
-from .routing import items_shown, survey_minutes
+from .routing import items_shown, survey_minutes  # routing imports pandas only where used
 from .tokens import token_hash
 
 

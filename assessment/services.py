@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .framework_file import EVERYONE, FrameworkFileError, audience_includes, framework_file_read
 from .models import Answer, Campaign, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
-from .routing import items_shown
+from .framework_file import items_shown  # not .routing: that imports pandas
 from .selectors import framework_dimensions
 from .tokens import token_for_nonce, token_hash, token_nonce_new
 

@@ -19,7 +19,7 @@ from config.errors import wants_json
 
 from . import selectors, services
 from .forms import DimensionAnswersForm, ProfileForm, SingleAnswerForm
-from .routing import items_shown
+from .framework_file import items_shown  # not .routing: that imports pandas
 
 
 _UNAVAILABLE = {

@@ -9,7 +9,6 @@ released score for it, and nothing identifies which organisations those are (no 
 
 from django.utils.translation import gettext_lazy as _
 
-from assessment.analysis import campaign_results
 from assessment.models import Campaign, Organisation
 
 MIN_ORGANISATIONS = 5
@@ -21,6 +20,12 @@ GROUPS = (
     ("industry", _("Same industry"), "industry"),
     ("size_band", _("Same size band"), "size_band"),
 )
+
+
+def _campaign_results(**kwargs):
+    from assessment.analysis import campaign_results  # pandas: imported where used, not by the URL configuration
+
+    return campaign_results(**kwargs)
 
 
 def released_scores(result):
@@ -40,7 +45,7 @@ def organisation_released_scores(*, organisation_id, framework_id):
         organisation_id=organisation_id, framework_id=framework_id
     ).order_by("-opens_at", "-pk")
     for campaign in campaigns:
-        scores = released_scores(campaign_results(campaign=campaign))
+        scores = released_scores(_campaign_results(campaign=campaign))
         if scores is not None:
             return scores
     return None
@@ -73,7 +78,7 @@ def benchmark_for_campaign(*, campaign, result=None):
     Returns {"available", "min_organisations", "framework", "own_released", "dimensions":
     [{"key", "name"}], "groups": [{"key", "label", "available", "percentiles": {key: int|None}}]}.
     """
-    result = result if result is not None else campaign_results(campaign=campaign)
+    result = result if result is not None else _campaign_results(campaign=campaign)
     own = released_scores(result)
     organisation = campaign.organisation
     peers = (

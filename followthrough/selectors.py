@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.db.models import F, Max
 from django.utils import timezone
 
-from assessment.analysis import campaign_results, previous_campaign
 
 from . import adapter
 from .models import Action, ActionStatus, Commitment, OPEN_STATUSES
@@ -78,6 +77,8 @@ def loop_data(*, campaign, result=None):
     JSON-ready and language-neutral. None when there is no earlier campaign on the same framework
     version, or nothing was committed or planned after it. Levels come only from released results.
     """
+    from assessment.analysis import campaign_results, previous_campaign  # pandas: imported where used
+
     earlier = previous_campaign(campaign=campaign)
     if earlier is None:
         return None

@@ -10,7 +10,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessment.analysis import campaign_results
 from assessment.models import Membership
 
 from . import adapter, selectors
@@ -71,6 +70,8 @@ def actions_create_from_recommendations(*, campaign, keys, user=None, today=None
     today. A recommendation that already has an action is left alone (the click is idempotent).
     """
     today = today or timezone.localdate()
+    from assessment.analysis import campaign_results  # pandas: imported where used
+
     released = {rec["key"]: rec for rec in adapter.recommendations(campaign_results(campaign=campaign))}
     unknown = [key for key in keys if key not in released]
     if unknown:

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment.analysis import campaign_results
 from assessment.i18n import current_lang
 
 from . import adapter, selectors, services
@@ -31,6 +30,8 @@ def _level_names(campaign):
 def campaign_followthrough(request, pk):
     campaign = campaign_get_for_followthrough(user=request.user, pk=pk)
     lang = current_lang()
+    from assessment.analysis import campaign_results  # pandas: imported where used
+
     result = campaign_results(campaign=campaign)
     dimensions = selectors.framework_dimensions_info(campaign=campaign)
     mins = adapter.level_mins(campaign.framework)

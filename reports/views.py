@@ -10,7 +10,6 @@ from assessment.selectors import invitation_get_for_token, invitation_response
 from benchmark.report import benchmark_report_context
 
 from . import services
-from .pdf import template_to_pdf
 from .permissions import campaign_get_for_reports
 from .prefetch import report_pdf_prefetch
 
@@ -51,6 +50,8 @@ def organisation_report_pdf(request, pk):
     benchmark = benchmark_report_context(user=request.user, campaign=campaign, lang=lang)
     if benchmark:  # a consultant's copy carries the benchmark section
         context = {**services.report_context_for(campaign=campaign, lang=lang), **benchmark}
+        from .pdf import template_to_pdf  # WeasyPrint: imported where used, not by the URL configuration
+
         pdf = template_to_pdf(services.PDF_TEMPLATE, context, lang=lang)
     else:
         pdf = services.report_pdf(campaign=campaign, lang=lang)
