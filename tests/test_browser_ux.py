@@ -154,3 +154,47 @@ def test_phone_respondent_answers_by_touch_and_keyboard_reviews_and_submits(demo
     assert_no_serious_violations(page)
     shot(page, f"phone-thank-you-{lang}.png")
     context.close()
+
+
+STAFF_PAGES = [  # (name for the screenshot or None, URL pattern)
+    (None, "/console/"),
+    (None, "/console/campaigns/{pk}/"),
+    (None, "/console/campaigns/{pk}/response-rates/"),
+    ("report-page", "/reports/campaigns/{pk}/"),
+    (None, "/workshop/campaigns/{pk}/summary/"),
+]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_staff_pages_pass_axe_and_the_facilitator_screen_reads_from_the_back(demo, live_server, browser, lang):
+    from assessment.demo import DEMO_PASSWORD
+    from assessment.models import Campaign
+
+    pk = Campaign.objects.get(organisation__slug="demo-manufacturing").pk
+    context = browser.new_context(locale="ja-JP" if lang == "ja" else "en-GB", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator('input[name="username"]').fill("consultant")
+    page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+    page.locator('form button[type="submit"]').last.click()
+    page.wait_for_url("**/console/")
+    for name, pattern in STAFF_PAGES:
+        page.goto(live_server.url + pattern.format(pk=pk))
+        assert page.locator("html").get_attribute("lang") == lang
+        assert_no_serious_violations(page)
+        if name:
+            shot(page, f"{name}-{lang}.png", full_page=False)
+
+    # the facilitator's screen on a projector-sized window, after starting a workshop
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server.url}/workshop/campaigns/{pk}/")
+    page.locator('form[action$="/start/"] button').first.click()
+    page.wait_for_selector("svg.qr")
+    page.locator("#survey-radar svg").wait_for()
+    assert_no_serious_violations(page)
+    # large labels: the phase, the counts and the row headings are big enough to read from afar
+    assert float(page.locator("#count-submitted").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 48
+    assert float(page.locator("#vote-table th[scope=row]").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    shot(page, f"facilitator-{lang}.png", full_page=False)
+    context.close()
