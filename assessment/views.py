@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import wants_json
 
-from . import selectors, services
+from . import comments, selectors, services
 from .forms import DimensionAnswersForm, ProfileForm, SingleAnswerForm
 from .framework_file import items_shown  # not .routing: that imports pandas
 
@@ -83,6 +83,10 @@ class _Survey:
     @cached_property
     def values(self):
         return selectors.response_answer_values(response=self.response)
+
+    @cached_property
+    def comments(self):
+        return comments.response_comment_texts(response=self.response)
 
     @property
     def role_group(self):
@@ -181,6 +185,9 @@ def respondent_dimension(request, survey, key):
     if request.method == "POST":
         if form.is_valid():
             services.answers_save(response=survey.response, campaign=survey.campaign, values=form.answers())
+            if survey.framework.comments and "comment" in request.POST:
+                comments.comment_save(response=survey.response, campaign=survey.campaign, kind="dimension",
+                                      dimension=dimension, text=request.POST["comment"])
             return redirect(_next_url(survey, dimension, request.POST.get("go")))
     index = survey.dimensions.index(dimension)
     return render(
@@ -194,6 +201,8 @@ def respondent_dimension(request, survey, key):
             previous=survey.dimensions[index - 1] if index > 0 else None,
             anchors=survey.framework.scale["anchors"],
             dont_know=survey.framework.scale["dont_know"],
+            comment_prompt=survey.framework.comments.get("dimension"),
+            comment_text=request.POST.get("comment") if form.is_bound else survey.comments.get(dimension.id, ""),
         ),
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -258,7 +267,8 @@ def _review_context(survey, **extra):
         missing = [row["item"] for row in section["rows"] if not row["answered"]]
         if missing:
             unanswered.append({"dimension": section["dimension"], "url": section["url"], "item": missing[0], "count": len(missing)})
-    return survey.context(sections=sections, unanswered=unanswered, **extra)
+    obstacle = {"obstacle_prompt": survey.framework.comments.get("obstacle"), "obstacle_text": survey.comments.get("obstacle", "")}
+    return survey.context(sections=sections, unanswered=unanswered, **obstacle, **extra)
 
 
 def _review_sections(survey):
@@ -281,6 +291,9 @@ def respondent_submit(request, survey):
     if survey.response is None:
         return redirect("respondent:start", survey.token)
     try:
+        if survey.framework.comments and "obstacle" in request.POST and not survey.response.is_submitted:
+            comments.comment_save(response=survey.response, campaign=survey.campaign, kind="obstacle",
+                                  text=request.POST["obstacle"])
         services.response_submit(response=survey.response)
     except services.ResponseIncomplete as error:
         return render(

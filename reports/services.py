@@ -2,6 +2,7 @@
 
 from django.utils.text import slugify
 
+from .comments import comments_section
 from .context import report_context
 from .extras import report_extras
 
@@ -20,6 +21,7 @@ def report_context_for(*, campaign, lang, department=None, frames=None):
     kind = "department" if department else "organisation"
     context = report_context(result, lang=lang, kind=kind)
     context.update(report_extras(campaign=campaign, result=result, lang=lang, kind=kind))
+    context["comments"] = comments_section(campaign=campaign, lang=lang, department=department) if result["shown"] else None
     if department is None:  # targets and actions are the organisation's: its report closes the loop
         from followthrough.loop import report_section
 
