@@ -11,7 +11,7 @@ from .models import Answer, Campaign, Organisation
 # Everything that makes up the product's data, in an order loaddata can follow. Permissions and
 # content types are referred to by natural keys, since their ids differ between databases.
 # Not included: task-queue rows and export jobs (transient; an export can be run again).
-BACKUP_LABELS = ["auth.group", "auth.user", "assessment", "workshop"]
+BACKUP_LABELS = ["auth.group", "auth.user", "assessment", "workshop", "followthrough"]
 
 
 class BackupError(Exception):

@@ -275,3 +275,18 @@ def test_page_lists_overdue_actions_and_targets_in_japanese(client, scored, cons
     assert "予算を3年確保する" in body and rec["title"]["ja"] in body
     assert 'class="table-danger overdue"' in body
     assert "フォローアップ" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_targets_and_actions_survive_a_backup_and_restore(scored, member, tmp_path):
+    services.commitment_set(campaign=scored, dimension="vision", target_level=3, target_date=date(2027, 3, 31),
+                            rationale="Say where we go", user=member)
+    rec = campaign_results(campaign=scored)["recommendations"][0]
+    services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]], user=member)
+    path = tmp_path / "backup.xml"
+    call_command("export_all", "-o", str(path))
+    call_command("flush", "--noinput", verbosity=0)
+    call_command("import_all", str(path))
+    commitment = Commitment.objects.get()
+    assert (commitment.dimension, commitment.version, commitment.set_by.username) == ("vision", 1, "member")
+    assert Action.objects.get().recommendation == rec["key"]
