@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from .comments import comments_section
 from .context import report_context
 from .extras import report_extras
+from .version_comparison import version_comparison_section
 
 # pandas (scoring, analysis) and WeasyPrint (pdf) are imported where used: the URL configuration
 # reaches this module, and a worker should not pay for them before its first report.
@@ -22,6 +23,9 @@ def report_context_for(*, campaign, lang, department=None, frames=None):
     context = report_context(result, lang=lang, kind=kind)
     context.update(report_extras(campaign=campaign, result=result, lang=lang, kind=kind))
     context["comments"] = comments_section(campaign=campaign, lang=lang, department=department) if result["shown"] else None
+    context["version_comparison"] = version_comparison_section(
+        campaign=campaign, result=result, lang=lang, department=department
+    )
     if department is None:  # targets and actions are the organisation's: its report closes the loop
         from followthrough.loop import report_section
 
