@@ -6,6 +6,7 @@ closed campaign, reminding after it closed), raising LifecycleError with a messa
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core import mail
@@ -20,8 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Campaign, Department, Invitation, Membership, Organisation, RoleGroup
-from .respondent_list import RespondentListError, respondent_list_parse, role_labels_for
-from .responses_io import ResponsesFileError, responses_read_frame
+from .respondent_list import (
+    RespondentListError,
+    new_department_keys,
+    respondent_list_parse,
+    role_labels_for,
+    unknown_department_names,
+)
+from .responses_io import ResponsesFileError, _norm, responses_read_frame
 from .selectors import survey_duration
 from .services import invitation_create, invitation_token
 
@@ -227,28 +234,38 @@ def _role_labels(campaign):
     return role_labels_for(profile_options=options, code_labels=code_labels)
 
 
-def respondent_list_import(*, campaign, path):
+def respondent_list_import(*, campaign, path, create_departments=()):
     """Add the people of a CSV/XLSX file as invitations; returns how many were added.
 
     All or nothing: every problem is collected into one RespondentListError first.
+    `create_departments`: names of unknown departments the user confirmed; they are created
+    (same name in both languages, generated key) together with the invitations.
     """
     try:
         frame = responses_read_frame(path)
     except ResponsesFileError as error:
         raise RespondentListError(error.problems) from None
     departments = {d.key: d for d in campaign.organisation.departments.all()}
+    existing = [(d.key, d.name_en, d.name_ja) for d in departments.values()]
     with transaction.atomic():
         # Lock the campaign so that two uploads at once cannot both add the same person.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        rows, problems = respondent_list_parse(
-            header=[str(column) for column in frame.columns],
-            records=frame.values.tolist(),
-            departments=[(d.key, d.name_en, d.name_ja) for d in departments.values()],
-            role_labels=_role_labels(campaign),
+        header, records = [str(column) for column in frame.columns], frame.values.tolist()
+        parse = partial(
+            respondent_list_parse, header=header, records=records, role_labels=_role_labels(campaign),
             invited_emails=list(campaign.invitations.exclude(email="").values_list("email", flat=True)),
         )
+        unknown = unknown_department_names(header=header, records=records, departments=existing)
+        confirmed = {_norm(name) for name in create_departments}
+        to_create = [name for name in unknown if _norm(name) in confirmed]
+        new = list(zip(new_department_keys(to_create, departments), to_create))
+        rows, problems = parse(departments=existing + [(key, name, name) for key, name in new])
         if problems:
-            raise RespondentListError(problems)
+            # Would creating the unknown departments be enough? Then the page offers it.
+            creatable = bool(unknown) and not parse(departments=existing + [(f"new-{i}", n, n) for i, n in enumerate(unknown)])[1]
+            raise RespondentListError(problems, unknown_departments=unknown, creatable=creatable)
+        for key, name in new:
+            departments[key] = department_create(organisation=campaign.organisation, key=key, name_en=name, name_ja=name)
         for row in rows:
             invitation_create(
                 campaign=campaign,

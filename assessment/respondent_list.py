@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import RoleGroup
@@ -40,10 +41,16 @@ COLUMNS = ("email", "name", "role_group", "department")
 
 
 class RespondentListError(Exception):
-    """The file cannot be imported; `problems` lists every reason, one line each."""
+    """The file cannot be imported; `problems` lists every reason, one line each.
 
-    def __init__(self, problems):
+    `unknown_departments`: the department names the file uses that do not exist yet;
+    `creatable`: creating exactly those would make the file import.
+    """
+
+    def __init__(self, problems, *, unknown_departments=(), creatable=False):
         self.problems = list(problems)
+        self.unknown_departments = list(unknown_departments)
+        self.creatable = creatable
         super().__init__("\n".join(self.problems))
 
 
@@ -176,3 +183,43 @@ def respondent_list_parse(*, header, records, departments, role_labels, invited_
     if not rows and "email" in columns:
         problems.append(_("The file has no respondents."))
     return rows, problems
+
+
+def unknown_department_names(*, header, records, departments):
+    """Department cells that name no department, as first written, in file order (no repeats)."""
+    columns, _headed, _problems = _columns(header)
+    if "department" not in columns:
+        return []
+    lookup = _department_lookup(departments)
+    index = columns["department"]
+    seen, names = set(), []
+    for record in records:
+        cell = record[index] if index < len(record) else ""
+        text = _norm(cell)
+        if text and text not in lookup and text not in seen:
+            seen.add(text)
+            names.append(_shown(cell))
+    return names
+
+
+def new_department_keys(names, existing_keys):
+    """Keys for departments created from an upload: the name's ASCII slug, else dept-1, dept-2, …
+
+    Japanese names have no ASCII slug, so they get numbered keys; keys appear in report
+    addresses only, and the consultant can rename the department (not the key) later.
+    """
+    taken = set(existing_keys)
+    keys, counter = [], 1
+    for name in names:
+        base = slugify(name)[:50]
+        if not base:
+            while f"dept-{counter}" in taken:
+                counter += 1
+            key = f"dept-{counter}"
+        else:
+            key, n = base, 2
+            while key in taken:
+                key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        keys.append(key)
+    return keys

@@ -5,6 +5,8 @@ grants nothing: no access is a 404), lets a form turn the input into values, cal
 assessment.lifecycle function and renders or redirects. Every change is a POST.
 """
 
+import base64
+import binascii
 import tempfile
 from pathlib import Path
 
@@ -280,27 +282,53 @@ def campaign_clone(request, pk):
 # --- respondents and e-mail ------------------------------------------------------------------
 
 
-def _import_upload(*, campaign, upload):
+def _import_upload(*, campaign, name, data, create_departments=()):
     """The file reader takes a path (it tells CSV from XLSX by the suffix): write the upload to one."""
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / f"respondents{Path(upload.name).suffix.lower()}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        return lifecycle.respondent_list_import(campaign=campaign, path=path)
+        path = Path(directory) / f"respondents{Path(name).suffix.lower()}"
+        path.write_bytes(data)
+        return lifecycle.respondent_list_import(campaign=campaign, path=path, create_departments=create_departments)
+
+
+# A file naming unknown departments comes back in the confirmation form (no server-side state,
+# so any web node can take the confirmation); larger files are simply uploaded again.
+CONFIRM_MAX_BYTES = 1024 * 1024
+
+
+def _confirmed_upload(post):
+    """(name, bytes) of a file sent back by the departments confirmation form, or None."""
+    try:
+        data = base64.b64decode(post.get("file_data", ""), validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    name = post.get("file_name", "")
+    if not data or len(data) > CONFIRM_MAX_BYTES or Path(name).suffix.lower() not in {".csv", ".xlsx"}:
+        return None
+    return name, data
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def campaign_respondents(request, pk):
     campaign = _manage(request, pk)
-    form = RespondentListForm(request.POST or None, request.FILES or None)
-    problems = []
-    if form.is_valid():
+    confirming = request.method == "POST" and "file_data" in request.POST
+    form = RespondentListForm(None if confirming else request.POST or None, None if confirming else request.FILES or None)
+    problems, offer, upload = [], None, None
+    if confirming:
+        upload = _confirmed_upload(request.POST)
+        if upload is None:
+            problems = [_("The file could not be read back. Upload it again.")]
+    elif form.is_valid():
+        upload = (form.cleaned_data["file"].name, form.cleaned_data["file"].read())
+    if upload is not None:
+        create = request.POST.getlist("create_department") if confirming else ()
         try:
-            added = _import_upload(campaign=campaign, upload=form.cleaned_data["file"])
+            added = _import_upload(campaign=campaign, name=upload[0], data=upload[1], create_departments=create)
         except RespondentListError as error:
             problems = error.problems
+            if error.creatable and len(upload[1]) <= CONFIRM_MAX_BYTES:
+                offer = {"names": error.unknown_departments, "file_name": upload[0],
+                         "file_data": base64.b64encode(upload[1]).decode()}
         else:
             text = ngettext(
                 "%(count)d person was added to the respondent list.", "%(count)d people were added to the respondent list.", added
@@ -315,6 +343,7 @@ def campaign_respondents(request, pk):
         "status": lifecycle.campaign_status(campaign=campaign),
         "form": form,
         "problems": problems,
+        "offer": offer,
         "page": page,
         "pending": lifecycle.invitations_pending(campaign=campaign).count(),
     }
