@@ -175,3 +175,23 @@ def test_an_unknown_language_is_a_404(client, demo):
     admin = User.objects.create_superuser("root", password="x-long-password-1")
     client.force_login(admin)
     assert client.get(reverse("followthrough:deck", args=[demo.pk]) + "?lang=fr").status_code == 404
+
+
+def test_the_re_assessment_deck_has_the_loop_slide(campaign):
+    from followthrough.selectors import loop_data
+
+    from .test_followthrough_core import _reassess
+
+    add_responses(campaign, 6, agreement=2, role="business")
+    add_responses(campaign, 5, agreement=4, role="executive", department_key="sales")
+    services.commitment_set(campaign=campaign, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="x")
+    second = _reassess(campaign)
+    add_responses(second, 6, agreement=3, role="business")
+    add_responses(second, 5, agreement=4, role="executive", department_key="sales")
+    prs = Presentation(io.BytesIO(deck_pptx(campaign=second, lang="en")))
+    assert len(prs.slides) == 8
+    table = next(s.table for s in prs.slides[7].shapes if s.has_table)
+    row = loop_data(campaign=second)["rows"][0]
+    cells = [table.cell(1, c).text for c in range(6)]
+    assert cells == ["Executive vision and direction", "3", str(row["executives_now"]), str(row["staff_before"]),
+                     str(row["staff_now"]), "0 / 0"]
