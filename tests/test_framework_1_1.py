@@ -215,3 +215,13 @@ def test_read_reports_bad_yaml_without_loading(tmp_path):
     path.write_text("key: [", encoding="utf-8")
     with pytest.raises(FrameworkFileError):
         framework_file_read(path)
+
+
+def test_theme_recommendations_are_a_valid_catalogue_for_the_six_dimensions():
+    from assessment.recommendations import catalogue_problems
+
+    path = FRAMEWORK_FILE.parent.parent / "recommendations" / "_themes-1.1.yaml"
+    catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert catalogue_problems(catalogue, {"vision", "budget", "buy_in", "exposure", "team", "system"}) == []
+    assert {r["dimension"] for r in catalogue["recommendations"]} == {
+        "vision", "budget", "buy_in", "exposure", "team", "system"}
