@@ -78,6 +78,9 @@ def role_labels_for(*, profile_options, code_labels):
         key = option.get("key")
         if key not in RoleGroup.values:
             continue
+        for text in (option.get("short") or {}).values():  # 1.1's short labels (管理職, Managers)
+            if text:
+                labels.setdefault(text, key)
         for text in (option.get("label") or {}).values():
             if text:
                 labels[text] = key

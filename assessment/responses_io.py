@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from .framework_file import audience_includes
 from .models import Answer, Item, Response, RoleGroup, Tenure
 from .services import invitation_create
 
@@ -88,7 +89,8 @@ def role_labels_from_profile(profile):
         text: option["key"]
         for option in options
         if option.get("key") in RoleGroup.values
-        for text in (option.get("label") or {}).values()
+        for field in ("label", "short")  # 1.1 adds short labels (管理職, Managers)
+        for text in (option.get(field) or {}).values()
         if text
     }
 
@@ -225,6 +227,21 @@ def _campaign_items(campaign):
     return list(Item.objects.filter(framework_id=campaign.framework_id).order_by("dimension__order", "order"))
 
 
+def _routing_problems(rows, item_by_key, framework):
+    """Roles the framework version offers, and answers only to statements shown to the row's role (1.1)."""
+    offered = [o["key"] for o in framework.profile.get("role_group", {}).get("options", [])]
+    problems = []
+    for row in rows:
+        if row["role"] and row["role"] not in offered:
+            problems.append(f"line {row['line']}, column role: {row['role']!r} is not a role group of this "
+                            f"questionnaire (use {', '.join(offered)})")
+            continue
+        for key in row["answers"]:
+            if not audience_includes(item_by_key[key].audience, row["role"]):
+                problems.append(f"line {row['line']}, column {key}: this statement is not asked of {row['role']!r}")
+    return problems
+
+
 def responses_import(*, campaign, path):
     """Import a file of submitted responses into `campaign`; returns how many were created.
 
@@ -239,9 +256,10 @@ def responses_import(*, campaign, path):
         departments=[(d.key, d.name_en, d.name_ja) for d in departments.values()],
         role_labels=role_labels_from_profile(campaign.framework.profile),
     )
+    item_by_key = {i.key: i for i in items}
+    problems += _routing_problems(rows, item_by_key, campaign.framework)
     if problems:
         raise ResponsesFileError(problems)
-    item_by_key = {i.key: i for i in items}
     now = timezone.now()
     answers = []
     with transaction.atomic():

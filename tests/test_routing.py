@@ -188,3 +188,39 @@ def test_seed_demo_uses_1_1_and_answers_only_routed_statements(db, settings):
     result = campaign_results(campaign=campaign)
     assert all(cell["score"] is not None for cell in result["dimensions"].values())
     assert {g["dimension"]: g for g in result["gaps"]}["vision"]["band"] in ("higher", "much_higher")
+
+
+# --- importing responses into a 1.1 campaign ------------------------------------------------------
+
+
+def test_import_refuses_answers_to_statements_the_role_is_not_asked(campaign_1_1, tmp_path):
+    from assessment.responses_io import ResponsesFileError, responses_import
+
+    rows = [
+        {"role": "管理職", "department": "rd", "vision_fit": 4, "budget_multi_year": 5},
+        {"role": "executive", "department": "rd", "vision_fit": 4, "budget_multi_year": 5},
+        {"role": "Business departments", "department": "rd", "vision_fit": 3, "budget_multi_year": ""},
+    ]
+    columns = ["role", "department", *campaign_1_1.framework.items.order_by("dimension__order", "order")
+               .values_list("key", flat=True)]
+    path = tmp_path / "responses.csv"
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    with pytest.raises(ResponsesFileError) as error:
+        responses_import(campaign=campaign_1_1, path=path)
+    assert error.value.problems == ["line 2, column budget_multi_year: this statement is not asked of 'manager'"]
+    assert not Response.objects.exists()
+    pd.DataFrame(rows[1:], columns=columns).to_csv(path, index=False)
+    assert responses_import(campaign=campaign_1_1, path=path) == 2
+
+
+def test_import_into_a_1_0_campaign_refuses_the_new_role_groups(db, tmp_path):
+    from assessment.responses_io import ResponsesFileError, responses_import
+
+    framework, _ = framework_load(path=FRAMEWORK_FILE)
+    campaign = CampaignFactory(framework=framework)
+    path = tmp_path / "responses.csv"
+    keys = list(framework.items.order_by("dimension__order", "order").values_list("key", flat=True))
+    pd.DataFrame([{"role": "bu_head", "vision_01": 3}], columns=["role", *keys]).to_csv(path, index=False)
+    with pytest.raises(ResponsesFileError) as error:
+        responses_import(campaign=campaign, path=path)
+    assert any("'bu_head' is not a role group of this questionnaire" in p for p in error.value.problems)
