@@ -67,7 +67,9 @@ class SingleAnswerForm(forms.Form):
 
 class ProfileForm(forms.Form):
     role_group = forms.ChoiceField(label=_("Your role"), widget=forms.RadioSelect)
-    department = forms.ModelChoiceField(label=_("Your department"), queryset=Department.objects.none())
+    department = forms.ModelChoiceField(
+        label=_("Your department"), queryset=Department.objects.none(), empty_label=_("Choose…")
+    )
     tenure = forms.ChoiceField(label=_("Years in the company"), choices=Tenure.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, invitation, framework, **kwargs):

@@ -8,6 +8,7 @@ assessment.lifecycle function and renders or redirects. Every change is a POST.
 import base64
 import binascii
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib import messages
@@ -164,11 +165,20 @@ def member_add(request, pk):
 # --- campaigns -------------------------------------------------------------------------------
 
 
+def _default_dates():
+    """A new campaign opens tomorrow at 09:00 and closes two weeks later at 18:00 (site time zone)."""
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    opens_at = tomorrow.replace(hour=9, minute=0, second=0, microsecond=0)
+    return opens_at, (opens_at + timedelta(days=14)).replace(hour=18)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def campaign_create(request, pk):
     organisation = organisation_get_for_user(user=request.user, pk=pk, action="manage")
-    initial = {"framework": framework_latest(key=lifecycle.DEFAULT_FRAMEWORK_KEY), "anonymity_threshold": 5}
+    opens_at, closes_at = _default_dates()
+    initial = {"framework": framework_latest(key=lifecycle.DEFAULT_FRAMEWORK_KEY), "anonymity_threshold": 5,
+               "opens_at": opens_at, "closes_at": closes_at}
     form = CampaignForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.i18n import localized
@@ -26,7 +27,19 @@ def _datetime_field(label, **kwargs):
     )
 
 
-class OrganisationForm(forms.Form):
+class JapaneseNameFirst:
+    """In the Japanese interface the Japanese name is asked first (it is the one people know)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if (get_language() or "").startswith("ja") and "name_ja" in self.fields:
+            order = list(self.fields)
+            order.remove("name_ja")
+            order.insert(order.index("name_en"), "name_ja")
+            self.order_fields(order)
+
+
+class OrganisationForm(JapaneseNameFirst, forms.Form):
     slug = forms.SlugField(max_length=64, label=_("Short name (for addresses)"), help_text=_("Lower-case letters, digits and hyphens, e.g. acme-japan."))
     name_en = forms.CharField(max_length=200, label=_("Name in English"))
     name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
@@ -38,7 +51,7 @@ class OrganisationForm(forms.Form):
         return slug
 
 
-class DepartmentForm(forms.Form):
+class DepartmentForm(JapaneseNameFirst, forms.Form):
     key = forms.SlugField(max_length=64, label=_("Key"), help_text=_("Used in respondent lists and report addresses; it cannot change later."))
     name_en = forms.CharField(max_length=200, label=_("Name in English"))
     name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
@@ -63,7 +76,7 @@ def _version_field():
     return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class DepartmentRenameForm(forms.Form):
+class DepartmentRenameForm(JapaneseNameFirst, forms.Form):
     name_en = forms.CharField(max_length=200, label=_("Name in English"))
     name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
     version = _version_field()
@@ -92,6 +105,10 @@ class MemberForm(forms.Form):
 
 
 class FrameworkChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Choose…"))  # not Django's untranslated "---------"
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, framework):
         return f"{localized(framework, 'title')} – {framework.version} ({framework.key})"
 

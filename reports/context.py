@@ -135,7 +135,7 @@ def _groups(rows, order, label):
     return [
         {
             "label": label(row["key"]) if row["key"] is not None else pgettext("group", "Other (merged: %(names)s)")
-            % {"names": ", ".join(label(m) for m in row["members"])},
+            % {"names": pgettext("list separator", ", ").join(label(m) for m in row["members"])},  # 、 in Japanese
             "n": row["n"],
             "overall": row["overall"]["score"],
             "scores": [row["dimensions"][key]["score"] for key in order],

@@ -50,3 +50,36 @@ def test_a_tampered_confirmation_imports_nothing(client, campaign, consultant):
     page = client.post(url, {"file_name": "list.csv", "file_data": "%%%not base64", "create_department": ["x"]})
     assert page.status_code == 200 and "Upload it again" in page.content.decode()
     assert invitations_of(campaign) == {}
+
+
+def test_new_campaign_dates_are_prefilled(client, campaign, consultant):
+    client.force_login(consultant)
+    page = client.get(reverse("console:campaign_create", args=[campaign.organisation.pk])).content.decode()
+    opens = re.search(r'name="opens_at" value="([^"]+)"', page).group(1)
+    closes = re.search(r'name="closes_at" value="([^"]+)"', page).group(1)
+    assert opens.endswith("T09:00") and closes.endswith("T18:00") and closes > opens
+
+
+def test_japanese_interface_puts_the_japanese_name_first_and_translates_placeholders(client, campaign, consultant):
+    client.force_login(consultant)
+    client.cookies["django_language"] = "ja"
+    page = client.get(reverse("console:organisation_detail", args=[campaign.organisation.pk])).content.decode()
+    h1 = re.search(r"<h1.*?</h1>", page, flags=re.S).group(0)
+    assert h1.index(campaign.organisation.name_ja) < h1.index(campaign.organisation.name_en)
+    assert page.index('name="name_ja"') < page.index('name="name_en"')
+    form = client.get(reverse("console:campaign_create", args=[campaign.organisation.pk])).content.decode()
+    assert "---------" not in form
+
+
+def test_merged_group_names_are_joined_with_the_japanese_comma(campaign):
+    from reports.services import report_context_for
+
+    from .test_analysis import add_responses
+
+    threshold = campaign.anonymity_threshold
+    add_responses(campaign, threshold, agreement=4, department_key="rd")
+    add_responses(campaign, threshold - 1, agreement=3, department_key="sales")
+    labels = [g["label"] for g in report_context_for(campaign=campaign, lang="ja")["department_groups"]]
+    assert any("研究開発、営業" in label or "営業、研究開発" in label for label in labels), labels
+    labels = [g["label"] for g in report_context_for(campaign=campaign, lang="en")["department_groups"]]
+    assert any("R&D, Sales" in label or "Sales, R&D" in label for label in labels), labels
