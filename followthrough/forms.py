@@ -80,3 +80,16 @@ class ActionForm(forms.ModelForm):
         if not data.get("owner_role") and not (data.get("owner_name") or "").strip():
             raise forms.ValidationError(_("Give an owner: a role, a name, or both."))
         return data
+
+
+class ActionCreateForm(ActionForm):
+    """A new action typed by hand: the same fields, plus its dimension (status starts as planned)."""
+
+    dimension = forms.ChoiceField(label=_("Dimension"))
+
+    class Meta(ActionForm.Meta):
+        fields = ["dimension", "title_en", "title_ja", "owner_role", "owner_name", "owner_email", "due_date", "notes"]
+
+    def __init__(self, *args, dimensions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = [(d["key"], localized(d["name"], "")) for d in dimensions]

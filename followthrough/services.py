@@ -100,6 +100,16 @@ def actions_create_from_recommendations(*, campaign, keys, user=None, today=None
     return created, existing
 
 
+def action_create(*, campaign, dimension, title_en, title_ja, owner_role="", owner_name="", owner_email="",
+                  due_date=None, notes="", user=None):
+    """An action typed by hand (not from a recommendation)."""
+    if dimension not in _dimension_keys(campaign):
+        raise FollowthroughError(_("Unknown dimension: %(key)s") % {"key": dimension})
+    action = Action(campaign=campaign, dimension=dimension, created_by=user if user and user.is_authenticated else None)
+    return action_update(action=action, title_en=title_en, title_ja=title_ja, owner_role=owner_role, owner_name=owner_name,
+                         owner_email=owner_email, due_date=due_date, notes=notes)
+
+
 EDITABLE = ("owner_role", "owner_name", "owner_email", "due_date", "status", "notes", "title_en", "title_ja")
 
 
@@ -116,7 +126,7 @@ def action_update(*, action, **fields):
         raise FollowthroughError(_("Unknown status."))
     if not action.title_en or not action.title_ja:
         raise FollowthroughError(_("The action needs a title in English and in Japanese."))
-    action.full_clean(exclude=["campaign", "created_by"])
+    action.full_clean(exclude=["campaign", "created_by"], validate_unique=False)
     action.save()
     return action
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment.i18n import current_lang
 
 from . import adapter, selectors, services
-from .forms import ActionForm, CommitmentsForm
+from .forms import ActionCreateForm, ActionForm, CommitmentsForm
 from .loop import loop_context
 from .permissions import (
     action_get_for_user,
@@ -128,3 +128,19 @@ def action_edit(request, pk):
             messages.success(request, _("Action saved."))
             return redirect("followthrough:campaign", action.campaign_id)
     return render(request, "followthrough/action_form.html", {"campaign": action.campaign, "action": action, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def action_add(request, pk):
+    campaign = campaign_get_for_actions(user=request.user, pk=pk)
+    form = ActionCreateForm(request.POST or None, dimensions=selectors.framework_dimensions_info(campaign=campaign))
+    if form.is_valid():
+        try:
+            services.action_create(campaign=campaign, user=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+        except services.FollowthroughError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Action saved."))
+            return redirect("followthrough:campaign", campaign.pk)
+    return render(request, "followthrough/action_form.html", {"campaign": campaign, "form": form, "new": True})

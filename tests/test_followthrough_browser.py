@@ -15,6 +15,7 @@ from followthrough.models import Action, Commitment
 
 from .conftest import FRAMEWORK_FILE, PASSWORD
 from .test_analysis import add_responses
+from .test_browser_ux import assert_no_serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +66,7 @@ def test_targets_and_actions_close_the_loop_in_the_next_report(transactional_db,
     page.get_by_role("link", name="Follow-through").first.click()
     page.wait_for_url(f"**/follow/campaigns/{first.pk}/")
     page.get_by_role("link", name="Set targets").click()
+    assert_no_serious_violations(page)
     page.locator('select[name="vision-level"]').select_option("3")
     page.locator('input[name="vision-date"]').fill("2027-03-31")
     page.locator('input[name="vision-rationale"]').fill("Every employee can say where we are going")
@@ -85,6 +87,7 @@ def test_targets_and_actions_close_the_loop_in_the_next_report(transactional_db,
     assert page.locator("tr[data-action]").count() == 2
     done = Action.objects.get(campaign=first, recommendation=chosen[0])
     page.locator(f'tr[data-action="{done.pk}"] a').click()
+    assert_no_serious_violations(page)
     page.locator('select[name="status"]').select_option("done")
     page.locator('input[name="owner_name"]').fill("Tanaka")
     page.get_by_role("button", name="Save").click()
@@ -94,6 +97,7 @@ def test_targets_and_actions_close_the_loop_in_the_next_report(transactional_db,
     page.reload()
     assert page.locator("tr.overdue").count() == 1
     _shot(page, "followthrough-en")
+    assert_no_serious_violations(page)
     assert Commitment.objects.get(campaign=first, dimension="vision").target_level == 3
 
     # the re-assessment: same people answer again, a little more positive
@@ -117,3 +121,4 @@ def test_targets_and_actions_close_the_loop_in_the_next_report(transactional_db,
     page.goto(f"{base}/follow/campaigns/{first.pk}/")
     assert "観点別の目標" in page.content() and page.locator('#recommendations').count() == 0  # executives do not edit actions
     _shot(page, "followthrough-ja")
+    assert_no_serious_violations(page)

@@ -290,3 +290,27 @@ def test_targets_and_actions_survive_a_backup_and_restore(scored, member, tmp_pa
     commitment = Commitment.objects.get()
     assert (commitment.dimension, commitment.version, commitment.set_by.username) == ("vision", 1, "member")
     assert Action.objects.get().recommendation == rec["key"]
+
+
+@pytest.mark.parametrize("who, status", [("owner", 302), ("consultant", 302), ("member", 404), ("outsider", 404), (None, 302)])
+def test_an_action_can_be_typed_by_hand(client, scored, request, who, status):
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    url = reverse("followthrough:action_add", args=[scored.pk])
+    response = client.post(url, {"dimension": "buy_in", "title_en": "Monthly demo day", "title_ja": "毎月のデモデー",
+                                 "owner_role": "", "owner_name": "Suzuki", "owner_email": "", "due_date": "2027-02-01", "notes": ""})
+    assert response.status_code == status
+    made = Action.objects.filter(campaign=scored, title_en="Monthly demo day", dimension="buy_in", owner_name="Suzuki")
+    assert made.exists() is (who in ("owner", "consultant"))
+
+
+def test_a_hand_typed_action_without_owner_is_refused_in_japanese_and_kept(client, scored, owner):
+    client.force_login(owner)
+    client.cookies["django_language"] = "ja"
+    response = client.post(reverse("followthrough:action_add", args=[scored.pk]),
+                           {"dimension": "buy_in", "title_en": "Monthly demo day", "title_ja": "毎月のデモデー",
+                            "owner_role": "", "owner_name": "", "due_date": "2027-02-01"})
+    body = response.content.decode()
+    assert response.status_code == 200 and not Action.objects.exists()
+    assert "担当（役割、氏名、またはその両方）を入力してください。" in body and "毎月のデモデー" in body
+    assert "Constraint" not in body
