@@ -18,6 +18,49 @@ def invitation_get_for_token(*, token):
         raise Http404("unknown respondent link") from None
 
 
+_AUTOSAVE_SQL = {}
+
+
+def autosave_target(*, token):
+    """What the autosave needs for a token, in one narrow query; unknown tokens are a 404.
+
+    The pages' lookup joins seven tables for whole objects; the busiest request needs six
+    columns: {"opens_at", "closes_at", "framework": Framework(pk, source_sha256 only),
+    "response_id" (None before the profile page), "role_group", "submitted"}. Its SQL is compiled
+    once per process (only the token hash changes).
+    """
+    from django.db import connection
+
+    if connection.vendor not in _AUTOSAVE_SQL:
+        query = Invitation.objects.filter(token_hash="").values_list(
+            "campaign__opens_at", "campaign__closes_at", "campaign__framework_id",
+            "campaign__framework__source_sha256", "response__id", "response__role_group", "response__submitted_at",
+        )[:1]
+        sql, params = query.query.sql_with_params()
+        assert list(params) == ["", 1] or list(params) == [""], params  # the token hash (and the LIMIT) only
+        _AUTOSAVE_SQL[connection.vendor] = (sql, len(params))
+    sql, n_params = _AUTOSAVE_SQL[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_hash(token), 1][:n_params])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("unknown respondent link")
+    opens_at, closes_at, framework_id, sha, response_id, role_group, submitted_at = row
+    def moment(value):  # SQLite's raw cursor gives naive datetimes (or text); PostgreSQL aware ones
+        if isinstance(value, str) or value.tzinfo is None:
+            return connection.ops.convert_datetimefield_value(value, None, connection)
+        return value
+
+    return {
+        "opens_at": moment(opens_at),
+        "closes_at": moment(closes_at),
+        "framework": Framework(pk=framework_id, source_sha256=sha),
+        "response_id": response_id,
+        "role_group": role_group or "",
+        "submitted": submitted_at is not None,
+    }
+
+
 def invitation_response(*, invitation):
     """The invitation's response, or None before the respondent has started."""
     try:
@@ -56,6 +99,11 @@ def framework_item_keys(*, framework):
             key: Item(id=pk, key=key, framework_id=framework.pk, audience=audience) for pk, key, audience in rows
         }
     return _ITEM_KEYS[cache_key]
+
+
+def framework_items_shown_count(*, framework, role_group):
+    """How many statements a respondent of `role_group` is shown (from the cached item keys)."""
+    return len(items_shown(framework_item_keys(framework=framework).values(), role_group))
 
 
 def response_progress(*, response, framework):

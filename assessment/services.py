@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,6 +226,54 @@ def answers_save(*, response, values, campaign=None):
         unique_fields=["response", "item"],
         update_fields=["value", "updated_at"],
     )
+
+
+# PostgreSQL: lock-and-check the response, upsert the answer and count the answers in one
+# statement (one round trip, no BEGIN/COMMIT). Every part sees the snapshot taken before the
+# upsert, so the count is the earlier answers plus one if this answer is new (xmax = 0 marks an
+# inserted row). Two tabs saving at once serialise on the response row; the count is then a
+# display hint that the next save corrects.
+_AUTOSAVE_PG = """
+WITH locked AS (
+    UPDATE assessment_response SET updated_at = %(now)s
+    WHERE id = %(response)s AND submitted_at IS NULL RETURNING id
+), saved AS (
+    INSERT INTO assessment_answer (response_id, item_id, value, updated_at)
+    SELECT id, %(item)s, %(value)s, %(now)s FROM locked
+    ON CONFLICT (response_id, item_id) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT (SELECT count(*) FROM locked),
+       (SELECT count(*) FROM assessment_answer WHERE response_id = %(response)s)
+       + (SELECT count(*) FROM saved WHERE inserted)
+"""
+
+
+def answer_autosave(*, response_id, role_group, framework_id, opens_at, closes_at, item, value):
+    """Save one answer of an open response; returns how many answers the response has now.
+
+    The autosave's own path (see `selectors.autosave_target`): the same rules as `answers_save`,
+    from plain values instead of whole objects, in one statement on PostgreSQL.
+    """
+    if not opens_at <= timezone.now() < closes_at:
+        raise CampaignNotOpen(_("This survey has not opened yet.") if timezone.now() < opens_at
+                              else _("This survey has closed."))
+    if item.framework_id != framework_id or not audience_includes(item.audience, role_group):
+        raise RespondentError(_("That statement is not part of this survey."))
+    if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
+        raise RespondentError(_("Answers must be 1 to 5 or “don't know”."))
+    if connection.vendor != "postgresql":
+        response = Response(pk=response_id, role_group=role_group)
+        answers_save(response=response, campaign=Campaign(framework_id=framework_id, opens_at=opens_at,
+                                                          closes_at=closes_at), values={item: value})
+        return Answer.objects.filter(response_id=response_id).count()
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_AUTOSAVE_PG, {"now": now, "response": response_id, "item": item.pk, "value": value})
+        locked, answered = cursor.fetchone()
+    if not locked:
+        raise ResponseLocked(_("Your answers have been submitted and can no longer be changed."))
+    return answered
 
 
 def response_missing_items(*, response):

@@ -78,3 +78,29 @@ def test_production_keeps_database_connections_and_checks_them():
     env.pop("DB_CONN_MAX_AGE", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.split()[-2:] == ["60", "True"]
+
+
+def test_autosave_is_one_narrow_lookup_and_one_statement(client, campaign, token):
+    """The busiest request: no seven-table join for the token, no separate count (on PostgreSQL
+    the save, the submitted check and the count are one statement); progress stays right."""
+    from assessment.models import Answer
+    from assessment.selectors import framework_item_keys, invitation_get_for_token
+    from assessment.services import response_start
+
+    invitation = invitation_get_for_token(token=token)
+    response_start(invitation=invitation, role_group="business", department=None, tenure="")
+    framework_item_keys(framework=campaign.framework)  # read once per process and framework version
+    answer = reverse("respondent:answer", args=[token])
+    seen = []
+    for item, value in (("vision_01", "4"), ("vision_02", "dk"), ("vision_01", "2")):
+        with CaptureQueriesContext(connection) as queries:
+            reply = client.post(answer, {"item": item, "value": value}, HTTP_ACCEPT="application/json")
+        assert reply.status_code == 200, reply.content
+        seen.append(reply.json()["answered"])
+        lookup = queries.captured_queries[0]["sql"]
+        assert "assessment_organisation" not in lookup and "assessment_department" not in lookup
+        if connection.vendor == "postgresql":
+            assert len(queries) == 2
+    assert seen == [1, 2, 2]  # a changed answer is not counted twice
+    assert dict(Answer.objects.filter(response__invitation=invitation).values_list("item__key", "value")) == {
+        "vision_01": 2, "vision_02": None}
