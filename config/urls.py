@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # issue 18: enterprise fit
     path("benchmark/", include("benchmark.urls")),
+    path("api/", include("api.urls")),
 ]
 
 handler404 = "config.errors.not_found"
