@@ -10,7 +10,6 @@ from rest_framework.exceptions import ParseError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from assessment.analysis import campaign_results
 from assessment.models import Campaign
 from benchmark.selectors import benchmark_for_campaign
 from followthrough.selectors import action_is_overdue, actions_for_campaign
@@ -72,6 +71,8 @@ class ApiView(GenericAPIView):
         return campaign_get_for_token(token=self.request.auth, pk=self.kwargs["pk"], action=self.campaign_action)
 
     def result(self, campaign, department=True):
+        from assessment.analysis import campaign_results  # pandas: imported where used (cold start)
+
         key = department_key_for_request(campaign=campaign, request=self.request) if department else None
         return campaign_results(campaign=campaign, department=key)
 

@@ -41,6 +41,8 @@ def released_scores(result):
 
 def organisation_released_scores(*, organisation_id, framework_id):
     """Scores of the organisation's latest campaign on the framework whose result is released."""
+    from assessment.analysis import campaign_results  # pandas: imported where used (cold start)
+
     campaigns = Campaign.objects.select_related("organisation", "framework").filter(
         organisation_id=organisation_id, framework_id=framework_id
     ).order_by("-opens_at", "-pk")
