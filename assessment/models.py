@@ -383,3 +383,22 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"Comment {self.pk} ({self.kind})"
+
+
+class ResponseImport(models.Model):
+    """A file imported with `import_responses`, by content digest: the same file twice into one
+    campaign would count its respondents twice, so a repeat is refused unless forced."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
+    sha256 = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    rows = models.PositiveIntegerField()
+    forced = models.BooleanField(default=False, help_text="imported again with --force")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "sha256"], condition=Q(forced=False), name="response_import_once_unless_forced"
+            )
+        ]

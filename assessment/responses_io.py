@@ -4,7 +4,9 @@ Parsing (`responses_parse`) is a pure function of plain data so that every rule 
 cell can be tested without a database; the service functions around it read and write.
 """
 
+import hashlib
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .framework_file import audience_includes
-from .models import Answer, Item, Response, RoleGroup, Tenure
+from .models import Answer, Campaign, Item, Response, ResponseImport, RoleGroup, Tenure
 from .services import invitation_create
 
 DONT_KNOW = "dk"
@@ -23,6 +25,8 @@ DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don’t know", "わから�
 # "4" as typed, or "4.0" as Excel/pandas may turn a number cell into text.
 ANSWER_PATTERN = re.compile(r"([1-5])(?:\.0*)?")
 PROFILE_COLUMNS = ("role", "department", "tenure")
+logger = logging.getLogger(__name__)
+
 # The export's row number; accepted (and ignored) so that an exported file imports as it is.
 IGNORED_COLUMNS = ("respondent",)
 FORMATS = ("csv", "xlsx")
@@ -242,12 +246,33 @@ def _routing_problems(rows, item_by_key, framework):
     return problems
 
 
-def responses_import(*, campaign, path):
+class AlreadyImported(Exception):
+    """This file's content was already imported into this campaign."""
+
+
+def _file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def responses_import(*, campaign, path, force=False):
     """Import a file of submitted responses into `campaign`; returns how many were created.
 
     All or nothing: every problem in the file is collected into one ResponsesFileError
-    before anything is written, and the writes share one transaction.
+    before anything is written, and the writes share one transaction. The same content twice
+    into one campaign is refused (AlreadyImported) unless force=True, which is logged.
     """
+    sha256 = _file_sha256(path)
+    earlier = ResponseImport.objects.filter(campaign=campaign, sha256=sha256).order_by("imported_at").first()
+    if earlier and not force:
+        raise AlreadyImported(
+            f"This file (sha256 {sha256[:12]}…) was already imported into this campaign on "
+            f"{timezone.localtime(earlier.imported_at):%Y-%m-%d %H:%M} as {earlier.file_name!r} ({earlier.rows} responses). "
+            "Nothing was imported; use --force to import it again (its respondents would count twice)."
+        )
     items = _campaign_items(campaign)
     departments = {d.key: d for d in campaign.organisation.departments.all()}
     rows, problems = responses_parse(
@@ -263,6 +288,13 @@ def responses_import(*, campaign, path):
     now = timezone.now()
     answers = []
     with transaction.atomic():
+        # Serialises two runs of the same file: the second sees the first's record and stops.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        if not force and ResponseImport.objects.filter(campaign=campaign, sha256=sha256).exists():
+            raise AlreadyImported("This file was imported into this campaign a moment ago by another run; nothing was imported.")
+        if force and earlier:
+            logger.warning("import_responses --force: campaign %s, file %s (sha256 %s) imported again; first import %s",
+                           campaign.pk, Path(path).name, sha256, earlier.imported_at.isoformat())
         for row in rows:
             department = departments.get(row["department"])
             invitation, _token = invitation_create(campaign=campaign, role_group=row["role"], department=department)
@@ -276,6 +308,8 @@ def responses_import(*, campaign, path):
             )
             answers += [Answer(response=response, item=item_by_key[k], value=v) for k, v in row["answers"].items()]
         Answer.objects.bulk_create(answers)
+        ResponseImport.objects.create(campaign=campaign, sha256=sha256, file_name=Path(path).name[:255], rows=len(rows),
+                                      forced=bool(force and earlier))
     return len(rows)
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.models import Campaign
-from assessment.responses_io import ResponsesFileError, responses_import
+from assessment.responses_io import AlreadyImported, ResponsesFileError, responses_import
 
 
 class Command(BaseCommand):
@@ -13,13 +13,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("campaign", type=int, help="the campaign's id")
         parser.add_argument("path", help="a .csv (UTF-8 or Shift_JIS) or .xlsx file")
+        parser.add_argument("--force", action="store_true",
+                            help="import a file already imported into this campaign again (logged)")
 
-    def handle(self, *args, campaign, path, **options):
+    def handle(self, *args, campaign, path, force=False, **options):
         campaign_obj = Campaign.objects.select_related("framework", "organisation").filter(pk=campaign).first()
         if campaign_obj is None:
             raise CommandError(f"Campaign {campaign} does not exist.")
         try:
-            count = responses_import(campaign=campaign_obj, path=path)
+            count = responses_import(campaign=campaign_obj, path=path, force=force)
+        except AlreadyImported as error:
+            raise CommandError(str(error)) from error
         except ResponsesFileError as error:
             # Every problem at once, so the file can be fixed in one pass.
             count = len(error.problems)
