@@ -24,7 +24,7 @@ class ReadOnlyWhenLockedMixin:
 
 class ItemInline(admin.TabularInline):
     model = Item
-    fields = ["order", "key", "reverse", "text_en", "text_ja"]
+    fields = ["order", "key", "reverse", "audience", "text_en", "text_ja"]
     extra = 0
 
 
@@ -69,8 +69,18 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "framework", "opens_at", "closes_at", "anonymity_threshold"]
+    list_display = ["name", "organisation", "framework", "opens_at", "closes_at", "anonymity_threshold", "comment_threshold"]
     list_filter = ["organisation", "framework"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # Left blank: 10, or the anonymity threshold when that is higher (see save_model).
+        form.base_fields["comment_threshold"].required = False
+        return form
+
+    def save_model(self, request, obj, form, change):
+        obj.comment_threshold = max(obj.comment_threshold or 10, obj.anonymity_threshold)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Invitation)

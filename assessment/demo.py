@@ -123,7 +123,7 @@ def demo_organisation_create(*, framework, seed=1):
     campaign = Campaign.objects.create(
         organisation=organisation,
         framework=framework,
-        name="Innovation readiness 2026",
+        name="Innovation Readiness Assessment 2026",
         opens_at=now - timedelta(days=14),
         closes_at=now + timedelta(days=30),
     )
