@@ -76,6 +76,16 @@ def test_running_headers_name_a_heading_on_or_before_the_page(demo_campaign, tmp
     assert all(re.search(rf"\b{n} / {len(pages)}\b", page) for n, page in enumerate(pages, start=1) if n > 1)
     for heading in HEADINGS[lang]:
         assert heading in seen, heading
+    # no section heading is left alone at the bottom of a page
+    from django.utils import translation
+
+    with translation.override(lang):
+        context = services.report_context_for(campaign=demo_campaign, lang=lang)
+    headings = set(HEADINGS[lang]) | {d["name"] for d in context["dimensions"]}
+    for number, page in enumerate(pages[1:], start=2):
+        body = [line.strip() for line in page.splitlines() if line.strip()]
+        last = body[-2] if re.fullmatch(r"\d+ / \d+", body[-1]) else body[-1]
+        assert last not in headings, (number, last)
 
     # the cover: period, response rate (organisation level), confidentiality
     cover = pages[0]
