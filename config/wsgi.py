@@ -1,3 +1,4 @@
+import gc
 import os
 import sys
 
@@ -21,7 +22,13 @@ def _warm():
     from reports import charts, pdf  # noqa: F401  (WeasyPrint)
 
     charts._load()  # matplotlib
+    # What was loaded stays for the process's life: keep the cycle collector from walking it
+    # in every worker (and from touching, hence copying, the pages the workers share).
+    gc.collect()
+    gc.freeze()
 
 
-if "gunicorn" in sys.modules:  # not under runserver or in tests: they import report code where used
+# Under gunicorn only (its command is argv[0]; WSGI_WARM=true/false overrides): the development
+# server and tests import report code where it is used.
+if os.environ.get("WSGI_WARM", "true" if "gunicorn" in os.path.basename(sys.argv[0]) else "false") == "true":
     _warm()
