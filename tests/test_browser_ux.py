@@ -198,3 +198,18 @@ def test_staff_pages_pass_axe_and_the_facilitator_screen_reads_from_the_back(dem
         "e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
     shot(page, f"facilitator-{lang}.png", full_page=False)
     context.close()
+
+    # a participant's vote page on a phone: five full-width levels, each with its score band
+    phone = browser.new_context(locale="ja-JP" if lang == "ja" else "en-GB", **PHONE).new_page()
+    phone.goto(f"{live_server.url}/workshop/vote/{demo.split('/')[2]}/")
+    fieldset = phone.locator("form fieldset").first
+    labels = fieldset.locator("label.btn")
+    assert labels.count() == 5
+    width = fieldset.bounding_box()["width"]
+    for label in labels.all():
+        box = label.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 0.85 * width
+    assert "20–39" in labels.nth(1).inner_text()
+    assert_no_serious_violations(phone)
+    shot(phone, f"phone-vote-{lang}.png", full_page=False)
+    phone.context.close()
