@@ -190,12 +190,16 @@ def respondent_dimension(request, survey, key):
                                       dimension=dimension, text=request.POST["comment"])
             return redirect(_next_url(survey, dimension, request.POST.get("go")))
     index = survey.dimensions.index(dimension)
+    rows = [{"item": item, "value": _posted_or_saved(form, survey, item)} for item in items]
+    # Coming back to a half-answered page on a phone: one tap to where the answers stop.
+    unanswered = [row["item"].key for row in rows if not row["value"]]
     return render(
         request,
         "respondent/dimension.html",
         survey.context(
             dimension=dimension,
-            rows=[{"item": item, "value": _posted_or_saved(form, survey, item)} for item in items],
+            rows=rows,
+            first_unanswered=unanswered[0] if unanswered and len(unanswered) < len(rows) else None,
             form=form,
             step_number=index + 1,
             previous=survey.dimensions[index - 1] if index > 0 else None,

@@ -103,3 +103,19 @@ def test_the_report_cover_shows_the_response_rate(client, campaign, owner, lang)
     client.cookies["django_language"] = lang
     html = client.get(reverse("reports:organisation", args=[campaign.pk])).content.decode()
     assert ("6 of 8 invited (75%)" if lang == "en" else "対象者8人中6人が回答（75%）") in html
+
+
+def test_a_half_answered_page_links_to_its_first_unanswered_statement(client, campaign, token):
+    from assessment.selectors import invitation_get_for_token
+    from assessment.services import answers_save, response_start
+
+    response = response_start(invitation=invitation_get_for_token(token=token), role_group="business",
+                              department=None, tenure="y3_10")
+    dimension = campaign.framework.dimensions.order_by("order").first()
+    items = list(dimension.items.order_by("order"))
+    url = reverse("respondent:dimension", args=[token, dimension.key])
+    assert 'id="jump-unanswered"' not in client.get(url).content.decode()  # nothing answered: start at the top
+    answers_save(response=response, campaign=campaign, values={items[0]: 4, items[1]: None})
+    page = client.get(url).content.decode()
+    assert f'href="#statement-{items[2].key}" id="jump-unanswered"' in page
+    assert f'id="statement-{items[2].key}"' in page
