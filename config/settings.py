@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "api",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -261,3 +262,27 @@ CACHES["api"] = (
     if os.environ.get("API_RATE_LIMIT_REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
 )
+
+# --- issue 18: single sign-on with the company's OpenID Connect provider (sso/, docs/deploy.md) ---
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")  # empty: single sign-on off
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # sign-in never creates an account, let alone a membership
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+SSO_PROVIDER_NAME = os.environ.get("SSO_PROVIDER_NAME", "")  # shown on the button, e.g. "Microsoft Entra ID"
+LOCAL_LOGIN_ENABLED = env_bool("DJANGO_LOCAL_LOGIN", True)
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("sso.backends.MembershipOIDCBackend")
+if not LOCAL_LOGIN_ENABLED:  # permissions stay; passwords are no longer checked anywhere (admin too)
+    AUTHENTICATION_BACKENDS = [
+        "sso.backends.PermissionsOnlyBackend" if b == "django.contrib.auth.backends.ModelBackend" else b
+        for b in AUTHENTICATION_BACKENDS
+    ]
