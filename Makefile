@@ -14,7 +14,7 @@ MO := $(PO:.po=.mo)
 # A task worker runs beside the development server: batch exports and PDF prefetches need one.
 run: setup migrate demo
 	@echo "Starting the server on http://127.0.0.1:8000 and a task worker (Ctrl-C stops both)"
-	$(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	$(PY) manage.py worker --no-reload --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -66,7 +66,7 @@ def logging_config(level="INFO"):
             "django.security": {"handlers": ["stderr_request"], "level": "WARNING", "propagate": False},
             "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             # chatty libraries: their INFO lines are progress, not events
-            "weasyprint": {"level": "WARNING"},
+            "weasyprint": {"level": "ERROR"},  # "Ignored property" notes on matplotlib SVGs, by the hundred
             "fontTools": {"level": "WARNING"},
             "matplotlib": {"level": "WARNING"},
         },

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -7,12 +7,45 @@ from sso import views as sso_views
 
 
 def healthz(request):
-    """For load balancers and as the load benchmark's ceiling: no database, no template."""
+    """For load balancers and monitoring: database, task queue and worker liveness, as JSON.
+
+    503 when this node cannot serve (database or queue unreachable); a missing worker is
+    reported but does not take the web node out of the balancer: it serves everything but exports.
+    """
+    from django.utils import timezone
+
+    from reports.workers import ALIVE_WITHIN, database_ping, queue_ping, rq_backend, workers_alive
+
+    report, healthy = {}, True
+    try:
+        database_ping()
+        report["database"] = {"ok": True}
+    except Exception as error:  # any failure is the answer here, never a 500
+        report["database"], healthy = {"ok": False, "error": type(error).__name__}, False
+    try:
+        queue_ping()
+        report["queue"] = {"ok": True, "backend": "redis" if rq_backend() else "database"}
+    except Exception as error:
+        report["queue"], healthy = {"ok": False, "error": type(error).__name__}, False
+    try:
+        alive, latest = workers_alive()
+        report["worker"] = {"ok": alive > 0, "alive": alive, "last_heartbeat": latest.isoformat() if latest else None,
+                            "seconds_since": round((timezone.now() - latest).total_seconds()) if latest else None,
+                            "alive_within_seconds": int(ALIVE_WITHIN.total_seconds())}
+    except Exception as error:
+        report["worker"] = {"ok": False, "error": type(error).__name__}
+    report["ok"] = healthy
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+def livez(request):
+    """The process answers: no database, no template (the load benchmark's ceiling)."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("r/", include("assessment.urls")),
     path("reports/", include("reports.urls")),

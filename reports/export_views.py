@@ -1,12 +1,15 @@
 """The HR batch-export page: start an export, watch its progress, download the ZIP."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import exports
+from .workers import workers_alive
 from .models import ExportJob
 from .permissions import campaign_get_for_exports, export_job_get_for_user
 
@@ -28,10 +31,20 @@ def _job_state(job):
 def export_page(request, pk):
     campaign = campaign_get_for_exports(user=request.user, pk=pk)
     if request.method == "POST":
-        exports.export_job_create(campaign=campaign, user=request.user)
+        try:
+            exports.export_job_create(campaign=campaign, user=request.user)
+        except exports.QueueUnavailable:
+            messages.error(request, _(
+                "The export could not be started: the task queue is not reachable. Nothing was created; "
+                "please try again in a few minutes, and tell your administrator if it persists."))
         return redirect("reports:exports", pk)
     jobs = list(campaign.export_jobs.all()[:10])
-    return render(request, "reports/exports.html", {"campaign": campaign, "jobs": [(_job_state(j), j) for j in jobs]})
+    try:
+        workers, _latest = workers_alive()
+    except Exception:  # Redis down: the page still shows, with the warning
+        workers = 0
+    context = {"campaign": campaign, "jobs": [(_job_state(j), j) for j in jobs], "no_worker": workers == 0}
+    return render(request, "reports/exports.html", context)
 
 
 @require_GET

@@ -44,10 +44,33 @@ def export_plan(*, campaign, frames=None):
     return [(None, lang) for lang in LANGS] + [(key, lang) for key in departments for lang in LANGS]
 
 
+class QueueUnavailable(Exception):
+    """The task queue (Redis, or the database queue) could not take the job; nothing was created."""
+
+
 def export_job_create(*, campaign, user):
-    """Create a job and queue it; the worker does the rendering."""
-    job = ExportJob.objects.create(campaign=campaign, requested_by=user, total_parts=len(export_plan(campaign=campaign)))
-    transaction.on_commit(lambda: export_job_run.enqueue(job.pk))
+    """Create a job and queue it; the worker does the rendering.
+
+    A job already waiting or running for the campaign is returned instead of a second one
+    (two clicks, two colleagues), decided under the campaign's row lock. When the queue cannot
+    take it, the job is deleted again and QueueUnavailable raised: no orphan waits forever.
+    """
+    total = len(export_plan(campaign=campaign))
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        unfinished = campaign.export_jobs.filter(status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]).first()
+        if unfinished is not None:
+            return unfinished
+        job = ExportJob.objects.create(campaign=campaign, requested_by=user, total_parts=total)
+    try:
+        export_job_run.enqueue(job.pk)
+    except Exception as error:  # redis.ConnectionError, a database error for the database queue, ...
+        logger.error("export %s not queued, removed again: %s: %s", job.pk, type(error).__name__, error)
+        try:
+            job.delete()
+        except Exception:  # the database queue's own database is gone: the stall check restarts it
+            logger.exception("export %s could not be removed", job.pk)
+        raise QueueUnavailable(str(error)) from error
     return job
 
 

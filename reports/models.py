@@ -38,3 +38,17 @@ class ExportJob(models.Model):
     @property
     def percent(self):
         return round(100 * self.done_parts / self.total_parts) if self.total_parts else 0
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per task worker process (`manage.py worker`), touched every few seconds: the
+    export page and /healthz tell from it whether any worker is alive."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.hostname}:{self.pid} ({self.beat_at:%H:%M:%S})"

@@ -25,17 +25,41 @@ $PY manage.py collectstatic --noinput -v0
 
 if [[ "${TASKS_BACKEND:-}" == *RQBackend ]]; then
   # django-tasks-rq's own job class runs Task objects; RQ's default one cannot.
-  $PY manage.py rqworker default --job-class django_tasks_rq.backend.Job &
+  WORKER_CMD=($PY manage.py rqworker default --job-class django_tasks_rq.backend.Job)
 else
-  $PY manage.py db_worker --no-reload --queue-name '*' &
+  # `worker`: db_worker that reconnects after a database outage and reports a heartbeat.
+  WORKER_CMD=($PY manage.py worker --no-reload --queue-name '*')
 fi
-WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
+# Supervision: each process runs in a loop that starts it again when it dies (a crash, an
+# out-of-memory kill, gunicorn giving up); INT or TERM stops everything. Pid files in $RUN_DIR.
+RUN_DIR=${SERVE_RUN_DIR:-$(mktemp -d)}
+mkdir -p "$RUN_DIR" && rm -f "$RUN_DIR"/stopping
+supervise() {
+  local name=$1; shift
+  while [ ! -e "$RUN_DIR/stopping" ]; do
+    "$@" &
+    echo $! > "$RUN_DIR/$name.pid"
+    wait $! && status=0 || status=$?
+    [ -e "$RUN_DIR/stopping" ] && break
+    echo "serve.sh: $name exited (status $status); starting it again in 2 s" >&2
+    sleep 2
+  done
+}
+stop() {
+  touch "$RUN_DIR/stopping"
+  for pidfile in "$RUN_DIR"/*.pid; do [ -e "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null; done
+  wait
+  exit 0
+}
+trap stop INT TERM
+
+supervise worker "${WORKER_CMD[@]}" &
 # --preload: the master imports the application (and the report libraries, config/wsgi.py) once;
 # workers fork from it and their first request costs no imports.
-.venv/bin/gunicorn config.wsgi --preload \
+supervise web .venv/bin/gunicorn config.wsgi --preload \
   --bind "${BIND:-127.0.0.1:8000}" \
   --workers "${WEB_CONCURRENCY:-4}" \
   --access-logfile - --graceful-timeout 20 --timeout 120 \
-  --logger-class config.logs.AccessLogger
+  --logger-class config.logs.AccessLogger &
+wait
