@@ -34,6 +34,9 @@ def _copy(model, columns, rows):
         buffer.write("\n")
     buffer.seek(0)
     with connection.cursor() as cursor:
+        # Production settings give statements a timeout; a bulk load of 400,000 answers (each
+        # checked by the database's answer trigger) may take longer.
+        cursor.execute("SET statement_timeout = 0")
         with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
             copy.write(buffer.read())
 

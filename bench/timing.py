@@ -96,3 +96,33 @@ def timed(function, repeat):
         value = function()
         times.append(time.perf_counter() - start)
     return statistics.median(times), value
+
+
+def _proc_table():
+    """{pid: (ppid, cpu seconds)} of every process visible in /proc."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS)
+    return table
+
+
+def descendants_cpu(root=None):
+    """CPU seconds used so far by the living descendants of `root` (this process by default):
+    a browser this process started and still talks to, with its renderer and GPU processes."""
+    root = root or os.getpid()
+    table = _proc_table()
+    children = {}
+    for pid, (ppid, _cpu) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    total, stack = 0.0, list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        total += table[pid][1]
+        stack.extend(children.get(pid, []))
+    return total
