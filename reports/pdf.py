@@ -31,18 +31,6 @@ from .fonts import font_digest
 
 logger = logging.getLogger(__name__)
 
-
-class _SvgStyleNoise(logging.Filter):
-    """WeasyPrint's HTML cascade reads the style attributes of inline SVG elements too, and warns
-    once per element about SVG properties it does not know there (`fill`, `stroke`, ...): hundreds
-    of log lines per report, formatted and written on every render. Its SVG renderer uses them."""
-
-    def filter(self, record):
-        return not (str(record.msg).startswith("Ignored `") and record.args and "unknown property" in str(record.args[-1]))
-
-
-logging.getLogger("weasyprint").addFilter(_SvgStyleNoise())
-
 # A made-up origin: relative links in report HTML resolve against it, and only its /static/
 # paths are served, from the static folders the project ships.
 REPORT_ORIGIN = "https://report.invalid/"
