@@ -29,9 +29,10 @@ def started(client, campaign, token):
 @pytest.fixture
 def broken_save(monkeypatch):
     def explode(**kwargs):
-        raise RuntimeError(f"database gone while saving for {kwargs['response'].invitation.campaign_id}")
+        raise RuntimeError("database gone while saving")
 
-    monkeypatch.setattr("assessment.views.services.answers_save", explode)
+    monkeypatch.setattr("assessment.views.services.answers_save", explode)  # the dimension page
+    monkeypatch.setattr("assessment.views.services.answer_autosave", explode)  # autosave
 
 
 @pytest.fixture
