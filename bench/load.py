@@ -2,7 +2,7 @@
 
 Prints requests per second, the p95 latency of the answer-save request, and answers stored
 against answers sent (must be equal), then the same server's requests per second on a trivial
-view (/healthz) as the ceiling. Everything stays on 127.0.0.1; every loop is bounded in count
+view (/livez) as the ceiling. Everything stays on 127.0.0.1; every loop is bounded in count
 and time.
 
     .venv/bin/python bench/load.py [--respondents 200] [--think 1.0] [--workers 4]
@@ -77,7 +77,7 @@ def start_server(env, workers):
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
     for _ in range(100):
         try:
-            if opener.open(f"{BASE}/healthz", timeout=1).status == 200:
+            if opener.open(f"{BASE}/livez", timeout=1).status == 200:
                 return server
         except OSError:
             time.sleep(0.2)
@@ -146,7 +146,7 @@ async def respondents(tokens, items, think):
 
 
 async def ceiling(seconds=10, concurrency=16):
-    """Requests per second on /healthz with the same client, for a fixed time."""
+    """Requests per second on /livez with the same client, for a fixed time."""
     count = 0
     deadline = time.perf_counter() + seconds
 
@@ -154,7 +154,7 @@ async def ceiling(seconds=10, concurrency=16):
         nonlocal count
         browser = Browser()
         while time.perf_counter() < deadline:
-            await browser.request("GET", "/healthz")
+            await browser.request("GET", "/livez")
             count += 1
 
     began = time.perf_counter()
@@ -200,7 +200,7 @@ def main():
     print(f"answer-save latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95:.0f} ms (target < 100 ms)")
     print(f"answers sent {counters['sent']}, stored {answers}, errors {counters['errors']}; "
           f"submitted {submitted} of {args.respondents}  ({'none lost' if answers == counters['sent'] else 'LOST ANSWERS'})")
-    print(f"ceiling, trivial view /healthz: {top:7.1f} requests per second")
+    print(f"ceiling, trivial view /livez: {top:7.1f} requests per second")
 
 
 if __name__ == "__main__":
