@@ -10,7 +10,7 @@ and its first organisation report page. Two ways of starting are compared in the
   (URL configuration and report libraries loaded, config/wsgi.py) and forks; the child is the
   worker timed. (gunicorn without --preload runs the same warm-up in each worker at boot.)
 
-The floor is the same process's `/healthz` (no database, no template). Prints min and median
+The floor is the same process's `/livez` (no database, no template). Prints min and median
 over `--runs` processes. Target: first respondent page <= 0.3 s CPU.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/coldstart.py [--runs 5]
@@ -55,7 +55,7 @@ def timed(name, call):
     reply = call()
     assert reply.status_code in (200, 302), (name, reply.status_code)
     out[name] = (time.process_time() - c, time.perf_counter() - w)
-timed("healthz", lambda: client.get("/healthz"))
+timed("livez", lambda: client.get("/livez"))
 timed("respondent page, first", lambda: client.get(f"/r/{{token}}/d/vision/"))
 timed("respondent page, second", lambda: client.get(f"/r/{{token}}/d/vision/"))
 timed("autosave, first", lambda: client.post(f"/r/{{token}}/answer/", {{"item": "vision_01", "value": "4"}},
@@ -106,7 +106,7 @@ def main():
         print(f"database: {db['ENGINE'].rsplit('.', 1)[-1]}; {args.runs} fresh processes per mode; CPU of the worker process")
         print(f"{'':26} {'lazy (no warm-up)':>27} | {'preload (forked)':>27}")
         print(f"{'':26} {'cpu min  med':>13} {'wall min med':>13} | {'cpu min  med':>13} {'wall min med':>13}  (ms)")
-        for name in ("load", "healthz", "respondent page, first", "respondent page, second", "autosave, first",
+        for name in ("load", "livez", "respondent page, first", "respondent page, second", "autosave, first",
                      "report page, first"):
             cells = []
             for mode in results:

@@ -27,6 +27,7 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "readiness_load_bench"
 HOST, PORT = "127.0.0.1", 8765
@@ -162,6 +163,23 @@ async def ceiling(seconds=10, concurrency=16):
     return count / (time.perf_counter() - began)
 
 
+def server_cpu(pid):
+    """CPU seconds of gunicorn's master and its living workers (from /proc)."""
+    from bench.timing import descendants_cpu, process_cpu
+
+    return (process_cpu(pid) or 0) + descendants_cpu(pid)
+
+
+def database_cpu():
+    """CPU seconds of the PostgreSQL backends connected to the bench database (persistent
+    connections: each was opened for this run, so its whole CPU is this run's)."""
+    from bench.timing import process_cpu
+
+    with psycopg.connect(f"{SERVER}/postgres") as conn:
+        pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME])]
+    return sum(process_cpu(pid) or 0 for pid in pids)
+
+
 def stored_answers():
     with psycopg.connect(f"{SERVER}/{DB_NAME}") as conn:
         answers = conn.execute("SELECT count(*) FROM assessment_answer").fetchone()[0]
@@ -186,8 +204,13 @@ def main():
     items = re.findall(r"\b[a-z_]+_\d\d\b", printed)  # the shell also prints a notice of its own
     server = start_server(env, args.workers)
     try:
+        web0, client0 = server_cpu(server.pid), time.process_time()
         latencies, counters, rps, elapsed = asyncio.run(respondents(tokens, items, args.think))
+        web, client = server_cpu(server.pid) - web0, time.process_time() - client0
+        database = database_cpu()
+        web1 = server_cpu(server.pid)
         top = asyncio.run(ceiling())
+        ceiling_web = server_cpu(server.pid) - web1
     finally:
         server.terminate()
         server.wait(20)
@@ -201,6 +224,12 @@ def main():
     print(f"answers sent {counters['sent']}, stored {answers}, errors {counters['errors']}; "
           f"submitted {submitted} of {args.respondents}  ({'none lost' if answers == counters['sent'] else 'LOST ANSWERS'})")
     print(f"ceiling, trivial view /livez: {top:7.1f} requests per second")
+    requests = rps * elapsed
+    print(f"CPU per questionnaire request: gunicorn {web / requests * 1000:.1f} ms, PostgreSQL backends "
+          f"{database / requests * 1000:.1f} ms, this client {client / requests * 1000:.1f} ms; "
+          f"/livez {ceiling_web / (top * 10) * 1000:.2f} ms of gunicorn CPU")
+    print("(the requests per second above are wall clock on cores shared by client, server and database: "
+          "contention, not capacity; the CPU per request is what a dedicated machine would pay)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ For each page prints the first request (charts not yet cached), then CPU time of
 CPU time of the PostgreSQL backend serving it and wall time, min and median over repeated
 requests, and the number of queries both for a 40-respondent campaign and for the large one
 (a page whose count grows with the campaign reads row by row). The floor, measured in the same
-run, is `/healthz` (no database) and a one-query page. Target: every page <= 300 ms CPU median.
+run, is `/livez` (no database) and a one-query page. Target: every page <= 300 ms CPU median.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/scale.py \
         [--respondents 10000] [--departments 30] [--repeat 5] [--only report]
@@ -122,10 +122,10 @@ def run(args):
     client.force_login(consultant)
     db_pid = db_backend_pid()
 
-    floor_http, _ = measure(lambda: get(client, "/healthz"), args.repeat * 4, "healthz", db_pid)
+    floor_http, _ = measure(lambda: get(client, "/livez"), args.repeat * 4, "livez", db_pid)
     floor_db, _ = measure(lambda: get(client, reverse("console:organisation_list")), args.repeat * 2, "", db_pid)
     print(f"{'page':22} {'first cpu':>9} | {HEADER} | queries @40 @{args.respondents}")
-    print(f"{'floor: /healthz':22} {'':>9} | {floor_http.row()} |")
+    print(f"{'floor: /livez':22} {'':>9} | {floor_http.row()} |")
     print(f"{'floor: one-query page':22} {'':>9} | {floor_db.row()} |")
     over = []
     for (name, small_url), (_name, url) in zip(pages(small), pages(large), strict=True):

@@ -1,7 +1,8 @@
 """Score a campaign of 10,000 respondents x 45 items from the database.
 
-Prints the time to load the rows alone (the floor), the time to score them, and the whole
-`campaign_results`. Target: scoring adds no more than the load itself.
+Prints CPU (this process, and the PostgreSQL backend) and wall time, min and median, to load the
+rows alone (the floor), to score them, and for the whole `campaign_results`. Target: scoring
+adds no more than the load itself.
 
     .venv/bin/python bench/scoring.py [--respondents 10000] [--repeat 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/scoring.py
@@ -26,7 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench.timing import timed  # noqa: E402
+from bench.timing import HEADER, db_backend_pid, measure  # noqa: E402
 
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -103,14 +104,18 @@ def main():
         answers = Answer.objects.filter(response__campaign=campaign).count()
         print(f"database: {connection.vendor}; built {args.respondents} respondents x {ITEMS_WANTED} items "
               f"= {answers} answers in {time.perf_counter() - start:.1f} s")
-        load, frames = timed(lambda: campaign_frames(campaign=campaign), args.repeat)
-        score, _ = timed(lambda: frames_results(frames, threshold=campaign.anonymity_threshold), args.repeat)
-        whole, _ = timed(lambda: campaign_results(campaign=campaign), args.repeat)
-        print(f"load rows (floor):        {load * 1000:8.0f} ms (median of {args.repeat})")
-        print(f"score loaded frames:      {score * 1000:8.0f} ms")
-        print(f"campaign_results (all):   {whole * 1000:8.0f} ms (includes recommendations)")
-        verdict = "met" if score <= load else "NOT met"
-        print(f"scoring / load = {score / load:.2f}  (target <= 1.00: {verdict})")
+        db_pid = db_backend_pid()
+        load, frames = measure(lambda: campaign_frames(campaign=campaign), args.repeat, "load rows (floor)", db_pid)
+        score, _ = measure(lambda: frames_results(frames, threshold=campaign.anonymity_threshold), args.repeat,
+                           "score loaded frames", db_pid)
+        whole, _ = measure(lambda: campaign_results(campaign=campaign), args.repeat,
+                           "campaign_results (all, with recommendations)", db_pid)
+        print(f"{'':46} {HEADER}")
+        for sample in (load, score, whole):
+            print(f"{sample.name:46} {sample.row()}")
+        ratio = score.cpu_median / (load.cpu_median + (sorted(load.db)[len(load.db) // 2] if load.db else 0))
+        verdict = "met" if ratio <= 1 else "NOT met"
+        print(f"scoring CPU / load CPU (process + database, medians) = {ratio:.2f}  (target <= 1.00: {verdict})")
     finally:
         teardown_databases(old, verbosity=0)
 
