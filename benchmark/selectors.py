@@ -7,6 +7,8 @@ here. A percentile is given only when at least MIN_ORGANISATIONS other organisat
 released score for it, and nothing identifies which organisations those are (no names, no count).
 """
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import Campaign, Organisation
@@ -39,15 +41,34 @@ def released_scores(result):
     return scores
 
 
+CACHE_SECONDS = 10 * 60
+
+
+def campaign_released_scores(*, campaign):
+    """`released_scores` of one campaign, cached under what its result depends on.
+
+    A peer's result changes only when a response is submitted (answers lock then) or the
+    campaign's threshold changes, so the key holds the count and latest time of submissions:
+    a consultant's report does not score every peer again. The cache is per process and short,
+    so a change of the scoring code is picked up within minutes (and at every restart).
+    """
+    submitted = campaign.responses.filter(submitted_at__isnull=False).aggregate(n=Count("pk"), last=Max("submitted_at"))
+    key = (f"benchmark:released:{campaign.pk}:{campaign.anonymity_threshold}:{submitted['n']}:"
+           f"{submitted['last'].isoformat() if submitted['last'] else '-'}")
+    found = cache.get(key, "miss")
+    if found == "miss":
+        found = released_scores(_campaign_results(campaign=campaign))
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def organisation_released_scores(*, organisation_id, framework_id):
     """Scores of the organisation's latest campaign on the framework whose result is released."""
-    from assessment.analysis import campaign_results  # pandas: imported where used (cold start)
-
     campaigns = Campaign.objects.select_related("organisation", "framework").filter(
         organisation_id=organisation_id, framework_id=framework_id
     ).order_by("-opens_at", "-pk")
     for campaign in campaigns:
-        scores = released_scores(_campaign_results(campaign=campaign))
+        scores = campaign_released_scores(campaign=campaign)
         if scores is not None:
             return scores
     return None

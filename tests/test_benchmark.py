@@ -213,3 +213,15 @@ def test_the_database_refuses_undated_consent(campaign):
     organisation.benchmark_consent = True
     with pytest.raises(IntegrityError), transaction.atomic():
         organisation.save()
+
+
+def test_a_peer_s_new_submission_counts_at_once_despite_the_cache(subject, framework, django_assert_max_num_queries):
+    for agreement in (1, 2, 4, 5):
+        client_organisation(framework, agreement)
+    _organisation, almost = client_organisation(framework, 5, count=4)
+    assert not benchmark_for_campaign(campaign=subject)["available"]
+    answer_campaign(almost, 5, count=1)  # the fifth respondent releases its result
+    assert benchmark_for_campaign(campaign=subject)["available"]
+    # unchanged peers come from the cache: one small query each, not a scoring run
+    with django_assert_max_num_queries(20):
+        benchmark_for_campaign(campaign=subject, result=None)
