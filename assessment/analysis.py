@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from django.db import connection
 
+from . import disclosure, published, routing, scoring
 from . import recommendations as recs
-from . import routing, scoring
 from .models import Answer, Campaign, Department, Dimension, Item, Response
 
 
@@ -19,7 +19,7 @@ class CampaignFrames:
     spec: scoring.FrameworkSpec
     dimensions: list  # [{"key", "name": {"en","ja"}, "weight", "levels": {...}}]
     items: pd.DataFrame  # item (key), dimension, reverse, text_en, text_ja
-    respondents: pd.DataFrame  # respondent, role_group, department
+    respondents: pd.DataFrame  # respondent, role_group, department, release_number (NaN: not yet released)
     answers: pd.DataFrame  # respondent, item (key), value
     departments: dict  # key -> {"en", "ja"}
 
@@ -50,9 +50,10 @@ def campaign_frames(*, campaign):
     )
     submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
     respondents = pd.DataFrame(
-        _rows(submitted.order_by("id").values_list("id", "role_group", "department__key")),
-        columns=["respondent", "role_group", "department"],
+        _rows(submitted.order_by("id").values_list("id", "role_group", "department__key", "release_number")),
+        columns=["respondent", "role_group", "department", "release_number"],
     )
+    respondents["release_number"] = pd.to_numeric(respondents["release_number"]).astype(float)
     answers = pd.DataFrame(
         _rows(Answer.objects.filter(response__in=submitted).values_list("response_id", "item_id", "value")),
         columns=["respondent", "item_id", "value"],
@@ -80,37 +81,57 @@ def campaign_frames(*, campaign):
     return CampaignFrames(spec, dimensions, items, respondents, answers, departments)
 
 
-def frames_results(frames, *, threshold):
-    """Everything computed from the frames (pure; no database)."""
+def frames_results(frames, *, threshold, plan=None, department=None):
+    """Everything computed from the frames (pure; no database), as published by `plan`.
+
+    `frames.respondents` is the released population; `plan` (assessment.disclosure.Plan) says
+    which groups may be shown in which family. Without a plan, one is made for a single release.
+    """
     spec = frames.spec
+    scored, scores, gap_scores = frames_scores(frames)
+    total = len(frames.respondents)
+    if plan is None:
+        plan = plan_for_frames(frames, threshold=threshold)
+    top = ("org",) if department is None else ("department", department)
+    result = {"respondents": total, "shown": plan.shows(top)}
+    if not result["shown"]:
+        # Below the threshold (or not publishable with the rest) the group shows nothing at all.
+        return result
+    released = published.released_results(scores, scored, frames.respondents, spec, plan, department=department,
+                                          gap_scores=gap_scores)
+    result["respondents"] = released["org"]["n"]
+    result.update(released["org"])
+    result["staff"] = released["staff"]
+    result["executives"] = released["executives"]
+    result["gaps"] = released["gaps"]
+    result["groups"] = {"role_group": released["roles"], "department": released["departments"]}
+    result["items"] = released["items"]
+    return result
+
+
+def frames_scores(frames):
+    """(scored answers, respondent × dimension scores, the same on the statements both executives
+    and everyone else answered: the perception gap's basis)."""
     scored = scoring.scored_answers(frames.answers, frames.items)
     # Statements are routed by role group (1.1): minimum answered relative to what each was shown.
-    required = routing.routed_minimum(frames.items, frames.respondents, spec.min_answered)
-    scores = scoring.respondent_scores(scored, spec, frames.respondents, required=required)
-    total = len(frames.respondents)
-    result = {"respondents": total, "shown": total >= threshold}
-    if not result["shown"]:
-        # Below the threshold the organisation itself is a group too small to show.
-        return result
-    result.update(scoring.summarise(scores, scored, spec))
-    roles = scoring.group_results(
-        scores, scored, frames.respondents, "role_group", spec, threshold, protect=("executive",)
-    )
-    executives_alone = any(row["key"] == "executive" for row in roles)
-    result["gaps"] = routing.perception_gaps_shared(
-        scored, frames.items, frames.respondents, spec, threshold, exact_allowed=executives_alone
-    )
-    result["groups"] = {
-        "role_group": roles,
-        "department": scoring.group_results(scores, scored, frames.respondents, "department", spec, threshold),
-    }
-    items = scoring.item_summary(scored)
-    result["items"] = [
-        {"item": key, "dimension": row.dimension, "score": _num(row.score), "favourable": _num(row.favourable),
-         "answered": int(row.answered), "dont_know": int(row.dont_know)}
-        for key, row in items.iterrows()
-    ]
-    return result
+    required = routing.routed_minimum(frames.items, frames.respondents, frames.spec.min_answered)
+    scores = scoring.respondent_scores(scored, frames.spec, frames.respondents, required=required)
+    gap_scores = routing.shared_scores(scored, frames.items, frames.respondents, frames.spec)
+    return scored, scores, gap_scores
+
+
+def plan_for_frames(frames, *, threshold, prior=()):
+    """The disclosure plan of one release over `frames.respondents` (column `batch` optional)."""
+    respondents = frames.respondents
+    if "batch" not in respondents:
+        respondents = respondents.assign(batch=1)
+    scored, scores, gap_scores = frames_scores(replace(frames, respondents=respondents))
+    answered = scoring.answered_table(scored, respondents, list(frames.items["item"]))
+    atoms, index = disclosure.atoms_of(respondents)
+    weights = disclosure.family_weights(respondents, index, len(atoms), scores, answered, gap_scores)
+    candidates = disclosure.campaign_candidates(respondents, frames.spec.dimensions, list(frames.items["item"]), threshold)
+    return disclosure.plan_release(atoms=atoms, weights=weights, candidates=candidates,
+                                   prior=disclosure.prior_groups(prior), threshold=threshold)
 
 
 def _num(value):
@@ -128,30 +149,29 @@ def previous_campaign(*, campaign):
     )
 
 
-def frames_for_department(frames, department):
-    """The same frames narrowed to one department's respondents (for a department report)."""
-    respondents = frames.respondents[frames.respondents["department"] == department]
-    answers = frames.answers[frames.answers["respondent"].isin(respondents["respondent"])]
-    return replace(frames, respondents=respondents, answers=answers)
-
-
 def campaign_results(*, campaign, limit=10, department=None, frames=None):
-    """Scores, levels, groups, gaps, recommendations with reasons, and change since last time.
+    """Scores, levels, groups, gaps, recommendations with reasons, and change since last time,
+    as published by the campaign's latest release (assessment.releases).
 
-    With `department` (a key) everything is computed for that department's respondents alone,
-    under the same anonymity rules. `frames` lets a caller that already read the campaign
-    (the personal report) pass them in instead of reading it again.
+    With `department` (a key) the department's own results, if the release publishes it.
+    `frames` lets a caller that already read the campaign pass them in instead of reading it again.
     """
+    from .releases import release_current  # releases imports this module
+
     framework = campaign.framework
     frames = frames if frames is not None else campaign_frames(campaign=campaign)
-    if department is not None:
-        frames = frames_for_department(frames, department)
-    result = frames_results(frames, threshold=campaign.anonymity_threshold)
+    number, plan, released = release_current(campaign=campaign, frames=frames)
+    if plan is None:
+        result = {"respondents": int(len(frames.respondents)), "shown": False}
+    else:
+        result = frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
     levels = {level["level"]: level["name"] for level in framework.levels}
     result.update(
         campaign={"id": campaign.pk, "name": campaign.name, "organisation": campaign.organisation.name_en,
                   "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
                   "framework": f"{framework.key} {framework.version}"},
+        release={"number": number, "submitted": int(len(frames.respondents)),
+                 "included": int(len(released.respondents)) if released is not None else 0},
         anonymity_threshold=campaign.anonymity_threshold,
         gap_threshold=float(framework.gap_threshold),
         department=department,
@@ -163,6 +183,9 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
         ],
         level_names=levels,
         department_names=frames.departments,
+        published_departments=[
+            label[1] for label in (plan.families.get(disclosure.MEMBERS, []) if plan else []) if label[0] == "department"
+        ],
         recommendations=[],
         first_three=[],
         previous=None,
@@ -184,10 +207,7 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
         result["first_three"] = recs.first_three(result["recommendations"])
     earlier = previous_campaign(campaign=campaign)
     if earlier is not None:
-        before_frames = campaign_frames(campaign=earlier)
-        if department is not None:
-            before_frames = frames_for_department(before_frames, department)
-        before = frames_results(before_frames, threshold=earlier.anonymity_threshold)
+        before = campaign_results_core(campaign=earlier, department=department)
         if before["shown"]:
             result["previous"] = {
                 "campaign": {"id": earlier.pk, "name": earlier.name},
@@ -196,3 +216,14 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
                 "delta": scoring.deltas(result, before),
             }
     return result
+
+
+def campaign_results_core(*, campaign, department=None):
+    """Only the released scores of a campaign (no recommendations, no comparison)."""
+    from .releases import release_current
+
+    frames = campaign_frames(campaign=campaign)
+    _number, plan, released = release_current(campaign=campaign, frames=frames)
+    if plan is None:
+        return {"respondents": 0, "shown": False}
+    return frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)

@@ -4,6 +4,7 @@ Bilingual texts live in paired `*_en` / `*_ja` columns; `assessment.i18n.localiz
 picks the one for the active language.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -270,7 +271,7 @@ class Campaign(models.Model):
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opening"),
-            models.CheckConstraint(condition=Q(anonymity_threshold__gte=2), name="campaign_anonymity_threshold_min"),
+            models.CheckConstraint(condition=Q(anonymity_threshold__gte=3), name="campaign_anonymity_threshold_at_least_3"),
             models.CheckConstraint(
                 condition=Q(comment_threshold__gte=models.F("anonymity_threshold")),
                 name="campaign_comment_threshold_not_below_anonymity",
@@ -318,9 +319,17 @@ class Response(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The results release that first included this response (None: submitted since the last one).
+    release_number = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(release_number__isnull=True) | Q(submitted_at__isnull=False),
+                name="response_released_only_when_submitted",
+            ),
+        ]
 
     def __str__(self):
         return f"Response {self.pk} ({self.campaign})"
@@ -402,3 +411,41 @@ class ResponseImport(models.Model):
                 fields=["campaign", "sha256"], condition=Q(forced=False), name="response_import_once_unless_forced"
             )
         ]
+
+class Release(models.Model):
+    """A published state of a campaign's results: what every report, screen and export shows.
+
+    Results change only when a new release is cut, with at least the threshold of new responses;
+    `plan` records which groups it published (assessment.disclosure), so later releases are
+    judged together with it. Releases are never changed or deleted.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    threshold = models.PositiveSmallIntegerField()
+    respondents = models.PositiveIntegerField()
+    plan = models.JSONField()
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="release_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="release_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"Release {self.number} of {self.campaign_id}"
+
+
+class ThresholdChange(models.Model):
+    """Every change of a campaign's anonymity threshold, with who made it and when."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="threshold_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    old_value = models.PositiveSmallIntegerField()
+    new_value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["campaign", "changed_at"]

@@ -26,7 +26,7 @@ __all__ = [
     "audience_includes",
     "items_shown",
     "routed_minimum",
-    "perception_gaps_shared",
+    "shared_scores",
     "survey_minutes",
 ]
 
@@ -69,12 +69,11 @@ def shared_items(scored, respondents):
     return set(answered.loc[is_executive, "item"]) & set(answered.loc[~is_executive, "item"])
 
 
-def perception_gaps_shared(scored, items, respondents, spec, threshold, exact_allowed=True):
-    """`scoring.perception_gaps` computed on the statements both sides answered.
+def shared_scores(scored, items, respondents, spec):
+    """Respondent × dimension scores on the statements both sides answered (the gap's basis).
 
-    Each side's respondent scores are recomputed from the shared statements alone, with the
-    routed minimum counted over the shared statements shown to them. Each gap entry also says
-    how many statements it compared (`items_compared`).
+    The routed minimum is counted over the shared statements shown to each respondent. The
+    frame's `attrs["items_compared"]` says how many statements each dimension compared.
     """
     from . import scoring
 
@@ -83,11 +82,8 @@ def perception_gaps_shared(scored, items, respondents, spec, threshold, exact_al
     on_shared = scored[scored["item"].isin(shared)]
     required = routed_minimum(shared_frame, respondents, spec.min_answered) if len(shared_frame) else None
     scores = scoring.respondent_scores(on_shared, spec, respondents, required=required)
-    gaps = scoring.perception_gaps(scores, respondents, spec, threshold, exact_allowed=exact_allowed)
-    compared = shared_frame.groupby("dimension").size().to_dict()
-    for entry in gaps:
-        entry["items_compared"] = int(compared.get(entry["dimension"], 0))
-    return gaps
+    scores.attrs["items_compared"] = {k: int(v) for k, v in shared_frame.groupby("dimension").size().items()}
+    return scores
 
 
 def survey_minutes(statement_counts, pages):

@@ -86,8 +86,13 @@ def summarise(scores, scored, spec):
     """Scores of one group: per dimension score, level, n, spread, favourable; and the overall index.
 
     `scores` is the group's rows of `respondent_scores`, `scored` its rows of `scored_answers`.
+    "Favourable" counts the answers of the people who have a score for the dimension, so every
+    figure of a dimension describes the same people.
     """
     answered = scored.dropna(subset=["score"])
+    has_score = scores.stack().dropna().index  # (respondent, dimension) pairs with a score
+    keep = pd.MultiIndex.from_arrays([answered["respondent"], answered["dimension"]]).isin(has_score)
+    answered = answered[keep]
     favourable = (answered["score"] >= FAVOURABLE_MIN).groupby(answered["dimension"]).mean()
     dimensions = {}
     for key in spec.dimensions:
@@ -100,12 +105,19 @@ def summarise(scores, scored, spec):
             "spread": float(column.std(ddof=1)) if len(column) > 1 else None,
             "favourable": float(favourable[key] * 100) if key in favourable.index else None,
         }
+    return {"n": int(len(scores)), "dimensions": dimensions, "overall": overall_of(dimensions, spec)}
+
+
+def overall_of(dimensions, spec):
     overall = overall_index({k: d["score"] for k, d in dimensions.items()}, spec.weights)
-    return {
-        "n": int(len(scores)),
-        "overall": {"score": overall, "level": level_of(overall, spec.level_mins)},
-        "dimensions": dimensions,
-    }
+    return {"score": overall, "level": level_of(overall, spec.level_mins)}
+
+
+def answered_table(scored, respondents, item_keys):
+    """Respondent × item: True where the respondent answered the statement with a value."""
+    answered = scored.dropna(subset=["score"])
+    table = pd.crosstab(answered["respondent"], answered["item"]).astype(bool)
+    return table.reindex(index=respondents["respondent"], columns=item_keys, fill_value=False)
 
 
 def item_summary(scored):
@@ -125,61 +137,9 @@ def item_summary(scored):
     return summary
 
 
-# --- anonymity ---------------------------------------------------------------------------------
-
-
-def suppression_plan(sizes, threshold, protect=()):
-    """Which groups may be shown on their own, which only merged, and which not at all.
-
-    Groups smaller than the threshold are merged into one "other" group. If that merged group is
-    still too small, the smallest shown groups join it too: otherwise the total minus the shown
-    groups would give away the hidden group's result (complementary subtraction). Returns
-    (shown, merged, hidden): `merged` is shown as one group, `hidden` is not shown at all; the
-    respondents of `hidden` are never more than zero unless the total itself is below the threshold.
-    Groups in `protect` are merged only when no other shown group is left.
-    """
-    sizes = {group: int(n) for group, n in sizes.items() if n > 0}
-    shown = sorted((g for g, n in sizes.items() if n >= threshold), key=lambda g: (sizes[g], str(g)))
-    merged = sorted((g for g, n in sizes.items() if n < threshold), key=str)
-    while merged and sum(sizes[g] for g in merged) < threshold and shown:
-        candidates = [g for g in shown if g not in protect] or shown
-        merged.append(candidates[0])
-        shown.remove(candidates[0])
-    if merged and sum(sizes[g] for g in merged) < threshold:
-        return [], [], sorted(merged, key=str)  # the whole population is below the threshold
-    shown.sort(key=lambda g: (-sizes[g], str(g)))
-    return shown, merged, []
-
-
-def group_results(scores, scored, respondents, by, spec, threshold, protect=()):
-    """Results per value of `by` (role_group or department), anonymity rules applied.
-
-    Returns a list of {"key", "members", "n", "overall", "dimensions"}: `members` lists the groups
-    merged into an "other" row (key None), and is [key] for a group shown on its own.
-    """
-    groups = respondents.set_index("respondent")[by].fillna("").astype(str)
-    sizes = groups.value_counts().to_dict()
-    shown, merged, _hidden = suppression_plan(sizes, threshold, protect)
-    rows = []
-    for key, members in [(g, [g]) for g in shown] + ([(None, merged)] if merged else []):
-        ids = groups.index[groups.isin(members)]
-        summary = summarise(scores.loc[ids], scored[scored["respondent"].isin(ids)], spec)
-        _blank_small_cells(summary, threshold)
-        rows.append({"key": key, "members": sorted(members), **summary})
-    return rows
-
-
-def _blank_small_cells(summary, threshold):
-    """A dimension that fewer than `threshold` people of a shown group could score stays blank."""
-    for cell in summary["dimensions"].values():
-        if cell["n"] < threshold:
-            cell.update(score=None, level=None, spread=None, favourable=None)
-
-
 # --- perception gap ----------------------------------------------------------------------------
 
 GAP_BANDS = ("much_lower", "lower", "similar", "higher", "much_higher")
-MIN_EXECUTIVES_FOR_A_BAND = 2  # one executive's band would still be one person's opinion
 
 
 def gap_band(gap, threshold):
@@ -194,38 +154,6 @@ def gap_band(gap, threshold):
     if gap < threshold:
         return "higher"
     return "much_higher"
-
-
-def perception_gaps(scores, respondents, spec, threshold, exact_allowed=True):
-    """Executives minus everyone else, per dimension.
-
-    With fewer executives (or others) than the anonymity threshold only the band is given:
-    neither side's exact score, since either one plus the total would reveal the other.
-    `exact_allowed=False` gives bands only too: used when the executives were merged with a
-    small group in the role breakdown, where their exact score would let that group be subtracted out.
-    """
-    roles = respondents.set_index("respondent")["role_group"].reindex(scores.index)
-    is_executive = roles == "executive"
-    executives, others = scores[is_executive], scores[~is_executive]
-    gaps = []
-    for key in spec.dimensions:
-        exec_scores, other_scores = executives[key].dropna(), others[key].dropna()
-        entry = {"dimension": key, "gap": None, "band": None, "large": None, "exact": False,
-                 "executives": None, "others": None, "n_executives": None, "n_others": None}
-        if len(exec_scores) >= MIN_EXECUTIVES_FOR_A_BAND and len(other_scores) >= 1:
-            gap = float(exec_scores.mean() - other_scores.mean())
-            entry.update(band=gap_band(gap, spec.gap_threshold), large=abs(gap) >= spec.gap_threshold)
-            if exact_allowed and len(exec_scores) >= threshold and len(other_scores) >= threshold:
-                entry.update(
-                    gap=gap,
-                    exact=True,
-                    executives=float(exec_scores.mean()),
-                    others=float(other_scores.mean()),
-                    n_executives=int(len(exec_scores)),
-                    n_others=int(len(other_scores)),
-                )
-        gaps.append(entry)
-    return gaps
 
 
 # --- re-assessment -----------------------------------------------------------------------------

@@ -66,8 +66,8 @@ def test_the_database_is_read_in_a_constant_number_of_queries(campaign, django_a
     with CaptureQueriesContext(connection) as many:
         campaign_results(campaign=campaign)
     assert len(few) == len(many)
-    # dimensions, items, respondents, answers, departments, previous-campaign lookup
-    with django_assert_num_queries(6):
+    # dimensions, items, respondents, answers, departments, releases, previous-campaign lookup
+    with django_assert_num_queries(7):
         campaign_results(campaign=campaign)
 
 
@@ -151,9 +151,33 @@ def test_recommendation_selector_returns_ordered_entries_with_reasons(campaign):
 
 def test_department_results_cover_only_that_department_and_respect_the_threshold(campaign):
     add_responses(campaign, 6, agreement=5, department_key="rd")
-    add_responses(campaign, 3, agreement=1, department_key="sales")
+    add_responses(campaign, 5, agreement=1, department_key="sales")
     rd = campaign_results(campaign=campaign, department="rd")
     assert rd["respondents"] == 6 and rd["overall"]["score"] == 100.0 and rd["department"] == "rd"
     sales = campaign_results(campaign=campaign, department="sales")
-    assert sales["shown"] is False and "dimensions" not in sales
+    assert sales["respondents"] == 5 and sales["overall"]["score"] == 0.0
     assert len(rd["item_info"]) == campaign.framework.items.count()
+
+
+def test_a_department_whose_rest_is_too_small_is_never_published(campaign):
+    add_responses(campaign, 6, agreement=5, department_key="rd")
+    add_responses(campaign, 3, agreement=1, department_key="sales")
+    # R&D alone would leave Sales' 3 people as "everyone minus R&D": neither is published
+    rd = campaign_results(campaign=campaign, department="rd")
+    assert rd["shown"] is False and "dimensions" not in rd
+    assert campaign_results(campaign=campaign)["published_departments"] == []
+    # and it stays so: the first release already published those 3 people inside the whole
+    add_responses(campaign, 5, agreement=1, department_key="sales")
+    assert campaign_results(campaign=campaign, department="rd")["shown"] is False
+
+
+def test_results_change_only_in_steps_of_the_threshold(campaign):
+    add_responses(campaign, 5, agreement=2)
+    first = campaign_results(campaign=campaign)
+    add_responses(campaign, 1, agreement=5)
+    same = campaign_results(campaign=campaign)
+    assert same["overall"] == first["overall"] and same["respondents"] == 5
+    assert same["release"] == {"number": 1, "submitted": 6, "included": 5}
+    add_responses(campaign, 4, agreement=5)
+    later = campaign_results(campaign=campaign)
+    assert later["release"]["number"] == 2 and later["respondents"] == 10

@@ -137,8 +137,11 @@ def test_the_gap_compares_only_statements_both_sides_answered():
     answers.loc[answers["item"].isin(["ex1", "ex2"]), "value"] = 1.0
     scored = scoring.scored_answers(answers, items)
     assert routing.shared_items(scored, respondents) == {"all1", "all2", "all3"}
-    gap = routing.perception_gaps_shared(scored, items, respondents, SPEC, threshold=2)[0]
-    assert gap["exact"] and gap["gap"] == 50.0 and gap["items_compared"] == 3
+    shared = routing.shared_scores(scored, items, respondents, SPEC)
+    executives = respondents.loc[respondents["role_group"] == "executive", "respondent"]
+    on_shared = shared["d"]
+    gap = on_shared[on_shared.index.isin(executives)].mean() - on_shared[~on_shared.index.isin(executives)].mean()
+    assert gap == 50.0 and shared.attrs["items_compared"] == {"d": 3}
     # whereas the executives' full score mixes in statements staff never saw
     required = routing.routed_minimum(items, respondents, SPEC.min_answered)
     full = scoring.respondent_scores(scored, SPEC, respondents, required=required)

@@ -1,0 +1,87 @@
+"""Releases: results change only in steps of at least the anonymity threshold of new responses.
+
+Every surface that shows results (reports, PDFs and exports, the workshop screen, a respondent's
+own report, the command line) reads the latest release. A new release is cut when someone reads
+results and at least `threshold` submitted responses are not yet in one; its disclosure plan is
+made together with every earlier release's (assessment.disclosure), so comparing two releases
+never isolates the people who answered in between.
+"""
+
+from dataclasses import replace
+
+from django.db import transaction
+
+from . import analysis, disclosure
+from .models import Campaign, Release, Response
+
+
+def _with_batches(frames, pending_batch):
+    """Frames whose respondents carry `batch` (their release; `pending_batch` for the unreleased)."""
+    respondents = frames.respondents.copy()
+    respondents["batch"] = respondents["release_number"].fillna(pending_batch).astype(int)
+    return replace(frames, respondents=respondents)
+
+
+def _released(frames, number):
+    """Frames narrowed to the respondents of releases 1..number."""
+    respondents = frames.respondents
+    respondents = respondents[respondents["release_number"].notna() & (respondents["release_number"] <= number)]
+    respondents = respondents.assign(batch=respondents["release_number"].astype(int))
+    answers = frames.answers[frames.answers["respondent"].isin(respondents["respondent"])]
+    return replace(frames, respondents=respondents, answers=answers)
+
+
+def _plans(releases):
+    return [disclosure.Plan.from_json(r.plan, upto=r.number) for r in releases]
+
+
+def release_current(*, campaign, frames):
+    """(number, plan, frames of its respondents) of the latest release; cuts a new one when due.
+
+    Returns (0, None, None) while nothing has been released.
+    """
+    releases = list(Release.objects.filter(campaign=campaign).order_by("number"))
+    pending = frames.respondents["release_number"].isna()
+    if int(pending.sum()) >= campaign.anonymity_threshold:
+        cut = _release_cut(campaign=campaign, frames=frames, releases=releases)
+        if cut is not None:
+            releases.append(cut)
+    if not releases:
+        return 0, None, None
+    latest = releases[-1]
+    plan = disclosure.Plan.from_json(latest.plan, upto=None)
+    return latest.number, plan, _released(frames, latest.number)
+
+
+def _release_cut(*, campaign, frames, releases):
+    number = (releases[-1].number if releases else 0) + 1
+    with transaction.atomic():
+        # One release at a time per campaign: a second reader waits, then sees the new release.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        if Release.objects.filter(campaign=campaign, number__gte=number).exists():
+            # Another reader cut it first: take the release numbers it gave.
+            pending_ids = list(frames.respondents.loc[frames.respondents["release_number"].isna(), "respondent"])
+            given = dict(Response.objects.filter(pk__in=pending_ids).values_list("pk", "release_number"))
+            frames.respondents["release_number"] = [
+                given.get(pk, number) if number != number else number  # NaN != NaN: still pending here
+                for pk, number in zip(frames.respondents["respondent"], frames.respondents["release_number"])
+            ]
+            frames.respondents["release_number"] = frames.respondents["release_number"].astype(float)
+            return Release.objects.filter(campaign=campaign).order_by("-number").first()
+        batched = _with_batches(frames, number)
+        plan = analysis.plan_for_frames(batched, threshold=campaign.anonymity_threshold, prior=_plans(releases))
+        if not plan.shows(("org",)):
+            return None
+        pending_ids = list(frames.respondents.loc[frames.respondents["release_number"].isna(), "respondent"])
+        release = Release.objects.create(
+            campaign=campaign, number=number, threshold=campaign.anonymity_threshold,
+            respondents=len(batched.respondents), plan=plan.to_json(),
+        )
+        Response.objects.filter(pk__in=pending_ids, release_number__isnull=True).update(release_number=number)
+        frames.respondents.loc[frames.respondents["respondent"].isin(pending_ids), "release_number"] = number
+    return release
+
+
+def release_pending_count(*, campaign):
+    """Submitted responses not yet in a release (shown to staff as "waiting for the next release")."""
+    return Response.objects.filter(campaign=campaign, submitted_at__isnull=False, release_number__isnull=True).count()
