@@ -183,9 +183,7 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
         ],
         level_names=levels,
         department_names=frames.departments,
-        published_departments=[
-            label[1] for label in (plan.families.get(disclosure.MEMBERS, []) if plan else []) if label[0] == "department"
-        ],
+        published_departments=_published_departments(plan),
         recommendations=[],
         first_three=[],
         previous=None,
@@ -218,12 +216,18 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
     return result
 
 
-def campaign_results_core(*, campaign, department=None):
+def campaign_results_core(*, campaign, department=None, frames=None):
     """Only the released scores of a campaign (no recommendations, no comparison)."""
     from .releases import release_current
 
-    frames = campaign_frames(campaign=campaign)
+    frames = frames if frames is not None else campaign_frames(campaign=campaign)
     _number, plan, released = release_current(campaign=campaign, frames=frames)
     if plan is None:
-        return {"respondents": 0, "shown": False}
-    return frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
+        return {"respondents": 0, "shown": False, "published_departments": []}
+    result = frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
+    result["published_departments"] = _published_departments(plan)
+    return result
+
+
+def _published_departments(plan):
+    return [label[1] for label in (plan.families.get(disclosure.MEMBERS, []) if plan else []) if label[0] == "department"]

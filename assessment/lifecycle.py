@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Campaign, Department, Invitation, Membership, Organisation, RoleGroup
+from .models import Campaign, Department, Invitation, Membership, Organisation, RoleGroup, ThresholdChange
 from .respondent_list import (
     RespondentListError,
     new_department_keys,
@@ -132,13 +132,14 @@ def campaign_create(*, organisation, framework, name, opens_at, closes_at, anony
         cloned_from=cloned_from,
     )
     _comment_threshold_follow(campaign)
-    campaign.full_clean()  # the model's constraints (closes after opens, threshold >= 2)
+    campaign.full_clean()  # the model's constraints (closes after opens, threshold >= 3)
     campaign.save()
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, framework=None, version=None):
+def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, framework=None, version=None,
+                    changed_by=None):
     """Change a campaign; the framework only while nobody has answered (scores must stay comparable).
 
     The campaign row is locked first: a response being created at this moment holds a key-share
@@ -150,10 +151,19 @@ def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold,
         if campaign.responses.exists():
             raise LifecycleError(_("People have already answered: the framework version can no longer change."))
         campaign.framework = framework
+    old_threshold = campaign.anonymity_threshold
+    if anonymity_threshold < old_threshold and campaign.responses.exists():
+        # People answered under the promised threshold (their invitation said so): never lowered.
+        raise LifecycleError(_(
+            "People have already answered under a threshold of %(old)d: it can be raised but not lowered."
+        ) % {"old": old_threshold})
     campaign.name, campaign.opens_at, campaign.closes_at = name, opens_at, closes_at
     campaign.anonymity_threshold = anonymity_threshold
     _comment_threshold_follow(campaign)
     campaign.full_clean()
+    if anonymity_threshold != old_threshold:
+        ThresholdChange.objects.create(campaign=campaign, changed_by=changed_by, old_value=old_threshold,
+                                       new_value=anonymity_threshold)
     campaign.save(update_fields=[
         "framework", "name", "opens_at", "closes_at", "anonymity_threshold", "comment_threshold", "version"])
     return campaign

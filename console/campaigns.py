@@ -216,7 +216,7 @@ def campaign_edit(request, pk):
     form = CampaignForm(request.POST or None, initial=initial, with_framework=with_framework, versioned=True)
     if form.is_valid():
         try:
-            lifecycle.campaign_update(campaign=campaign, **form.cleaned_data)
+            lifecycle.campaign_update(campaign=campaign, changed_by=request.user, **form.cleaned_data)
         except (ValidationError, lifecycle.LifecycleError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:

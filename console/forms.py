@@ -121,11 +121,12 @@ class CampaignForm(forms.Form):
     opens_at = _datetime_field(_("Opens"))
     closes_at = _datetime_field(_("Closes"))
     anonymity_threshold = forms.IntegerField(
-        min_value=2,
+        min_value=3,
         max_value=1000,
         initial=5,
         label=_("Anonymity threshold"),
-        help_text=_("Groups with fewer respondents are never shown on their own (at least 2)."),
+        help_text=_("Groups with fewer respondents are never shown on their own (at least 3). "
+                    "Once anyone has answered it can be raised, never lowered."),
     )
 
     def __init__(self, *args, with_framework=True, versioned=False, **kwargs):

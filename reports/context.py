@@ -62,6 +62,7 @@ def _build(result, lang, kind, personal):
         "respondents": result["respondents"],
         "threshold": result["anonymity_threshold"],
         "shown": result["shown"],
+        "release": result.get("release"),
     }
     if not result["shown"]:
         return context

@@ -35,12 +35,14 @@ def export_zip_path(job):
 
 
 def export_plan(*, campaign, frames=None):
-    """[(department key or None, lang)]: departments that reach the anonymity threshold only."""
-    from assessment.analysis import campaign_frames  # pandas: imported where used
+    """[(department key or None, lang)]: only the departments the latest release publishes.
 
-    frames = frames if frames is not None else campaign_frames(campaign=campaign)
-    sizes = frames.respondents["department"].value_counts()
-    departments = sorted(k for k, n in sizes.items() if k and n >= campaign.anonymity_threshold)
+    A department that reaches the threshold may still be left out: when the rest of the
+    organisation, or a department's growth since the last release, would isolate fewer people.
+    """
+    from assessment.analysis import campaign_results_core  # pandas: imported where used
+
+    departments = sorted(campaign_results_core(campaign=campaign, frames=frames).get("published_departments", []))
     return [(None, lang) for lang in LANGS] + [(key, lang) for key in departments for lang in LANGS]
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessment.i18n import current_lang
@@ -31,6 +32,7 @@ def _pdf_links(url):
     return [(f"{url}?lang=ja", "PDF 日本語"), (f"{url}?lang=en", "PDF English")]
 
 
+@never_cache  # results and answers must not stay in a shared or browser cache
 @require_GET
 @login_required
 def organisation_report(request, pk):
@@ -42,6 +44,7 @@ def organisation_report(request, pk):
     return render(request, "reports/report_page.html", context)
 
 
+@never_cache  # results and answers must not stay in a shared or browser cache
 @require_GET
 @login_required
 def organisation_report_pdf(request, pk):
@@ -58,6 +61,7 @@ def organisation_report_pdf(request, pk):
     return _pdf_response(pdf, services.report_filename(campaign=campaign, lang=lang))
 
 
+@never_cache  # results and answers must not stay in a shared or browser cache
 @require_GET
 @login_required
 def department_report(request, pk, key):
@@ -69,6 +73,7 @@ def department_report(request, pk, key):
     return render(request, "reports/report_page.html", context)
 
 
+@never_cache  # results and answers must not stay in a shared or browser cache
 @require_GET
 @login_required
 def department_report_pdf(request, pk, key):
@@ -87,6 +92,7 @@ def _submitted_response(token):
     return invitation.campaign, response
 
 
+@never_cache  # results and answers must not stay in a shared or browser cache
 @require_GET
 def personal_report(request, token):
     """A respondent's own report: reachable only with their link, only after submitting."""
@@ -96,6 +102,7 @@ def personal_report(request, token):
     return render(request, "reports/report_page.html", context)
 
 
+@never_cache  # results and answers must not stay in a shared or browser cache
 @require_GET
 def personal_report_pdf(request, token):
     campaign, response = _submitted_response(token)

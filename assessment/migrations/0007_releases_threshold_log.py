@@ -14,7 +14,7 @@ def raise_thresholds_below_three(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0005_edit_versions'),
+        ('assessment', '0006_database_invariants'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
