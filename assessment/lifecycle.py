@@ -437,4 +437,23 @@ def campaign_response_rates(*, campaign):
     if unknown:  # no department given (or one since moved away from the organisation)
         rows.append({"department": None, **_rate(*unknown)})
     total = [sum(row[key] for row in rows) for key in ("invited", "started", "submitted")]
-    return {"rows": rows, "total": _rate(*total)}
+    _coarsen_small_counts(rows, campaign.anonymity_threshold)
+    return {"rows": rows, "total": _rate(*total), "threshold": campaign.anonymity_threshold}
+
+
+def _coarsen_small_counts(rows, threshold):
+    """Started and submitted counts below the threshold read "fewer than N" (never who answered).
+
+    The organisation's total stays exact, so a single coarsened department would be the total
+    minus the others: the smallest other department is then coarsened with it.
+    """
+    for key in ("started", "submitted"):
+        small = [row for row in rows if 0 < row[key] < threshold]
+        if len(small) == 1:
+            others = sorted((row for row in rows if row[key] >= threshold), key=lambda row: row[key])
+            small += others[:1]
+        for row in small:
+            row[f"{key}_hidden"] = True
+    for row in rows:
+        if row.get("started_hidden") or row.get("submitted_hidden"):
+            row.update(rate=None, submitted_percent=0, in_progress_percent=0)

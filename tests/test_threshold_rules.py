@@ -52,3 +52,16 @@ def test_report_pages_are_not_cached(client, campaign, owner):
         response = client.get(reverse(name, args=[campaign.pk]))
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_response_rates_show_small_department_counts_as_fewer_than_the_threshold(campaign):
+    add_responses(campaign, 2, agreement=3, department_key="rd")
+    add_responses(campaign, 7, agreement=3, department_key="sales")
+    rates = lifecycle.campaign_response_rates(campaign=campaign)
+    rows = {row["department"].key: row for row in rates["rows"]}
+    # R&D's 2 are hidden, and Sales with it: otherwise the total (9) minus Sales would give them away
+    assert rows["rd"]["submitted_hidden"] and rows["sales"]["submitted_hidden"]
+    assert rows["rd"]["rate"] is None and rates["total"]["submitted"] == 9
+    add_responses(campaign, 3, agreement=3, department_key="rd")
+    rows = {row["department"].key: row for row in lifecycle.campaign_response_rates(campaign=campaign)["rows"]}
+    assert not rows["rd"].get("submitted_hidden") and rows["rd"]["submitted"] == 5
