@@ -230,4 +230,4 @@ def campaign_results_core(*, campaign, department=None, frames=None):
 
 
 def _published_departments(plan):
-    return [label[1] for label in (plan.families.get(disclosure.MEMBERS, []) if plan else []) if label[0] == "department"]
+    return [label[1] for label in (plan.families.get(disclosure.MEMBERS, []) if plan else []) if label[0] == "department" and label[1]]

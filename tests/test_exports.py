@@ -32,9 +32,12 @@ def export_settings(settings, tmp_path):
 
 @pytest.fixture
 def demo(campaign):
-    """Enough people for the organisation report and one department report (rd), not for sales."""
+    """Enough people for the organisation report and one department report (rd), not for sales.
+
+    Three people gave no department, so R&D is not the whole minus Sales' two people."""
     add_responses(campaign, 5, agreement=4, department_key="rd")
     add_responses(campaign, 2, agreement=2, department_key="sales")
+    add_responses(campaign, 3, agreement=3, department_key="none")
     return campaign
 
 

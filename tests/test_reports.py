@@ -74,9 +74,9 @@ def test_department_report_and_small_departments(demo, tmp_path):
     shown = next(row["key"] for row in result["groups"]["department"] if row["key"])
     _reader, text = pdf_text(report_pdf(campaign=demo, lang="en", department=shown))
     assert "Executivesummary" in squeeze(text)
-    small = next(d for d in demo.organisation.departments.all() if d.key == "hr")
-    _reader, text = pdf_text(report_pdf(campaign=demo, lang="en", department=small.key))
-    assert "Notenoughresponsesyet" in squeeze(text)
+    hidden = next(d for d in demo.organisation.departments.all() if d.key not in result["published_departments"])
+    _reader, text = pdf_text(report_pdf(campaign=demo, lang="en", department=hidden.key))
+    assert "Thisdepartment'sresultsarenotpublished" in squeeze(text) and "Executivesummary" not in squeeze(text)
 
 
 def test_render_report_command_errors(demo, tmp_path):
