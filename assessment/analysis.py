@@ -22,6 +22,9 @@ class CampaignFrames:
     respondents: pd.DataFrame  # respondent, role_group, department, release_number (NaN: not yet released)
     answers: pd.DataFrame  # respondent, item (key), value
     departments: dict  # key -> {"en", "ja"}
+    # Statements shared with an earlier questionnaire version (re-assessment across versions):
+    # dimension scores on these alone are a published figure of their own ("mapped" family).
+    mapped_items: frozenset = frozenset()
 
 
 def _rows(queryset):
@@ -78,7 +81,8 @@ def campaign_frames(*, campaign):
          "levels": d["level_descriptions"]}
         for d in dimension_rows
     ]
-    return CampaignFrames(spec, dimensions, items, respondents, answers, departments)
+    mapped = frozenset((framework.comparison or {}).get("items", {})) if framework.comparison else frozenset()
+    return CampaignFrames(spec, dimensions, items, respondents, answers, departments, mapped)
 
 
 def frames_results(frames, *, threshold, plan=None, department=None):
@@ -120,6 +124,19 @@ def frames_scores(frames):
     return scored, scores, gap_scores
 
 
+def mapped_scores(frames, scored=None):
+    """Respondent × dimension scores on the statements shared with the earlier version, or None."""
+    if not frames.mapped_items:
+        return None
+    if scored is None:
+        scored = scoring.scored_answers(frames.answers, frames.items)
+    items = frames.items[frames.items["item"].isin(frames.mapped_items)]
+    on_mapped = scored[scored["item"].isin(frames.mapped_items)]
+    required = routing.routed_minimum(items, frames.respondents, frames.spec.min_answered) if len(items) else None
+    mapped = scoring.respondent_scores(on_mapped, frames.spec, frames.respondents, required=required)
+    return mapped[[k for k in frames.spec.dimensions if k in set(items["dimension"])]]
+
+
 def plan_for_frames(frames, *, threshold, prior=()):
     """The disclosure plan of one release over `frames.respondents` (column `batch` optional)."""
     respondents = frames.respondents
@@ -128,8 +145,10 @@ def plan_for_frames(frames, *, threshold, prior=()):
     scored, scores, gap_scores = frames_scores(replace(frames, respondents=respondents))
     answered = scoring.answered_table(scored, respondents, list(frames.items["item"]))
     atoms, index = disclosure.atoms_of(respondents)
-    weights = disclosure.family_weights(respondents, index, len(atoms), scores, answered, gap_scores)
-    candidates = disclosure.campaign_candidates(respondents, frames.spec.dimensions, list(frames.items["item"]), threshold)
+    mapped = mapped_scores(replace(frames, respondents=respondents), scored)
+    weights = disclosure.family_weights(respondents, index, len(atoms), scores, answered, gap_scores, mapped)
+    candidates = disclosure.campaign_candidates(respondents, frames.spec.dimensions, list(frames.items["item"]),
+                                                threshold, mapped_keys=tuple(mapped.columns) if mapped is not None else ())
     return disclosure.plan_release(atoms=atoms, weights=weights, candidates=candidates,
                                    prior=disclosure.prior_groups(prior), threshold=threshold)
 

@@ -10,13 +10,18 @@ campaign used that earlier version compares:
 - and lists the statements that are new in this version (nothing to compare them with).
 
 Same-version re-assessments keep using `analysis.campaign_results`' "previous".
-Anonymity is that of the two campaigns' own reports: nothing is shown for a side below its threshold.
+Both sides come from their campaign's latest release and pass the disclosure plan: a dimension's
+score on the shared statements is a figure of its own ("mapped" family), published for the
+organisation or a department only where the plan allows it; statement scores are those the
+release publishes.
 """
 
 from dataclasses import replace
 
-from .analysis import campaign_frames, frames_for_department, frames_results
-from .models import Campaign
+from . import disclosure, published
+from .analysis import campaign_frames, frames_results, mapped_scores, plan_for_frames
+from .models import Campaign, Release
+from .releases import release_current
 
 
 def previous_campaign_other_version(*, campaign):
@@ -37,10 +42,32 @@ def previous_campaign_other_version(*, campaign):
     return earlier
 
 
-def _on_statements(frames, keys):
-    items = frames.items[frames.items["item"].isin(keys)]
-    answers = frames.answers[frames.answers["item"].isin(keys)]
-    return replace(frames, items=items, answers=answers)
+def _mapped_means(frames, plan, label):
+    """{dimension: mean on the shared statements} for the group `label`, where the plan publishes it."""
+    scores = mapped_scores(frames)
+    if scores is None or not plan.shows(label):
+        return {}
+    ids = published.members(frames.respondents, plan.groups[label])
+    rows = scores.loc[scores.index.isin(ids)]
+    return {key: float(rows[key].mean()) for key in scores.columns
+            if rows[key].notna().any() and plan.shows(label, disclosure.mapped_family(key))}
+
+
+def _earlier_side(earlier, old_keys, department):
+    """The earlier campaign's released scores on the shared statements (its own plan and releases)."""
+    frames = campaign_frames(campaign=earlier)
+    _number, plan, released = release_current(campaign=earlier, frames=frames)
+    if plan is None:
+        return None, {}
+    released = replace(released, mapped_items=frozenset(old_keys))
+    prior = [disclosure.Plan.from_json(r.plan, upto=r.number)
+             for r in Release.objects.filter(campaign=earlier).order_by("number")]
+    # The shared-statement scores were never published for the earlier campaign: plan them now
+    # with everything it published before, over its latest release's respondents.
+    mapped_plan = plan_for_frames(released, threshold=earlier.anonymity_threshold, prior=prior[:-1])
+    top = ("org",) if department is None else ("department", department)
+    result = frames_results(released, threshold=earlier.anonymity_threshold, plan=plan, department=department)
+    return result, _mapped_means(released, mapped_plan, top)
 
 
 def version_comparison(*, campaign, result, department=None, frames=None):
@@ -51,13 +78,10 @@ def version_comparison(*, campaign, result, department=None, frames=None):
     mapping = campaign.framework.comparison
     dimension_map, item_map = mapping.get("dimensions", {}), mapping.get("items", {})
     now_frames = frames if frames is not None else campaign_frames(campaign=campaign)
-    before_frames = campaign_frames(campaign=earlier)
-    if department is not None:
-        now_frames = frames_for_department(now_frames, department)
-        before_frames = frames_for_department(before_frames, department)
-    now = frames_results(_on_statements(now_frames, set(item_map)), threshold=campaign.anonymity_threshold)
-    before_items = _on_statements(before_frames, set(item_map.values()))
-    before = frames_results(before_items, threshold=earlier.anonymity_threshold)
+    _number, plan, released = release_current(campaign=campaign, frames=now_frames)
+    top = ("org",) if department is None else ("department", department)
+    now_means = _mapped_means(released, plan, top) if plan is not None else {}
+    before, before_means = _earlier_side(earlier, set(item_map.values()), department)
     texts = {row.item: {"en": row.text_en, "ja": row.text_ja} for row in now_frames.items.itertuples()}
     new_statements = [
         {"key": row.item, "dimension": row.dimension, "text": texts[row.item]}
@@ -67,9 +91,9 @@ def version_comparison(*, campaign, result, department=None, frames=None):
     comparison = {
         "previous": {"id": earlier.pk, "name": earlier.name, "version": earlier.framework.version},
         "version": campaign.framework.version,
-        "shown": bool(now["shown"] and before["shown"]),
+        "shown": bool(result.get("shown") and before is not None and before.get("shown")),
         "new_statements": new_statements,
-        "dropped": sorted(set(before_frames.items["item"]) - set(item_map.values())),
+        "dropped": sorted(set(_earlier_item_keys(earlier)) - set(item_map.values())),
         "dimensions": [],
         "statements": [],
     }
@@ -77,8 +101,8 @@ def version_comparison(*, campaign, result, department=None, frames=None):
         return comparison
     mapped_count = now_frames.items[now_frames.items["item"].isin(set(item_map))].groupby("dimension").size()
     for key, old_key in dimension_map.items():
-        score_now = now["dimensions"].get(key, {}).get("score")
-        score_before = before["dimensions"].get(old_key, {}).get("score")
+        score_now = now_means.get(key)
+        score_before = before_means.get(old_key)
         comparison["dimensions"].append({
             "key": key,
             "statements": int(mapped_count.get(key, 0)),
@@ -86,7 +110,7 @@ def version_comparison(*, campaign, result, department=None, frames=None):
             "now": score_now,
             "delta": None if score_now is None or score_before is None else score_now - score_before,
         })
-    item_now = {row["item"]: row["score"] for row in now["items"]}
+    item_now = {row["item"]: row["score"] for row in result["items"]}
     item_before = {row["item"]: row["score"] for row in before["items"]}
     for key, old_key in item_map.items():
         a, b = item_before.get(old_key), item_now.get(key)
@@ -96,3 +120,7 @@ def version_comparison(*, campaign, result, department=None, frames=None):
             "before": a, "now": b, "delta": None if a is None or b is None else b - a,
         })
     return comparison
+
+
+def _earlier_item_keys(earlier):
+    return list(earlier.framework.items.values_list("key", flat=True))

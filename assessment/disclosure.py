@@ -21,6 +21,8 @@ Kinds of number ("families") are judged separately, because each has its own con
                             who answered it (not "don't know")
     ("gap", key)            a dimension scored on the statements both executives and everyone else
                             answered (the perception gap's two sides): the people with such a score
+    ("mapped", key)         a dimension scored on the statements shared with an earlier questionnaire
+                            version (re-assessment across versions)
 
 Groups are tried in priority order and each is published only if the rule still holds with it;
 so the organisation comes first, then executives and everyone else (the perception gap), role
@@ -52,6 +54,10 @@ def item_family(key):
 
 def gap_family(key):
     return ("gap", key)
+
+
+def mapped_family(key):
+    return ("mapped", key)
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ def atoms_of(respondents):
     return atoms, codes
 
 
-def family_weights(respondents, atom_index, n_atoms, scores, answered, gap_scores=None):
+def family_weights(respondents, atom_index, n_atoms, scores, answered, gap_scores=None, mapped_scores=None):
     """Contributors per atom for every family.
 
     `scores` is the respondent × dimension score table (NaN = no score), `answered` a respondent ×
@@ -176,6 +182,9 @@ def family_weights(respondents, atom_index, n_atoms, scores, answered, gap_score
     for key in (gap_scores.columns if gap_scores is not None else ()):
         has = gap_scores[key].notna().to_numpy(dtype=float)
         weights[gap_family(key)] = np.bincount(atom_index, weights=has, minlength=n_atoms)
+    for key in (mapped_scores.columns if mapped_scores is not None else ()):
+        has = mapped_scores[key].notna().to_numpy(dtype=float)
+        weights[mapped_family(key)] = np.bincount(atom_index, weights=has, minlength=n_atoms)
     return weights
 
 
@@ -302,14 +311,15 @@ def _breakdown(column, respondents, threshold, families, *, scope_roles=None, sc
     return out
 
 
-def campaign_candidates(respondents, dimension_keys, item_keys, threshold):
+def campaign_candidates(respondents, dimension_keys, item_keys, threshold, mapped_keys=()):
     """Every group a report, workshop screen or personal report can show, in priority order.
 
     `respondents` has columns respondent, role_group, department (the released population).
     """
     dims = tuple(dimension_family(k) for k in dimension_keys)
     gaps = tuple(gap_family(k) for k in dimension_keys)
-    items = tuple(item_family(k) for k in item_keys)
+    # statements and cross-version scores are shown for the organisation and whole departments only
+    items = tuple(item_family(k) for k in item_keys) + tuple(mapped_family(k) for k in mapped_keys)
     roles = respondents["role_group"].fillna("").astype(str)
     candidates = [Candidate(group=Group(label=("org",)), families=(MEMBERS, *dims, *items))]
     all_roles = frozenset(roles.unique())

@@ -10,7 +10,7 @@ import pandas as pd
 from . import disclosure, scoring
 
 
-def _members(respondents, group):
+def members(respondents, group):
     frame = respondents.assign(
         role_group=respondents["role_group"].fillna("").astype(str),
         department=respondents["department"].fillna("").astype(str),
@@ -21,7 +21,7 @@ def _members(respondents, group):
 
 
 def _summary(label, plan, scores, scored, respondents, spec):
-    ids = _members(respondents, plan.groups[label])
+    ids = members(respondents, plan.groups[label])
     summary = scoring.summarise(scores.loc[scores.index.isin(ids)], scored[scored["respondent"].isin(ids)], spec)
     for key, cell in summary["dimensions"].items():
         if not plan.shows(label, disclosure.dimension_family(key)):
@@ -31,7 +31,7 @@ def _summary(label, plan, scores, scored, respondents, spec):
 
 
 def _items(label, plan, scored, respondents):
-    ids = _members(respondents, plan.groups[label])
+    ids = members(respondents, plan.groups[label])
     n = len(ids)
     summary = scoring.item_summary(scored[scored["respondent"].isin(ids)])
     rows = []
@@ -54,7 +54,7 @@ def _gap_side(label, plan, gap_scores, respondents, spec):
     """A side's mean per dimension on the shared statements, where the plan publishes it."""
     if label not in plan.groups or not plan.shows(label):
         return {}
-    ids = _members(respondents, plan.groups[label])
+    ids = members(respondents, plan.groups[label])
     rows = gap_scores.loc[gap_scores.index.isin(ids)]
     out = {}
     for key in spec.dimensions:

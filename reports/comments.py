@@ -24,7 +24,9 @@ def comments_section(*, campaign, lang, department=None):
     framework = campaign.framework
     if not framework.comments:
         return None
-    submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
+    # Comments follow the results: only those of responses in a release, so a comment never
+    # appears the moment its writer submits (assessment.releases).
+    submitted = Response.objects.filter(campaign=campaign, release_number__isnull=False)
     if department is not None:
         submitted = submitted.filter(department__key=department)
     section = {"shown": False, "threshold": campaign.comment_threshold}

@@ -109,7 +109,9 @@ def _dimension(result, info, gap, level_name, lang):
         "consensus": consensus_label(cell["spread"]),
         "strongest": [{**i, "text": item_text[i["item"]]} for i in reversed(ranked[-2:])],
         "weakest": [{**i, "text": item_text[i["item"]]} for i in ranked[:2]],
-        "dont_know": sum(i["dont_know"] for i in result["items"] if i["dimension"] == info["key"]),
+        # over the statements the release publishes (a blank statement's count stays unknown)
+        "dont_know": sum(i["dont_know"] for i in result["items"]
+                         if i["dimension"] == info["key"] and i["dont_know"] is not None),
         "gap": gap,
     }
 

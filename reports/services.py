@@ -63,11 +63,28 @@ def personal_scores(*, frames, response):
     return {key: (None if pd.isna(row[key]) else float(row[key])) for key in frames.spec.dimensions}
 
 
+def _organisation_only(result):
+    """What a respondent may see beside their own answers: the released organisation-wide
+    figures only; breakdowns, statements, gaps and advice are for the organisation's staff."""
+    if not result["shown"]:
+        return result
+    blank = {"gap": None, "band": None, "large": None, "exact": False, "executives": None, "others": None,
+             "n_executives": None, "n_others": None}
+    return {
+        **result,
+        "groups": {"role_group": [], "department": []},
+        "gaps": [{**gap, **blank} for gap in result["gaps"]],
+        "items": [{**item, "score": None, "favourable": None, "answered": None, "dont_know": None}
+                  for item in result["items"]],
+        "executives": None, "staff": None, "recommendations": [], "first_three": [], "previous": None,
+    }
+
+
 def personal_context(*, campaign, response, lang):
     from assessment.analysis import campaign_frames, campaign_results
 
     frames = campaign_frames(campaign=campaign)  # one read for everyone's scores and the respondent's own
-    result = campaign_results(campaign=campaign, frames=frames)
+    result = _organisation_only(campaign_results(campaign=campaign, frames=frames))
     personal = {"scores": personal_scores(frames=frames, response=response)}
     context = report_context(result, lang=lang, kind="personal", personal=personal)
     names = {d["key"]: d["name"][lang] for d in result["dimension_info"]}

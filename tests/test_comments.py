@@ -9,6 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessment import routing
+from assessment.analysis import campaign_results
 from assessment.comments import comment_save
 from assessment.models import Answer, Comment, Department, Response
 from assessment.services import ResponseLocked, framework_load, invitation_create
@@ -81,19 +82,25 @@ def test_comment_threshold_is_never_below_the_anonymity_threshold(campaign_1_1):
 
 def test_comments_hidden_below_the_comment_threshold_and_shown_at_it(campaign_1_1):
     submitted(campaign_1_1, 9, comment="稟議の段階が多く、契約に{n}か月かかります。")
+    campaign_results(campaign=campaign_1_1)  # results (and comments) change only with a release
     section = comments_section(campaign=campaign_1_1, lang="ja")
     assert section == {"shown": False, "threshold": 10}
     submitted(campaign_1_1, 1, comment="Approval layers slow us down.")
+    campaign_results(campaign=campaign_1_1)
+    assert comments_section(campaign=campaign_1_1, lang="ja")["shown"] is False  # one more is not a release
+    submitted(campaign_1_1, 4, comment="Approval layers slow us down.")
+    campaign_results(campaign=campaign_1_1)
     section = comments_section(campaign=campaign_1_1, lang="ja")
-    assert section["shown"] and section["count"] == 10
+    assert section["shown"] and section["count"] == 14
     (budget,) = section["dimensions"]
-    assert len(budget["comments"]) == 10 and budget["name"] == "予算の継続性と経営のコミットメント"
+    assert len(budget["comments"]) == 14 and budget["name"] == "予算の継続性と経営のコミットメント"
     assert ("稟議", 9) in budget["themes"] and ("契約", 9) in budget["themes"]
 
 
 def test_department_report_hides_comments_of_a_small_department(campaign_1_1):
     submitted(campaign_1_1, 12, department="rd", comment="rd {n}")
     submitted(campaign_1_1, 6, department="sales", comment="sales {n}")
+    campaign_results(campaign=campaign_1_1)
     assert comments_section(campaign=campaign_1_1, lang="en")["shown"]
     assert comments_section(campaign=campaign_1_1, lang="en", department="sales")["shown"] is False
     context = report_context_for(campaign=campaign_1_1, lang="en", department="sales")

@@ -29,7 +29,7 @@ def raise_thresholds_below_three(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0006_database_invariants'),
+        ('assessment', '0007_response_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
