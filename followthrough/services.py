@@ -4,7 +4,6 @@ import logging
 from datetime import date, timedelta
 
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
