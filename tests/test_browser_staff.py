@@ -83,6 +83,7 @@ def test_consultant_runs_a_workshop_and_the_live_chart_updates(transactional_db,
     # the workshop page: QR code, and nothing shown before enough people answered
     page.goto(campaign_url)
     page.get_by_role("link", name="Workshop", exact=True).click()
+    page.get_by_label("People expected in the room").fill("10")
     page.get_by_role("button", name="Start the workshop").click()
     page.wait_for_selector("svg.qr")
     assert page.locator("#survey-waiting").is_visible()

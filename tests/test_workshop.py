@@ -22,7 +22,7 @@ DIMENSIONS = ["vision", "budget", "buy_in", "exposure", "team", "system"]
 
 @pytest.fixture
 def session(campaign, owner):
-    return services.workshop_start(campaign=campaign, user=owner)
+    return services.workshop_start(campaign=campaign, user=owner, expected=30)
 
 
 def url(name, campaign):
@@ -67,7 +67,7 @@ def test_facilitator_pages_need_manage_permission(request, client, campaign, ses
     assert client.get(url(name, campaign)).status_code == status
 
 
-@pytest.mark.parametrize("name", [*MANAGE_GET, "summary", "start", "phase", "agreements"])
+@pytest.mark.parametrize("name", [*MANAGE_GET, "summary", "start", "phase", "agreements", "expected"])
 def test_anonymous_staff_pages_redirect_to_login(client, campaign, name):
     method = client.get if name in [*MANAGE_GET, "summary"] else client.post
     response = method(url(name, campaign))
@@ -84,7 +84,7 @@ def test_summary_is_for_everyone_who_may_read_reports(request, client, campaign,
                          [("owner", True), ("consultant", True), ("member", False), ("outsider", False)])
 def test_starting_and_moving_a_workshop_needs_manage_permission(request, client, campaign, who, allowed):
     login(client, request.getfixturevalue(who))
-    response = client.post(url("start", campaign))
+    response = client.post(url("start", campaign), {"expected": "12"})
     assert response.status_code == (302 if allowed else 404)
     assert WorkshopSession.objects.filter(campaign=campaign).exists() is allowed
     if allowed:
@@ -121,19 +121,19 @@ def test_participant_pages_work_anonymously_with_a_valid_key_only(client, campai
 
 def test_starting_gives_the_campaign_an_unambiguous_join_code_once(campaign, owner):
     assert campaign.join_code == ""
-    first = services.workshop_start(campaign=campaign, user=owner)
+    first = services.workshop_start(campaign=campaign, user=owner, expected=30)
     code = Campaign.objects.get(pk=campaign.pk).join_code
     assert re.fullmatch(r"[A-Z2-9]{8}", code) and not set(code) & set("01OIL58BS")
     assert first.phase == Phase.PRE_VOTE and first.created_by == owner
     # pressing start again is harmless: same session, same code
-    assert services.workshop_start(campaign=campaign, user=owner) == first
+    assert services.workshop_start(campaign=campaign, user=owner, expected=30) == first
     assert Campaign.objects.get(pk=campaign.pk).join_code == code
 
 
 def test_an_existing_join_code_is_kept(campaign, owner):
     Campaign.objects.filter(pk=campaign.pk).update(join_code="ABCDEFGH")
     campaign.refresh_from_db()
-    services.workshop_start(campaign=campaign, user=owner)
+    services.workshop_start(campaign=campaign, user=owner, expected=30)
     assert Campaign.objects.get(pk=campaign.pk).join_code == "ABCDEFGH"
 
 
@@ -483,14 +483,14 @@ def test_one_running_workshop_per_campaign(campaign, session, owner):
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkshopSession.objects.create(campaign=campaign)
     move_to(session, Phase.CLOSED)
-    again = services.workshop_start(campaign=campaign, user=owner)  # a new workshop after the last one closed
+    again = services.workshop_start(campaign=campaign, user=owner, expected=30)  # a new workshop after the last one closed
     assert again != session and again.phase == Phase.PRE_VOTE
 
 
 def test_summary_can_show_an_earlier_workshop(client, campaign, owner, member, session):
     move_to(session, Phase.CLOSED)
     services.agreement_save(session=session, user=owner, agreements={"team": (30, "Earlier decision.")})
-    services.workshop_start(campaign=campaign, user=owner)  # a second workshop, nothing decided yet
+    services.workshop_start(campaign=campaign, user=owner, expected=30)  # a second workshop, nothing decided yet
     login(client, member)
     assert "Earlier decision." not in client.get(url("summary", campaign)).content.decode()
     html = client.get(url("summary", campaign), {"session": session.pk}).content.decode()
@@ -532,3 +532,53 @@ def test_the_live_result_is_shared_through_the_report_cache(client, campaign, ow
     add_responses(campaign, 1, agreement=2)  # a new submission is a new entry
     client.get(url("live", campaign))
     assert len(calls) == 3
+
+
+# --- joins are capped, live-only and rate-limited (one person cannot mint respondents) ---------
+
+
+def test_joining_needs_a_running_workshop(client, campaign, owner):
+    services.workshop_start(campaign=campaign, user=owner, expected=5)
+    code = Campaign.objects.get(pk=campaign.pk).join_code
+    WorkshopSession.objects.filter(campaign=campaign).update(phase=Phase.CLOSED)
+    response = client.post(reverse("join:join", args=[code]))
+    assert response.status_code == 403 and "has not started yet" in response.content.decode()
+    assert not WorkshopJoin.objects.exists()
+
+
+def test_joins_stop_at_the_expected_head_count_until_the_facilitator_raises_it(client, campaign, owner):
+    session = services.workshop_start(campaign=campaign, user=owner, expected=2)
+    join = reverse("join:join", args=[Campaign.objects.get(pk=campaign.pk).join_code])
+    assert Client().post(join).status_code == 302
+    assert Client().post(join).status_code == 302
+    refused = Client().post(join, HTTP_ACCEPT_LANGUAGE="ja")
+    assert refused.status_code == 403 and "参加予定の方は全員参加済みです" in refused.content.decode()
+    assert WorkshopJoin.objects.filter(session=session).count() == 2
+    with pytest.raises(services.WorkshopError):
+        services.workshop_expected_set(session=session, expected=1)  # below those already in
+    login(client, owner)
+    assert client.post(url("expected", campaign), {"expected": "3"}).status_code == 302
+    assert Client().post(join).status_code == 302
+    assert WorkshopJoin.objects.filter(session=session).count() == 3
+
+
+def test_a_bad_head_count_is_refused_with_a_message(client, campaign, owner):
+    login(client, owner)
+    page = client.post(url("start", campaign), {"expected": "0"}, follow=True)
+    assert "1 to 1000" in page.content.decode()
+    assert not WorkshopSession.objects.filter(campaign=campaign).exists()
+
+
+def test_joins_from_one_address_are_rate_limited(campaign, owner):
+    from django.core.cache import cache
+
+    cache.clear()
+    session = services.workshop_start(campaign=campaign, user=owner, expected=100)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    for _ in range(services.JOINS_PER_ADDRESS_PER_MINUTE):
+        services.participant_join(campaign=campaign, address="203.0.113.7")
+    with pytest.raises(services.JoinRefused) as refused:
+        services.participant_join(campaign=campaign, address="203.0.113.7")
+    assert refused.value.state == "too_fast"
+    services.participant_join(campaign=campaign, address="203.0.113.8")  # another address still gets in
+    assert WorkshopJoin.objects.filter(session=session).count() == services.JOINS_PER_ADDRESS_PER_MINUTE + 1

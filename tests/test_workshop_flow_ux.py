@@ -38,7 +38,7 @@ def join_and_answer(client, campaign):
 
 
 def test_a_participant_who_joined_by_qr_goes_on_to_the_vote_after_submitting(client, campaign, owner):
-    services.workshop_start(campaign=campaign, user=owner)
+    services.workshop_start(campaign=campaign, user=owner, expected=30)
     campaign.refresh_from_db()
     token = join_and_answer(client, campaign)
     submitted = client.post(reverse("respondent:submit", args=[token]))
@@ -64,7 +64,7 @@ def test_an_invited_respondent_without_a_workshop_lands_on_the_thank_you_page(cl
 
 
 def test_the_gap_chart_explains_why_it_is_empty_when_everyone_is_an_executive(client, campaign, owner):
-    services.workshop_start(campaign=campaign, user=owner)
+    services.workshop_start(campaign=campaign, user=owner, expected=30)
     add_responses(campaign, 6, agreement=4, role="executive")
     client.force_login(owner)
     html = client.get(reverse("workshop:live", args=[campaign.pk])).content.decode()
@@ -74,7 +74,7 @@ def test_the_gap_chart_explains_why_it_is_empty_when_everyone_is_an_executive(cl
 
 def test_agreed_scores_and_rationale_appear_in_the_organisation_report(client, campaign, owner):
     add_responses(campaign, 6, agreement=4)
-    session = services.workshop_start(campaign=campaign, user=owner)
+    session = services.workshop_start(campaign=campaign, user=owner, expected=30)
     WorkshopAgreement.objects.create(session=session, dimension="budget", agreed_score=40,
                                      rationale="Funding stops whenever results dip.")
     context = report_services.report_context_for(campaign=campaign, lang="en")

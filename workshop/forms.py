@@ -147,3 +147,12 @@ def agreement_initial(agreements):
         initial[f"score_{key}"] = agreement["score"]
         initial[f"rationale_{key}"] = agreement["rationale"]
     return initial
+
+
+class ExpectedForm(forms.Form):
+    """How many people the facilitator expects: joins by code stop at this number."""
+
+    expected = forms.CharField(max_length=SCORE_MAX_LENGTH)
+
+    def clean_expected(self):
+        return _whole_number(self.cleaned_data["expected"], 1, 1000, _("Enter a whole number from 1 to 1000."))

@@ -36,6 +36,9 @@ class WorkshopSession(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     phase_changed_at = models.DateTimeField(default=timezone.now)
+    # How many people the facilitator expects in the room: joins by code stop there, so one
+    # person cannot mint extra respondents to outvote the room or defeat the anonymity threshold.
+    expected_participants = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -112,6 +115,8 @@ class WorkshopJoin(models.Model):
     """
 
     invitation = models.OneToOneField("assessment.Invitation", on_delete=models.CASCADE, related_name="workshop_join")
+    session = models.ForeignKey(WorkshopSession, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="joins")
     joined_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

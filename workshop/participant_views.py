@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.models import Campaign
+from config.signin import client_ip
 from assessment.selectors import invitation_get_for_token, invitation_response
 
 from . import live, selectors, services
@@ -48,7 +49,12 @@ def join(request, code):
         # Only a person pressing "Join" (a POST with the CSRF cookie) gets an invitation: link
         # previews in chat and mail, and crawlers, only ever GET this page.
         return render(request, "workshop/join_confirm.html", {"campaign": campaign})
-    invitation, token, created = services.participant_join(campaign=campaign, token=known)
+    try:
+        invitation, token, created = services.participant_join(
+            campaign=campaign, token=known, address=client_ip(request))
+    except services.JoinRefused as refused:
+        return render(request, "workshop/join_unavailable.html", {"campaign": campaign, "state": refused.state},
+                      status=429 if refused.state == "too_fast" else 403)
     if created:
         request.session[SESSION_KEY] = {**tokens, str(campaign.pk): token}
     # Someone who already submitted comes back to vote (the survey pages would only say "done").

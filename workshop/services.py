@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -46,7 +47,7 @@ def _join_code_unused():
             return code
 
 
-def workshop_start(*, campaign, user):
+def workshop_start(*, campaign, user, expected=None):
     """The campaign's running workshop, or a new one; gives the campaign a join code if it has none."""
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().only("pk", "join_code").get(pk=campaign.pk)
@@ -60,7 +61,8 @@ def workshop_start(*, campaign, user):
             return running
         try:
             with transaction.atomic():  # savepoint: a lost race must not break the outer transaction
-                return WorkshopSession.objects.create(campaign=campaign, created_by=user)
+                return WorkshopSession.objects.create(campaign=campaign, created_by=user,
+                                                      expected_participants=expected or 0)
         except IntegrityError:  # another facilitator started it a moment ago
             return WorkshopSession.objects.filter(campaign=campaign).exclude(phase=Phase.CLOSED).get()
 
@@ -89,11 +91,24 @@ def _phase_label(phase):
     return Phase(phase).label if phase in Phase.values else str(phase)
 
 
-def participant_join(*, campaign, token=None):
+JOINS_PER_ADDRESS_PER_MINUTE = 10  # a room behind one company address still gets in within minutes
+
+
+class JoinRefused(Exception):
+    """A join by code that is not accepted; `state` names the page to show."""
+
+    def __init__(self, state):
+        self.state = state
+        super().__init__(state)
+
+
+def participant_join(*, campaign, token=None, address=None):
     """(invitation, token, created) for someone joining with the campaign's code.
 
     `token` is the one this browser got when it joined before: it is reused when it still
     belongs to this campaign, so reloading or scanning again does not count a person twice.
+    A new invitation is made only while a workshop runs, up to its expected head-count, and at
+    most JOINS_PER_ADDRESS_PER_MINUTE per address; otherwise JoinRefused.
     """
     if token:
         try:
@@ -103,10 +118,42 @@ def participant_join(*, campaign, token=None):
         if invitation is not None and invitation.campaign_id == campaign.pk:
             return invitation, token, False
     with transaction.atomic():
+        # The session row is locked so that two joins at once cannot both take the last place.
+        session = (WorkshopSession.objects.select_for_update()
+                   .filter(campaign=campaign).exclude(phase=Phase.CLOSED).first())
+        if session is None:
+            raise JoinRefused("not_live")
+        if WorkshopJoin.objects.filter(session=session).count() >= session.expected_participants:
+            raise JoinRefused("full")
+        if address and not _join_allowed(session, address):
+            raise JoinRefused("too_fast")
         # Role group left empty: the questionnaire asks the profile questions.
         invitation, token = invitation_create(campaign=campaign)
-        WorkshopJoin.objects.create(invitation=invitation)
+        WorkshopJoin.objects.create(invitation=invitation, session=session)
     return invitation, token, True
+
+
+def _join_allowed(session, address):
+    key = f"workshop:joins:{session.pk}:{address}:{timezone.now():%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key) <= JOINS_PER_ADDRESS_PER_MINUTE
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        return True
+
+
+def workshop_expected_set(*, session, expected):
+    """The head-count joins stop at; it can be raised during the session, never below the joins so far."""
+    with transaction.atomic():
+        locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+        joined = WorkshopJoin.objects.filter(session=locked).count()
+        if expected < max(joined, 1):
+            raise WorkshopError(_("%(n)d people have already joined: the expected number cannot be lower.") % {"n": joined})
+        locked.expected_participants = expected
+        locked.save(update_fields=["expected_participants"])
+    session.expected_participants = expected
+    return session
 
 
 def _dimension_keys(campaign):

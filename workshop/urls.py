@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/live/", views.live_partial, name="live"),
     path("campaigns/<int:pk>/start/", views.start, name="start"),
     path("campaigns/<int:pk>/phase/", views.phase_set, name="phase"),
+    path("campaigns/<int:pk>/expected/", views.expected_set, name="expected"),
     path("campaigns/<int:pk>/agreements/", views.agreements, name="agreements"),
     path("campaigns/<int:pk>/summary/", views.summary, name="summary"),
     # participants: the respondent token is the key, as under /r/<token>/

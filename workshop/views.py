@@ -20,7 +20,7 @@ from assessment.i18n import localized
 from assessment.permissions import campaign_get_for_user
 
 from . import live, selectors, services
-from .forms import agreement_form_class, agreement_initial
+from .forms import ExpectedForm, agreement_form_class, agreement_initial
 from .models import Phase
 
 PHASE_BUTTONS = {
@@ -67,6 +67,8 @@ def _facilitator_context(campaign, session, agreement_form=None):
             phase_hint=PHASE_HINTS[phase](),
             next_phase=session.next_phase,
             next_phase_button=PHASE_BUTTONS[phase]() if phase in PHASE_BUTTONS else "",
+            joined=session.joins.count(),
+            expected=session.expected_participants,
         )
         if session.phase == Phase.CLOSED:
             dimensions = selectors.campaign_dimensions(campaign=campaign)
@@ -105,7 +107,31 @@ def live_partial(request, pk):
 @login_required
 def start(request, pk):
     campaign = _manage(request, pk)
-    services.workshop_start(campaign=campaign, user=request.user)
+    form = ExpectedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say how many people you expect in the room (1 to 1000): joining stops there."))
+        return redirect("workshop:facilitate", pk)
+    services.workshop_start(campaign=campaign, user=request.user, expected=form.cleaned_data["expected"])
+    return redirect("workshop:facilitate", pk)
+
+
+@require_POST
+@login_required
+def expected_set(request, pk):
+    campaign = _manage(request, pk)
+    session = selectors.session_current(campaign=campaign)
+    form = ExpectedForm(request.POST)
+    if session is None:
+        messages.error(request, _("Start the workshop first."))
+    elif not form.is_valid():
+        messages.error(request, _("Say how many people you expect in the room (1 to 1000): joining stops there."))
+    else:
+        try:
+            services.workshop_expected_set(session=session, expected=form.cleaned_data["expected"])
+        except services.WorkshopError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Expected participants saved."))
     return redirect("workshop:facilitate", pk)
 
 
