@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 # A running job whose worker has said nothing for this long is taken to be dead and restarted.
 STALE_AFTER = timedelta(seconds=120)
+# Finished and failed exports (rows and files) are deleted after this many days.
+RETENTION = timedelta(days=int(os.environ.get("EXPORT_RETENTION_DAYS", "7")))
 # Parts are printed by this many forked processes (WeasyPrint holds one core per render).
 EXPORT_PROCESSES = int(os.environ.get("EXPORT_PROCESSES", "2"))
 
@@ -141,6 +143,10 @@ def export_job_run(job_id):
     job = ExportJob.objects.select_related("campaign__organisation", "campaign__framework").get(pk=job_id)
     if job.status == ExportJob.Status.DONE:
         return
+    try:
+        exports_prune()
+    except Exception:  # housekeeping never costs the export itself
+        logger.exception("pruning old exports failed")
     campaign = Campaign.objects.select_related("organisation", "framework").get(pk=job.campaign_id)
     folder = export_dir(job)
     folder.mkdir(parents=True, exist_ok=True)
@@ -171,8 +177,45 @@ def export_job_run(job_id):
         _beat(job, status=ExportJob.Status.DONE, finished_at=timezone.now())
     except Exception as error:
         logger.exception("export %s failed", job_id)
+        _remove_partial_files(folder)
         _beat(job, status=ExportJob.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
         raise
+
+
+def _remove_partial_files(folder):
+    """Half-written files go (a retry writes them again); whole PDFs stay, so a retry resumes."""
+    for path in Path(folder).glob("*.tmp"):
+        path.unlink(missing_ok=True)
+    for path in Path(folder).glob("*.pdf"):
+        if not _is_complete_pdf(path):
+            path.unlink(missing_ok=True)
+
+
+def exports_prune(*, now=None):
+    """Delete finished and failed exports older than RETENTION, rows and folders; returns how many.
+
+    Run at the start of every export (so disk stays bounded without a cron job) and by
+    `manage.py prune_exports`. Folders without a job (a job deleted by hand) go too.
+    """
+    import shutil
+
+    cutoff = (now or timezone.now()) - RETENTION
+    old = ExportJob.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
+    removed = 0
+    for job in old:
+        shutil.rmtree(export_dir(job), ignore_errors=True)
+        job.delete()
+        removed += 1
+    root = Path(settings.EXPORTS_DIR)
+    if root.is_dir():
+        known = {str(pk) for pk in ExportJob.objects.values_list("pk", flat=True)}
+        for folder in root.iterdir():
+            if (folder.is_dir() and folder.name.isdigit() and folder.name not in known
+                    and folder.stat().st_mtime < cutoff.timestamp()):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+    return removed
 
 
 def export_job_resume_if_stalled(*, job):
