@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import RoleGroup
-from .responses_io import _department_lookup, _norm
+from .responses_io import _department_lookup, _norm, problems_capped
 
 EMAIL_MAX_LENGTH = 254  # Invitation.email is a default EmailField
 NAME_MAX_LENGTH = 200
@@ -48,7 +48,7 @@ class RespondentListError(Exception):
     """
 
     def __init__(self, problems, *, unknown_departments=(), creatable=False):
-        self.problems = list(problems)
+        self.problems = problems_capped(problems)
         self.unknown_departments = list(unknown_departments)
         self.creatable = creatable
         super().__init__("\n".join(self.problems))

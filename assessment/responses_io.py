@@ -7,6 +7,7 @@ cell can be tested without a database; the service functions around it read and 
 import hashlib
 import io
 import logging
+import os
 import re
 import unicodedata
 import zipfile
@@ -32,12 +33,45 @@ IGNORED_COLUMNS = ("respondent",)
 FORMATS = ("csv", "xlsx")
 
 
+# Limits for uploaded and imported files: a wrong file (or a zip bomb) is refused with a clear
+# message instead of filling memory. Anything real is far below them.
+MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", "50000"))
+MAX_CELLS = int(os.environ.get("UPLOAD_MAX_CELLS", "3000000"))
+MAX_XLSX_UNPACKED = int(os.environ.get("UPLOAD_MAX_XLSX_UNPACKED_MB", "100")) * 1024 * 1024
+MAX_PROBLEMS = 50
+
+
+def problems_capped(problems):
+    """At most MAX_PROBLEMS lines, then one saying how many more there are."""
+    from django.utils.translation import gettext
+
+    problems = list(problems)
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [
+        gettext("… and %(count)d more problems not listed: fix these first, then check the file again.") % {"count": more}
+    ]
+
+
 class ResponsesFileError(Exception):
-    """The file cannot be imported; `problems` lists every reason, one line each."""
+    """The file cannot be imported; `problems` lists every reason, one line each (at most ~50)."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
+        problems = list(problems)
+        self.total = len(problems)
+        self.problems = problems_capped(problems)
         super().__init__("\n".join(self.problems))
+
+
+def _xlsx_size_check(path):
+    """An .xlsx is a zip: refuse one that unpacks to more than MAX_XLSX_UNPACKED before reading it."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ResponsesFileError([
+            f"{Path(path).name} unpacks to {unpacked // (1024 * 1024)} MB, more than the "
+            f"{MAX_XLSX_UNPACKED // (1024 * 1024)} MB allowed: it is not a respondent or response list"])
 
 
 def _norm(value):
@@ -74,15 +108,20 @@ def responses_read_frame(path):
         if suffix == ".csv":
             text = _decode(path.read_bytes())
             # skip_blank_lines=False keeps the row index equal to the line a user sees.
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                                nrows=MAX_ROWS + 1)
         else:
-            frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+            _xlsx_size_check(path)
+            frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl", nrows=MAX_ROWS + 1)
     except FileNotFoundError:
         raise ResponsesFileError([f"file not found: {path}"]) from None
     except pd.errors.EmptyDataError:
         raise ResponsesFileError(["the file is empty"]) from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise ResponsesFileError([f"cannot read {path.name}: {error}"]) from None
+    if len(frame) > MAX_ROWS or frame.size > MAX_CELLS:
+        raise ResponsesFileError([f"{path.name} has more than {MAX_ROWS} rows or {MAX_CELLS} cells: split it into "
+                                  "smaller files"])
     return frame.astype(object).fillna("")
 
 

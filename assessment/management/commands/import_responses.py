@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except ResponsesFileError as error:
             # Every problem at once, so the file can be fixed in one pass.
-            count = len(error.problems)
+            count = error.total
             raise CommandError(
                 f"{path} was not imported ({count} problem{'' if count == 1 else 's'}):\n  " + "\n  ".join(error.problems)
             ) from error
