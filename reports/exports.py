@@ -115,6 +115,20 @@ def _render_part(part):
     return part
 
 
+def _printer_start():
+    """In each forked printer: its own database connection, and the default signal handlers.
+
+    The worker's SIGTERM handler (inherited with the fork) only asks a running task to stop, so
+    the pool's terminate() at the end of every export would leave the printers waiting forever
+    and the worker hung in join (seen with db_worker).
+    """
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    connections.close_all()
+
+
 def _render_parts(parts, *, campaign, frames, on_done):
     """Print `parts` from one read of the campaign, in EXPORT_PROCESSES forked processes when possible.
 
@@ -129,7 +143,7 @@ def _render_parts(parts, *, campaign, frames, on_done):
             return
         connections.close_all()
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(EXPORT_PROCESSES, len(parts)), initializer=connections.close_all) as pool:
+        with context.Pool(min(EXPORT_PROCESSES, len(parts)), initializer=_printer_start) as pool:
             for part in pool.imap_unordered(_render_part, parts):
                 on_done(part)
     finally:
