@@ -4,6 +4,7 @@ Parsing (`responses_parse`) is a pure function of plain data so that every rule 
 cell can be tested without a database; the service functions around it read and write.
 """
 
+import getpass
 import hashlib
 import io
 import logging
@@ -227,7 +228,9 @@ def responses_parse(frame, *, items, departments, role_labels):
 
         if "role" in columns:
             text = _norm(record["role"])
-            if not text:
+            if text == OTHER:
+                pass  # coarsened by an export: not given
+            elif not text:
                 bad("role", "a role is required")
             elif text not in roles:
                 bad("role", f"unknown role {str(record['role']).strip()!r}")
@@ -236,7 +239,9 @@ def responses_parse(frame, *, items, departments, role_labels):
         if "department" in columns:
             text = _norm(record["department"])
             keys = department_keys.get(text, set())
-            if not text:
+            if text == OTHER and not keys:
+                pass  # coarsened by an export: not given
+            elif not text:
                 if departments:
                     bad("department", "a department is required")
             elif not keys:
@@ -247,7 +252,7 @@ def responses_parse(frame, *, items, departments, role_labels):
                 row["department"] = next(iter(keys))
         if "tenure" in columns:
             text = _norm(record["tenure"])
-            if text and text not in tenures:
+            if text and text != OTHER and text not in tenures:
                 bad("tenure", f"unknown tenure {str(record['tenure']).strip()!r} (use {', '.join(Tenure.values)})")
             row["tenure"] = tenures.get(text, "")
         for key in item_columns:
@@ -275,7 +280,9 @@ def _routing_problems(rows, item_by_key, framework):
     offered = [o["key"] for o in framework.profile.get("role_group", {}).get("options", [])]
     problems = []
     for row in rows:
-        if row["role"] and row["role"] not in offered:
+        if not row["role"]:
+            continue  # not given (or coarsened by an export): its answers are taken as they are
+        if row["role"] not in offered:
             problems.append(f"line {row['line']}, column role: {row['role']!r} is not a role group of this "
                             f"questionnaire (use {', '.join(offered)})")
             continue
@@ -389,19 +396,61 @@ def responses_frame(*, campaign):
     return pd.concat([profile, grid], axis=1)
 
 
-def responses_export(*, campaign, path, file_format=None):
-    """Write the campaign's submitted responses to `path`; returns how many rows were written.
+OTHER = "other"
+PROFILE_COLUMNS = ("tenure", "department", "role")  # coarsened in this order: least telling first
 
-    `file_format` is "csv" or "xlsx", taken from the extension when not given.
+
+def profiles_coarsen(frame, threshold):
+    """(frame, rows changed): no role/department/tenure combination held by fewer than `threshold` rows.
+
+    A row of a too-small combination gets "other" for its tenure, then its department, then its
+    role, until its combination is large enough; an "other" group still too small takes in the
+    smallest remaining combination. Answers are never changed.
+    """
+    import pandas as pd  # imported where used: the URL configuration reaches this module
+
+    frame = frame.copy()
+    original = frame[list(PROFILE_COLUMNS)].copy()
+    columns = list(PROFILE_COLUMNS)
+    for depth in range(1, len(columns) + 1):
+        sizes = frame.groupby(columns, dropna=False)["respondent"].transform("size")
+        small = sizes < threshold
+        if not small.any():
+            break
+        frame.loc[small, columns[:depth]] = OTHER
+    while True:
+        sizes = frame.groupby(columns, dropna=False)["respondent"].transform("size")
+        everything = (frame[columns] == OTHER).all(axis=1)
+        if not ((sizes < threshold) & everything).any() or everything.all():
+            break
+        rest = frame[~everything]
+        smallest = rest.groupby(columns).size().idxmin()
+        frame.loc[(frame[columns] == pd.Series(smallest, index=columns)).all(axis=1), columns] = OTHER
+    changed = int((frame[list(PROFILE_COLUMNS)] != original).any(axis=1).sum())
+    return frame, changed
+
+
+def responses_export(*, campaign, path, file_format=None, identifying=False):
+    """Write the campaign's submitted responses to `path`; returns (rows written, rows coarsened).
+
+    `file_format` is "csv" or "xlsx", taken from the extension when not given. Unless
+    `identifying` (logged), profiles are coarsened so that no combination of role, department
+    and tenure is held by fewer than the campaign's anonymity threshold.
     """
     path = Path(path)
     file_format = (file_format or path.suffix.lstrip(".")).lower()
     if file_format not in FORMATS:
         raise ValueError(f"unsupported format {file_format!r}: use csv or xlsx")
     frame = responses_frame(campaign=campaign)
+    changed = 0
+    if identifying:
+        logger.warning("export_responses --identifying: campaign %s exported with full profiles (run by %s)",
+                       campaign.pk, getpass.getuser())
+    else:
+        frame, changed = profiles_coarsen(frame, campaign.anonymity_threshold)
     if file_format == "csv":
         # The BOM makes Excel read the file as UTF-8 instead of the local code page.
         frame.to_csv(path, index=False, encoding="utf-8-sig")
     else:
         frame.to_excel(path, index=False, sheet_name="responses", engine="openpyxl")
-    return len(frame)
+    return len(frame), changed

@@ -211,7 +211,7 @@ def test_export_writes_one_row_per_submitted_respondent(campaign, tmp_path, suff
     Response.objects.all().delete()
     make_respondents(campaign, 4, start=10)  # ids do not start at 1 either way
     path = tmp_path / f"out.{suffix}"
-    call_command("export_responses", str(campaign.pk), "-o", str(path))
+    call_command("export_responses", str(campaign.pk), "-o", str(path), "--identifying")
     assert "Exported 4 responses" in capsys.readouterr().out
     if suffix == "csv":
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel then reads UTF-8
@@ -244,7 +244,7 @@ def test_export_format_option_overrides_the_extension_and_bad_formats_fail(campa
 def test_export_then_import_into_another_campaign_gives_the_same_answers(campaign, tmp_path, suffix):
     make_respondents(campaign, 9)
     path = tmp_path / f"round.{suffix}"
-    call_command("export_responses", str(campaign.pk), "-o", str(path))
+    call_command("export_responses", str(campaign.pk), "-o", str(path), "--identifying")
     other = CampaignFactory(framework=campaign.framework, organisation=campaign.organisation)
     import_file(other, path)
     assert stored_answers(other) == stored_answers(campaign)
@@ -264,7 +264,7 @@ def test_export_reads_the_database_in_a_constant_number_of_queries(campaign, tmp
         Response.objects.all().delete()
         make_respondents(campaign, count)
         with CaptureQueriesContext(connection) as context:
-            assert responses_export(campaign=campaign, path=tmp_path / f"{count}.csv") == count
+            assert responses_export(campaign=campaign, path=tmp_path / f"{count}.csv")[0] == count
         return len(context.captured_queries)
 
     assert queries_for(3) == queries_for(30) <= 3
@@ -320,3 +320,30 @@ def test_parse_without_departments_accepts_no_department_column():
     rows, problems = responses_parse(frame, items=ITEMS, departments=[], role_labels={})
     assert problems == []
     assert rows[0]["department"] is None and rows[0]["answers"] == {"a_01": 1, "a_02": None}
+
+
+def test_export_coarsens_combinations_held_by_fewer_than_the_threshold(campaign, tmp_path, capsys, caplog):
+    from assessment.responses_io import profiles_coarsen
+
+    Response.objects.all().delete()
+    make_respondents(campaign, 12)
+    path = tmp_path / "out.csv"
+    call_command("export_responses", str(campaign.pk), "-o", str(path))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    sizes = frame.groupby(["role", "department", "tenure"]).size()
+    assert (sizes >= campaign.anonymity_threshold).all()
+    assert "have 'other' in place of" in capsys.readouterr().out
+    # a coarsened file still imports, the coarsened profiles as "not given"
+    other = CampaignFactory(framework=campaign.framework, organisation=campaign.organisation)
+    import_file(other, path)
+    assert stored_answers(other) == stored_answers(campaign)
+    # the pure rule, by hand: 6 rd/business/y3 stay; corporate/hr (3) and the two singles lose
+    # tenure, then department, then role, and make one "other" group of 5
+    rows = pd.DataFrame({"respondent": range(1, 12), "role": ["business"] * 6 + ["corporate"] * 3 + ["executive", "business"],
+                         "department": ["rd"] * 6 + ["hr"] * 3 + ["mgmt", "sales"], "tenure": ["y3_10"] * 11})
+    coarse, changed = profiles_coarsen(rows, 5)
+    assert coarse.groupby(["role", "department", "tenure"]).size().to_dict() == {
+        ("business", "rd", "y3_10"): 6, ("other", "other", "other"): 5}
+    assert changed == 5
+    call_command("export_responses", str(campaign.pk), "-o", str(path), "--identifying")
+    assert "--identifying" in caplog.text
