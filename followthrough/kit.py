@@ -3,8 +3,8 @@
 Prompts come from the statements people see most differently. Released item rows carry no
 per-statement spread yet, so `statement_spreads` reads one from the released rows when the
 disclosure layer adds it (`spread`), and otherwise computes the standard deviation of the
-answers only for statements that at least the campaign's anonymity threshold of people answered
-(the same rule as every released figure). The spread only ranks statements: the kit prints the
+answers of the latest release's respondents only, for statements whose released row shows at least
+the campaign's anonymity threshold of answers. The spread only ranks statements: the kit prints the
 statements' own wording, never a number about them.
 """
 
@@ -29,7 +29,12 @@ def statement_spreads(*, campaign, result):
     allowed = {row["item"] for row in rows}
     if not allowed:
         return {}
-    answers = campaign_frames(campaign=campaign).answers.dropna(subset=["value"])
+    from assessment.releases import release_current  # only the respondents the latest release publishes
+
+    _number, _plan, released = release_current(campaign=campaign, frames=campaign_frames(campaign=campaign))
+    if released is None:
+        return {}
+    answers = released.answers.dropna(subset=["value"])
     answers = answers[answers["item"].isin(allowed)]
     counts = answers.groupby("item")["value"].count()
     spreads = answers.groupby("item")["value"].std(ddof=1)
