@@ -16,6 +16,14 @@ def auth(secret):
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters are per process: each test starts with none."""
+    from django.core.cache import caches
+
+    caches["api"].clear()
+
+
 @pytest.fixture
 def api_get(client):
     def get(url, secret=None, **extra):

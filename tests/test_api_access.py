@@ -10,7 +10,7 @@ from api.models import ApiToken
 from assessment.analysis import campaign_results
 from assessment.models import Membership
 
-from .api_helpers import api_get, auth, token_for  # noqa: F401 (fixture)
+from .api_helpers import api_get, auth, fresh_rate_limits, token_for  # noqa: F401 (fixtures)
 from .benchmark_helpers import answer_campaign, client_organisation
 from .factories import CampaignFactory
 

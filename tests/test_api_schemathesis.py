@@ -5,7 +5,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from .api_helpers import token_for
+from .api_helpers import fresh_rate_limits, token_for  # noqa: F401 (fixture)
 from .benchmark_helpers import answer_campaign
 
 

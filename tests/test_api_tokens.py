@@ -7,7 +7,7 @@ from django.urls import reverse
 from api.models import ApiToken
 from api.services import api_token_create, token_hash
 
-from .api_helpers import auth
+from .api_helpers import auth, fresh_rate_limits  # noqa: F401 (fixture)
 
 
 def test_only_the_hash_is_stored_and_the_secret_works(client, campaign, owner):
