@@ -201,6 +201,11 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
             for row in frames.items.itertuples()
         ],
         level_names=levels,
+        level_bands=[
+            {"level": level["level"], "name": level["name"], "min": float(level["min"]),
+             "next_min": float(following["min"]) if following else None}
+            for level, following in zip(framework.levels, [*framework.levels[1:], None])
+        ],
         department_names=frames.departments,
         published_departments=_published_departments(plan),
         recommendations=[],

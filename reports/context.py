@@ -63,6 +63,7 @@ def _build(result, lang, kind, personal):
         "threshold": result["anonymity_threshold"],
         "shown": result["shown"],
         "release": result.get("release"),
+        "level_bands": _level_bands(result.get("level_bands", []), lang),
     }
     if not result["shown"]:
         return context
@@ -86,6 +87,21 @@ def _build(result, lang, kind, personal):
         personal=personal,
     )
     return context
+
+
+def _level_bands(bands, lang):
+    """[{"level", "name", "range"}] from the framework's level minimums (one source for the bands)."""
+    out = []
+    for band in bands:
+        low, high = band["min"], band["next_min"]
+        if high is None:
+            text = _("%(low)s and above") % {"low": f"{low:g}"}
+        elif not low:
+            text = _("below %(high)s") % {"high": f"{high:g}"}
+        else:
+            text = f"{low:g}–{high - 1:g}" if float(high).is_integer() else f"{low:g}–{high:g}"
+        out.append({"level": band["level"], "name": band["name"][lang], "range": text})
+    return out
 
 
 def _department_name(result, key, lang):
