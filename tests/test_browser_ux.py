@@ -189,8 +189,8 @@ def test_staff_pages_pass_axe_and_the_facilitator_screen_reads_from_the_back(dem
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{live_server.url}/workshop/campaigns/{pk}/")
     page.locator('form[action$="/start/"] button').first.click()
-    page.wait_for_selector("svg.qr")
-    page.locator("#survey-radar svg").wait_for()
+    page.wait_for_selector("svg.qr", timeout=60000)  # a loaded shared machine draws charts slowly
+    page.locator("#survey-radar svg").wait_for(timeout=60000)
     assert_no_serious_violations(page)
     # large labels: the phase, the counts and the row headings are big enough to read from afar
     assert float(page.locator("#count-submitted").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 48
