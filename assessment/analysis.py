@@ -12,6 +12,7 @@ from django.db import connection
 from . import disclosure, published, routing, scoring
 from . import recommendations as recs
 from .models import Answer, Campaign, Department, Dimension, Item, Response
+from .selectors import framework_role_labels
 
 
 @dataclass
@@ -207,6 +208,7 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
             for level, following in zip(framework.levels, [*framework.levels[1:], None])
         ],
         department_names=frames.departments,
+        role_names=framework_role_labels(framework=framework),
         published_departments=_published_departments(plan),
         recommendations=[],
         first_three=[],

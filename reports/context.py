@@ -78,7 +78,7 @@ def _build(result, lang, kind, personal):
         first_three=[_recommendation(r, names, lang) for r in result["first_three"]],
         recommendations=[_recommendation(r, names, lang) for r in result["recommendations"]],
         gaps=[_gap(gaps[key], names[key]) for key in order],
-        role_groups=_groups(result["groups"]["role_group"], order, lambda k: ROLE_LABELS.get(k, lambda: k)()),
+        role_groups=_groups(result["groups"]["role_group"], order, lambda k: _role_name(result, k, lang)),
         department_groups=_groups(
             result["groups"]["department"], order, lambda k: _department_name(result, k, lang) or _("Not given")
         ),
@@ -87,6 +87,14 @@ def _build(result, lang, kind, personal):
         personal=personal,
     )
     return context
+
+
+def _role_name(result, key, lang):
+    """The framework version's own label (1.1 has six role groups), else the built-in one."""
+    named = result.get("role_names", {}).get(key)
+    if named and named.get(lang):
+        return named[lang]
+    return ROLE_LABELS.get(key, lambda: key)()
 
 
 def _level_bands(bands, lang):
