@@ -176,7 +176,7 @@ def test_campaign_create_defaults_and_errors(client, campaign, owner):
     assert form["framework"].value() == campaign.framework.pk and form["anonymity_threshold"].value() == 5
     bad_dates = client.post(url, campaign_data(campaign, closes_at=when(-1)))
     assert "The closing date must be after the opening date." in bad_dates.content.decode()
-    assert "greater than or equal to 2" in client.post(url, campaign_data(campaign, anonymity_threshold="1")).content.decode()
+    assert "greater than or equal to 3" in client.post(url, campaign_data(campaign, anonymity_threshold="2")).content.decode()
     reply = client.post(url, campaign_data(campaign))
     created = Campaign.objects.get(name="Spring 2026")
     assert reply["Location"] == reverse("console:campaign_detail", args=[created.pk])
@@ -422,7 +422,9 @@ def test_response_rates_by_department(client, campaign, owner, django_assert_max
     rates = lifecycle.campaign_response_rates(campaign=campaign)
     table = {(row["department"].key if row["department"] else None): (row["invited"], row["started"], row["submitted"], row["rate"])
              for row in rates["rows"]}
-    assert table == {"rd": (4, 3, 2, 50), "sales": (1, 1, 1, 100), None: (1, 0, 0, 0)}
+    # below the threshold (5) started and submitted read "fewer than 5", and no rate is given
+    assert table == {"rd": (4, 3, 2, None), "sales": (1, 1, 1, None), None: (1, 0, 0, 0)}
+    assert all(row.get("submitted_hidden") for row in rates["rows"] if row["department"])
     assert (rates["total"]["invited"], rates["total"]["submitted"], rates["total"]["rate"]) == (6, 3, 50)
     client.force_login(owner)
     url = reverse("console:campaign_response_rates", args=[campaign.pk])
@@ -432,7 +434,7 @@ def test_response_rates_by_department(client, campaign, owner, django_assert_max
         DepartmentFactory(organisation=campaign.organisation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
-    assert html.count('class="progress-stacked"') == 4 and "width: 50.0%" in html
+    assert html.count('class="progress-stacked"') == 4 and "width: 50.0%" in html and "fewer than 5" in html
     assert "Person 0" not in html and "p0@example.com" not in html  # counts only, never people
 
 
