@@ -56,13 +56,13 @@ def test_consultant_runs_a_workshop_and_the_live_chart_updates(transactional_db,
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/console/")
 
-    # a campaign, small enough to show results with two people (threshold 2)
+    # a campaign, small enough to show results with three people (the lowest threshold allowed)
     page.get_by_role("link", name="New campaign").click()
     now = timezone.localtime()
     page.get_by_label("Name").fill("Strategy workshop")
     page.get_by_label("Opens").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Closes").fill((now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Anonymity threshold").fill("2")
+    page.get_by_label("Anonymity threshold").fill("3")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/campaigns/*/")
     campaign_url = page.url
@@ -70,15 +70,16 @@ def test_consultant_runs_a_workshop_and_the_live_chart_updates(transactional_db,
     # the respondent list, as HR would export it from their own system
     csv = tmp_path / "respondents.csv"
     csv.write_text("email,name,role group,department\nsato@acme.example,佐藤 花子,executive,rd\n"
-                   "tanaka@acme.example,田中 太郎,business,sales\n", encoding="utf-8")
+                   "tanaka@acme.example,田中 太郎,business,sales\nsuzuki@acme.example,鈴木 一郎,corporate,rd\n",
+                   encoding="utf-8")
     page.goto(campaign_url)
     page.get_by_role("link", name="Upload the respondent list").click()
     page.locator('input[type="file"]').set_input_files(str(csv))
     page.get_by_role("button", name="Upload").click()
     page.wait_for_load_state()
     invitations = list(Invitation.objects.filter(campaign__name="Strategy workshop").order_by("email"))
-    assert [i.email for i in invitations] == ["sato@acme.example", "tanaka@acme.example"]
-    assert [i.role_group for i in invitations] == ["executive", "business"]
+    assert [i.email for i in invitations] == ["sato@acme.example", "suzuki@acme.example", "tanaka@acme.example"]
+    assert [i.role_group for i in invitations] == ["executive", "corporate", "business"]
 
     # the workshop page: QR code, and nothing shown before enough people answered
     page.goto(campaign_url)
@@ -89,15 +90,15 @@ def test_consultant_runs_a_workshop_and_the_live_chart_updates(transactional_db,
     assert page.locator("#survey-waiting").is_visible()
     assert page.locator("#survey-radar svg").count() == 0
 
-    # two respondents answer on their own devices
+    # three respondents answer on their own devices
     for invitation in invitations:
         phone = browser.new_context(locale="en-GB").new_page()
         answer_whole_questionnaire(phone, base, invitation_token(invitation=invitation))
         phone.context.close()
-    assert Response.objects.filter(campaign__name="Strategy workshop", submitted_at__isnull=False).count() == 2
+    assert Response.objects.filter(campaign__name="Strategy workshop", submitted_at__isnull=False).count() == 3
 
     # the facilitator's screen updates by itself (htmx polling), without a reload
     page.locator("#survey-radar svg").wait_for(timeout=20000)
-    assert page.locator("#count-submitted").inner_text() == "2"
+    assert page.locator("#count-submitted").inner_text() == "3"
     assert page.locator("#survey-waiting").count() == 0
     staff.close()
