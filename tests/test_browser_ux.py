@@ -188,6 +188,7 @@ def test_staff_pages_pass_axe_and_the_facilitator_screen_reads_from_the_back(dem
     # the facilitator's screen on a projector-sized window, after starting a workshop
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{live_server.url}/workshop/campaigns/{pk}/")
+    page.locator('form[action$="/start/"] input[name="expected"]').first.fill("20")
     page.locator('form[action$="/start/"] button').first.click()
     page.wait_for_selector("svg.qr", timeout=60000)  # a loaded shared machine draws charts slowly
     page.locator("#survey-radar svg").wait_for(timeout=60000)
