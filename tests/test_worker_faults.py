@@ -53,12 +53,8 @@ def test_healthz_is_503_when_the_database_is_unreachable(client, db, monkeypatch
     assert reply.json()["database"] == {"ok": False, "error": "OperationalError"} and reply.json()["ok"] is False
 
 
-def test_healthz_with_redis_down_says_so(client, db, settings):
-    settings.TASKS = RQ_QUEUE
-    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}
-    from django_rq import settings as rq_settings
-
-    rq_settings.QUEUES = settings.RQ_QUEUES
+def test_healthz_with_redis_down_says_so(client, db, redis_down):
+    # the fixture restores django-rq's queue settings afterwards: later tests use the real Redis
     reply = client.get("/healthz")
     assert reply.status_code == 503 and reply.json()["queue"]["ok"] is False
 
