@@ -201,11 +201,6 @@ def _cells_ok(labels, weights, threshold):
     return bool(np.all((sizes < 0.5) | (sizes >= threshold - 1e-9)))
 
 
-def cell_sizes(labels, weights):
-    """Contributors per cell (for tests and the method note)."""
-    return np.bincount(labels, weights=weights)
-
-
 def plan_release(*, atoms, weights, candidates, prior, threshold):
     """The groups published in this release, per family.
 

@@ -80,8 +80,3 @@ def _release_cut(*, campaign, frames, releases):
         Response.objects.filter(pk__in=pending_ids, release_number__isnull=True).update(release_number=number)
         frames.respondents.loc[frames.respondents["respondent"].isin(pending_ids), "release_number"] = number
     return release
-
-
-def release_pending_count(*, campaign):
-    """Submitted responses not yet in a release (shown to staff as "waiting for the next release")."""
-    return Response.objects.filter(campaign=campaign, submitted_at__isnull=False, release_number__isnull=True).count()
