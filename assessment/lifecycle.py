@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Campaign, Department, Invitation, Membership, Organisation, RoleGroup, ThresholdChange
+from .models import COMMENT_THRESHOLD_MIN, Campaign, Department, Invitation, Membership, Organisation, RoleGroup, ThresholdChange
 from .respondent_list import (
     RespondentListError,
     new_department_keys,
@@ -121,7 +121,9 @@ def membership_create(*, organisation, user, role):
 # --- campaigns -------------------------------------------------------------------------------
 
 
-def campaign_create(*, organisation, framework, name, opens_at, closes_at, anonymity_threshold, cloned_from=None):
+def campaign_create(*, organisation, framework, name, opens_at, closes_at, anonymity_threshold, comment_threshold=None,
+                    cloned_from=None):
+    """A new campaign; `comment_threshold=None` takes the default (10, or the anonymity threshold if higher)."""
     campaign = Campaign(
         organisation=organisation,
         framework=framework,
@@ -129,41 +131,61 @@ def campaign_create(*, organisation, framework, name, opens_at, closes_at, anony
         opens_at=opens_at,
         closes_at=closes_at,
         anonymity_threshold=anonymity_threshold,
+        comment_threshold=comment_threshold,
         cloned_from=cloned_from,
     )
-    _comment_threshold_follow(campaign)
-    campaign.full_clean()  # the model's constraints (closes after opens, threshold >= 3)
+    if comment_threshold is None:
+        _comment_threshold_follow(campaign)
+    _comment_threshold_check(campaign)
+    campaign.full_clean()  # the model's constraints (closes after opens, threshold >= 3, comments >= 10)
     campaign.save()
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, framework=None, version=None,
-                    changed_by=None):
+def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, comment_threshold=None, framework=None,
+                    version=None, changed_by=None):
     """Change a campaign; the framework only while nobody has answered (scores must stay comparable).
+
+    Both thresholds follow one rule: once anyone has answered (under the promise their start page
+    and invitation made) they can be raised, never lowered, and every change is logged.
+    `comment_threshold=None` keeps it, raised to the anonymity threshold if that goes above it.
 
     The campaign row is locked first: a response being created at this moment holds a key-share
     lock on it (PostgreSQL) or the write lock (SQLite), so "nobody has answered" cannot change
     between the check and the save.
     """
     _lock_current(Campaign.objects, campaign, version)
+    answered = campaign.responses.exists()
     if framework is not None and framework != campaign.framework:
-        if campaign.responses.exists():
+        if answered:
             raise LifecycleError(_("People have already answered: the framework version can no longer change."))
         campaign.framework = framework
-    old_threshold = campaign.anonymity_threshold
-    if anonymity_threshold < old_threshold and campaign.responses.exists():
+    old = {ThresholdChange.Kind.ANONYMITY: campaign.anonymity_threshold,
+           ThresholdChange.Kind.COMMENT: campaign.comment_threshold}
+    if anonymity_threshold < old[ThresholdChange.Kind.ANONYMITY] and answered:
         # People answered under the promised threshold (their invitation said so): never lowered.
         raise LifecycleError(_(
             "People have already answered under a threshold of %(old)d: it can be raised but not lowered."
-        ) % {"old": old_threshold})
+        ) % {"old": old[ThresholdChange.Kind.ANONYMITY]})
+    if comment_threshold is not None and comment_threshold < old[ThresholdChange.Kind.COMMENT] and answered:
+        raise LifecycleError(_(
+            "People have already answered under a comment threshold of %(old)d: it can be raised but not lowered."
+        ) % {"old": old[ThresholdChange.Kind.COMMENT]})
     campaign.name, campaign.opens_at, campaign.closes_at = name, opens_at, closes_at
     campaign.anonymity_threshold = anonymity_threshold
-    _comment_threshold_follow(campaign)
+    if comment_threshold is None:
+        _comment_threshold_follow(campaign)
+    else:
+        campaign.comment_threshold = comment_threshold
+    _comment_threshold_check(campaign)
     campaign.full_clean()
-    if anonymity_threshold != old_threshold:
-        ThresholdChange.objects.create(campaign=campaign, changed_by=changed_by, old_value=old_threshold,
-                                       new_value=anonymity_threshold)
+    new = {ThresholdChange.Kind.ANONYMITY: campaign.anonymity_threshold,
+           ThresholdChange.Kind.COMMENT: campaign.comment_threshold}
+    ThresholdChange.objects.bulk_create([
+        ThresholdChange(campaign=campaign, changed_by=changed_by, kind=kind, old_value=old[kind], new_value=new[kind])
+        for kind in old if old[kind] != new[kind]
+    ])
     campaign.save(update_fields=[
         "framework", "name", "opens_at", "closes_at", "anonymity_threshold", "comment_threshold", "version"])
     return campaign
@@ -171,7 +193,15 @@ def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold,
 
 def _comment_threshold_follow(campaign):
     """Comments need a group at least as large as numbers do: raised with the anonymity threshold, never lowered."""
-    campaign.comment_threshold = max(campaign.comment_threshold or 10, campaign.anonymity_threshold)
+    campaign.comment_threshold = max(campaign.comment_threshold or COMMENT_THRESHOLD_MIN, campaign.anonymity_threshold)
+
+
+def _comment_threshold_check(campaign):
+    """An explicit comment threshold below 10 or below the anonymity threshold is refused, not raised silently."""
+    if campaign.comment_threshold < max(COMMENT_THRESHOLD_MIN, campaign.anonymity_threshold):
+        raise ValidationError({"comment_threshold": _(
+            "The comment threshold must be at least %(min)d and not below the anonymity threshold (%(threshold)d)."
+        ) % {"min": COMMENT_THRESHOLD_MIN, "threshold": campaign.anonymity_threshold}})
 
 
 @transaction.atomic
@@ -205,7 +235,7 @@ def campaign_reopen(*, campaign, closes_at, version=None):
 
 
 @transaction.atomic
-def campaign_clone(*, campaign, framework, name, opens_at, closes_at, anonymity_threshold):
+def campaign_clone(*, campaign, framework, name, opens_at, closes_at, anonymity_threshold, comment_threshold=None):
     """A re-assessment: a new campaign for the same organisation and the same people.
 
     Everyone on the respondent list gets a new invitation with a new link; nothing of the
@@ -218,6 +248,7 @@ def campaign_clone(*, campaign, framework, name, opens_at, closes_at, anonymity_
         opens_at=opens_at,
         closes_at=closes_at,
         anonymity_threshold=anonymity_threshold,
+        comment_threshold=comment_threshold,
         cloned_from=campaign,
     )
     for invitation in campaign.invitations.exclude(email="").select_related("department").order_by("pk"):

@@ -6,6 +6,7 @@ picks the one for the active language.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 COMMENT_MAX_LENGTH = 2000
+# Free text can give its writer away more easily than a score: groups of at least 10 (issue #12).
+COMMENT_THRESHOLD_MIN = 10
 
 
 class FrameworkLocked(ValidationError):
@@ -258,7 +261,8 @@ class Campaign(models.Model):
     # Free-text comments are shown only for groups at least this large (DOMAIN.md: 10); the
     # constraint keeps it from ever being lower than the promise for numbers.
     comment_threshold = models.PositiveSmallIntegerField(
-        default=10, help_text="Comments are shown only for groups of at least this many respondents."
+        default=COMMENT_THRESHOLD_MIN, validators=[MinValueValidator(COMMENT_THRESHOLD_MIN)],
+        help_text="Comments are shown only for groups of at least this many respondents.",
     )
     # Short code for workshop participants to join without a personal invitation (empty: no joining).
     join_code = models.CharField(max_length=12, blank=True, db_index=True)
@@ -439,11 +443,16 @@ class Release(models.Model):
 
 
 class ThresholdChange(models.Model):
-    """Every change of a campaign's anonymity threshold, with who made it and when."""
+    """Every change of a campaign's anonymity or comment threshold, with who made it and when."""
+
+    class Kind(models.TextChoices):
+        ANONYMITY = "anonymity", _("Anonymity threshold")
+        COMMENT = "comment", _("Comment threshold")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="threshold_changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ANONYMITY)
     old_value = models.PositiveSmallIntegerField()
     new_value = models.PositiveSmallIntegerField()
 

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment import lifecycle
-from assessment.models import Membership
+from assessment.models import COMMENT_THRESHOLD_MIN, Membership
 from assessment.permissions import (
     campaign_get_for_user,
     organisation_get_for_user,
@@ -178,7 +178,7 @@ def campaign_create(request, pk):
     organisation = organisation_get_for_user(user=request.user, pk=pk, action="manage")
     opens_at, closes_at = _default_dates()
     initial = {"framework": framework_latest(key=lifecycle.DEFAULT_FRAMEWORK_KEY), "anonymity_threshold": 5,
-               "opens_at": opens_at, "closes_at": closes_at}
+               "comment_threshold": COMMENT_THRESHOLD_MIN, "opens_at": opens_at, "closes_at": closes_at}
     form = CampaignForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:
@@ -211,7 +211,7 @@ def campaign_detail(request, pk):
 def campaign_edit(request, pk):
     campaign = _manage(request, pk)
     with_framework = not campaign.responses.exists()  # a version with answers stays: scores must compare
-    fields = ("framework", "name", "opens_at", "closes_at", "anonymity_threshold", "version")
+    fields = ("framework", "name", "opens_at", "closes_at", "anonymity_threshold", "comment_threshold", "version")
     initial = {f: getattr(campaign, f) for f in fields}
     form = CampaignForm(request.POST or None, initial=initial, with_framework=with_framework, versioned=True)
     if form.is_valid():
@@ -271,6 +271,7 @@ def campaign_clone(request, pk):
         "framework": campaign.framework,  # the same version by default, so that scores compare
         "name": _("%(name)s (re-assessment)") % {"name": campaign.name},
         "anonymity_threshold": campaign.anonymity_threshold,
+        "comment_threshold": campaign.comment_threshold,
     }
     form = CampaignForm(request.POST or None, initial=initial)
     if form.is_valid():

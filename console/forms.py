@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessment.i18n import localized
-from assessment.models import Department, Framework, Membership, Organisation
+from assessment.models import COMMENT_THRESHOLD_MIN, Department, Framework, Membership, Organisation
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # tens of thousands of rows; anything bigger is a wrong file
@@ -128,6 +128,14 @@ class CampaignForm(forms.Form):
         help_text=_("Groups with fewer respondents are never shown on their own (at least 3). "
                     "Once anyone has answered it can be raised, never lowered."),
     )
+    comment_threshold = forms.IntegerField(
+        min_value=COMMENT_THRESHOLD_MIN,
+        max_value=1000,
+        initial=COMMENT_THRESHOLD_MIN,
+        label=_("Comment threshold"),
+        help_text=_("Free-text comments are shown only for groups of at least this many respondents (at least 10, "
+                    "and not below the anonymity threshold). Once anyone has answered it can be raised, never lowered."),
+    )
 
     def __init__(self, *args, with_framework=True, versioned=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +149,11 @@ class CampaignForm(forms.Form):
         opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", forms.ValidationError(_("The closing date must be after the opening date."), code="order"))
+        anonymity, comments = cleaned.get("anonymity_threshold"), cleaned.get("comment_threshold")
+        if anonymity and comments and comments < anonymity:
+            self.add_error("comment_threshold", forms.ValidationError(
+                _("The comment threshold cannot be below the anonymity threshold (%(threshold)d)."),
+                code="below_anonymity", params={"threshold": anonymity}))
         return cleaned
 
 

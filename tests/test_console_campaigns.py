@@ -166,7 +166,7 @@ def when(days):
 
 def campaign_data(campaign, **overrides):
     return {"framework": campaign.framework_id, "name": "Spring 2026", "opens_at": when(-1), "closes_at": when(20),
-            "anonymity_threshold": "5", "version": campaign.version, **overrides}
+            "anonymity_threshold": "5", "comment_threshold": "10", "version": campaign.version, **overrides}
 
 
 def test_campaign_create_defaults_and_errors(client, campaign, owner):
