@@ -28,9 +28,10 @@ from .respondent_list import (
     role_labels_for,
     unknown_department_names,
 )
-from .responses_io import ResponsesFileError, _norm, responses_read_frame
+from .responses_io import _norm
 from .selectors import survey_duration
 from .services import invitation_create, invitation_token
+from .upload_reader import UploadReadError, table_read
 
 DEFAULT_FRAMEWORK_KEY = "innovation-readiness"
 # A second click on "Send reminders" (or a colleague's) must not e-mail everyone twice.
@@ -283,15 +284,14 @@ def respondent_list_import(*, campaign, path, create_departments=()):
     (same name in both languages, generated key) together with the invitations.
     """
     try:
-        frame = responses_read_frame(path)
-    except ResponsesFileError as error:
+        header, records = table_read(path)
+    except UploadReadError as error:
         raise RespondentListError(error.problems) from None
     departments = {d.key: d for d in campaign.organisation.departments.all()}
     existing = [(d.key, d.name_en, d.name_ja) for d in departments.values()]
     with transaction.atomic():
         # Lock the campaign so that two uploads at once cannot both add the same person.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        header, records = [str(column) for column in frame.columns], frame.values.tolist()
         parse = partial(
             respondent_list_parse, header=header, records=records, role_labels=_role_labels(campaign),
             invited_emails=list(campaign.invitations.exclude(email="").values_list("email", flat=True)),

@@ -6,12 +6,9 @@ cell can be tested without a database; the service functions around it read and 
 
 import getpass
 import hashlib
-import io
 import logging
-import os
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from django.db import transaction
@@ -20,6 +17,7 @@ from django.utils import timezone
 from .framework_file import audience_includes
 from .models import Answer, Campaign, Item, Response, ResponseImport, RoleGroup, Tenure
 from .services import invitation_create
+from .upload_reader import UploadReadError, table_read
 
 DONT_KNOW = "dk"
 # Compared after normalisation (NFKC, casefolded), so "DK" and "Don't Know" match too.
@@ -34,11 +32,8 @@ IGNORED_COLUMNS = ("respondent",)
 FORMATS = ("csv", "xlsx")
 
 
-# Limits for uploaded and imported files: a wrong file (or a zip bomb) is refused with a clear
-# message instead of filling memory. Anything real is far below them.
-MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", "50000"))
-MAX_CELLS = int(os.environ.get("UPLOAD_MAX_CELLS", "3000000"))
-MAX_XLSX_UNPACKED = int(os.environ.get("UPLOAD_MAX_XLSX_UNPACKED_MB", "100")) * 1024 * 1024
+# A wrong file (or a zip bomb) is refused by the reader's limits (upload_reader); of a file with
+# many problems, the first MAX_PROBLEMS are listed.
 MAX_PROBLEMS = 50
 
 
@@ -65,16 +60,6 @@ class ResponsesFileError(Exception):
         super().__init__("\n".join(self.problems))
 
 
-def _xlsx_size_check(path):
-    """An .xlsx is a zip: refuse one that unpacks to more than MAX_XLSX_UNPACKED before reading it."""
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise ResponsesFileError([
-            f"{Path(path).name} unpacks to {unpacked // (1024 * 1024)} MB, more than the "
-            f"{MAX_XLSX_UNPACKED // (1024 * 1024)} MB allowed: it is not a respondent or response list"])
-
-
 def _norm(value):
     """Compare cells the way a person reads them: full-width forms, case and edge spaces ignored."""
     if value is None or (isinstance(value, float) and value != value):  # NaN from an empty Excel cell
@@ -85,45 +70,32 @@ def _norm(value):
 # --- reading files (pure) --------------------------------------------------------------------
 
 
-def _decode(raw):
-    # UTF-8 first (the BOM is optional); Excel on Japanese Windows saves "CSV" as cp932.
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp932")
-    except UnicodeDecodeError:
-        raise ResponsesFileError(["the file is neither UTF-8 nor Shift_JIS (cp932) text"]) from None
+def _frame_columns(header, width):
+    """Column names as pandas gives them: "Unnamed: n" for an empty heading, "x.1" for a second "x"."""
+    names, seen = [], {}
+    for index in range(width):
+        name = header[index] if index < len(header) else ""
+        name = name if name.strip() else f"Unnamed: {index}"
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(f"{name}.{count}" if count else name)
+    return names
 
 
 def responses_read_frame(path):
-    """The file's first table as strings ("" for an empty cell); row i is file line i + 2."""
+    """The file's first table as strings ("" for an empty cell); row i is file line i + 2.
+
+    Read by `upload_reader.table_read` (streaming, within the upload limits).
+    """
     import pandas as pd  # imported where used: the URL configuration reaches this module
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ResponsesFileError([f"unsupported file type {path.suffix or '(none)'!r}: use .csv or .xlsx"])
     try:
-        if suffix == ".csv":
-            text = _decode(path.read_bytes())
-            # skip_blank_lines=False keeps the row index equal to the line a user sees.
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
-                                nrows=MAX_ROWS + 1)
-        else:
-            _xlsx_size_check(path)
-            frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl", nrows=MAX_ROWS + 1)
-    except FileNotFoundError:
-        raise ResponsesFileError([f"file not found: {path}"]) from None
-    except pd.errors.EmptyDataError:
-        raise ResponsesFileError(["the file is empty"]) from None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise ResponsesFileError([f"cannot read {path.name}: {error}"]) from None
-    if len(frame) > MAX_ROWS or frame.size > MAX_CELLS:
-        raise ResponsesFileError([f"{path.name} has more than {MAX_ROWS} rows or {MAX_CELLS} cells: split it into "
-                                  "smaller files"])
-    return frame.astype(object).fillna("")
+        header, records = table_read(path)
+    except UploadReadError as error:
+        raise ResponsesFileError(error.problems) from None
+    width = max([len(header), *map(len, records)])
+    rows = [record + [""] * (width - len(record)) for record in records]
+    return pd.DataFrame(rows, columns=_frame_columns(header, width), dtype=object)
 
 
 def role_labels_from_profile(profile):
