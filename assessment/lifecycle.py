@@ -276,6 +276,12 @@ def _role_labels(campaign):
     return role_labels_for(profile_options=options, code_labels=code_labels)
 
 
+def _version_roles(campaign):
+    """Role keys of the campaign's questionnaire version, or None when its file lists none."""
+    options = (campaign.framework.profile or {}).get("role_group", {}).get("options", [])
+    return [option["key"] for option in options] or None
+
+
 def respondent_list_import(*, campaign, path, create_departments=()):
     """Add the people of a CSV/XLSX file as invitations; returns how many were added.
 
@@ -295,6 +301,7 @@ def respondent_list_import(*, campaign, path, create_departments=()):
         parse = partial(
             respondent_list_parse, header=header, records=records, role_labels=_role_labels(campaign),
             invited_emails=list(campaign.invitations.exclude(email="").values_list("email", flat=True)),
+            version_roles=_version_roles(campaign),
         )
         unknown = unknown_department_names(header=header, records=records, departments=existing)
         confirmed = {_norm(name) for name in create_departments}

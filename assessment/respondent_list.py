@@ -113,13 +113,15 @@ def _columns(header):
     return found, headed, problems
 
 
-def respondent_list_parse(*, header, records, departments, role_labels, invited_emails=()):
+def respondent_list_parse(*, header, records, departments, role_labels, invited_emails=(), version_roles=None):
     """Validate a respondent list; returns (rows, problems).
 
     `header`: the first line's cells; `records`: the following lines as lists of cells (record
     i is file line i + 2, blank lines included so the numbers match what people see);
     `departments`: (key, name_en, name_ja) of the organisation's departments; `role_labels`:
-    {label: role key}; `invited_emails`: e-mails already invited to the campaign.
+    {label: role key}; `invited_emails`: e-mails already invited to the campaign; `version_roles`:
+    the role keys of the campaign's questionnaire version (None: any), since a 1.0 campaign has no
+    middle managers or business-unit heads to ask.
 
     Each row is {"line", "email", "name", "role_group" (key or ""), "department" (key or
     None)}. Role and department may be left blank: the respondent is then asked. Rows are
@@ -172,6 +174,9 @@ def respondent_list_parse(*, header, records, departments, role_labels, invited_
         text = _norm(cells.get("role_group", ""))
         if text and text not in roles:
             bad(_("unknown role group %(role)r") % {"role": _shown(cells["role_group"])})
+        elif text and version_roles is not None and roles[text] not in version_roles:
+            bad(_("the role group %(role)r is not part of this campaign's questionnaire (use one of: %(roles)s)")
+                % {"role": _shown(cells["role_group"]), "roles": ", ".join(version_roles)})
         row["role_group"] = roles.get(text, "")
 
         text = _norm(cells.get("department", ""))

@@ -110,3 +110,22 @@ def test_short_rows_and_long_names():
     rows, problems = parse([["a@example.com"], ["b@example.com", "x" * 201]])
     assert rows[0]["name"] == "" and rows[0]["role_group"] == ""
     assert problems == ["line 3: the name is longer than 200 characters"]
+
+
+def test_role_groups_of_another_questionnaire_version_are_refused_with_their_line():
+    # A 1.0 campaign has no middle managers: the app knows the key, the campaign's version does not.
+    labels = role_labels_for(profile_options=PROFILE_OPTIONS, code_labels=[("Middle manager", "manager")])
+    rows, problems = respondent_list_parse(
+        header=HEADER, departments=DEPARTMENTS[:2], role_labels=labels, version_roles=["executive", "business"],
+        records=[["a@example.com", "A", "executive", "rd"], ["b@example.com", "B", "manager", "rd"],
+                 ["c@example.com", "C", "Middle manager", ""]],
+    )
+    assert problems == [
+        "line 3: the role group 'manager' is not part of this campaign's questionnaire (use one of: executive, business)",
+        "line 4: the role group 'Middle manager' is not part of this campaign's questionnaire (use one of: executive, business)",
+    ]
+    rows, problems = respondent_list_parse(
+        header=HEADER, departments=DEPARTMENTS[:2], role_labels=labels, version_roles=["executive", "manager"],
+        records=[["b@example.com", "B", "manager", "rd"]],
+    )
+    assert problems == [] and rows[0]["role_group"] == "manager"
