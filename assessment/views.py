@@ -104,9 +104,18 @@ class _Survey:
         return next((d for d in self.dimensions if d.key == key), None)
 
     def progress(self):
+        if not self.role_group:
+            counts = [n for n in selectors.framework_statement_counts(framework=self.framework).values() if n]
+            if len(set(counts)) > 1:
+                # Routed (1.1) and the role not chosen yet: how many statements follow is not known,
+                # so say which step this is and the range over the role groups, not a made-up total.
+                steps = len(self.dimensions) + 2  # about you, one page per section, the review
+                return {"known": False, "step": 1, "steps": steps, "answered": 0, "low": min(counts),
+                        "high": max(counts), "percent": round(100 / steps)}
         total = len(self.items)
         answered = sum(1 for item in self.items if item.id in self.values)
-        return {"answered": answered, "total": total, "percent": round(100 * answered / total) if total else 0}
+        return {"known": True, "answered": answered, "total": total,
+                "percent": round(100 * answered / total) if total else 0}
 
     def steps(self):
         return [
