@@ -92,6 +92,8 @@ def version_comparison(*, campaign, result, department=None, frames=None):
         "previous": {"id": earlier.pk, "name": earlier.name, "version": earlier.framework.version},
         "version": campaign.framework.version,
         "shown": bool(result.get("shown") and before is not None and before.get("shown")),
+        # What the two versions share, {key now: key before}, whether or not figures can be shown.
+        "shared": {"dimensions": dict(dimension_map), "statements": dict(item_map)},
         "new_statements": new_statements,
         "dropped": sorted(set(_earlier_item_keys(earlier)) - set(item_map.values())),
         "dimensions": [],

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.analysis import campaign_results
+from assessment.comparison import version_comparison
 from assessment.models import Campaign
 
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No campaign with id {campaign}.")
         result = campaign_results(campaign=found, limit=limit)
+        # Re-assessment on an earlier questionnaire version (1.0 -> 1.1): scored on the shared
+        # dimensions and statements only, with the new statements listed (None when it does not apply).
+        result["version_comparison"] = version_comparison(campaign=found, result=result)
         if options["json"]:
             from followthrough.selectors import loop_data
 
@@ -59,4 +63,21 @@ class Command(BaseCommand):
         if result["previous"]:
             delta = result["previous"]["delta"]
             write(f"\nSince {result['previous']['campaign']['name']}: overall {delta['overall']:+.1f}")
+        self._version_comparison(result["version_comparison"], names, lang)
+
+    def _version_comparison(self, comparison, names, lang):
+        if comparison is None:
+            return
+        write = self.stdout.write
+        write(f"\nSince {comparison['previous']['name']} (questionnaire {comparison['previous']['version']} -> "
+              f"{comparison['version']}), on the {len(comparison['shared']['statements'])} shared statements:")
+        if not comparison["shown"]:
+            write("  not shown: the earlier campaign's released results are below its threshold.")
+        for row in comparison["dimensions"]:
+            before, now = row["before"], row["now"]
+            change = "  –" if row["delta"] is None else f"{row['delta']:+.1f}"
+            write(f"  {names.get(row['key'], row['key'])[:46]:<46} {'–' if before is None else f'{before:.1f}'} -> "
+                  f"{'–' if now is None else f'{now:.1f}'} ({change}; {row['statements']} statements)")
+        write(f"New in {comparison['version']}: {len(comparison['new_statements'])} statements; "
+              f"dropped: {len(comparison['dropped'])}")
 
