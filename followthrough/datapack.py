@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 
 from assessment.analysis import campaign_results
 from assessment.models import RoleGroup
+from reports.comments import comments_section
 
 from . import adapter, selectors
 from .labels import band_label
@@ -102,6 +103,9 @@ def _frames(campaign, lang, result):
              _("Why"): rec["reason"]["text"][lang]}
             for rec in adapter.recommendations(result)
         ])
+        comments = comments_section(campaign=campaign, lang=lang)
+        if comments is not None:  # questionnaires without comments (1.0) get no sheet
+            sheets[_("Comments")] = _comments_frame(comments)
     sheets = {_("Summary"): pd.DataFrame(summary, columns=[_("Item"), _("Value")]), **sheets}
     current = selectors.commitments_current(campaign=campaign)
     sheets[_("Targets")] = pd.DataFrame([
@@ -124,6 +128,18 @@ def _frames(campaign, lang, result):
     return sheets
 
 
+def _comments_frame(comments):
+    """The report's comments: same rule (groups of at least the comment threshold, released responses
+    only), never with the writer's role or department, ordered by topic and text."""
+    columns = [_("Topic"), _("Comment")]
+    if not comments["shown"]:
+        note = _("Comments are shown only for groups of at least %(n)s respondents; this group is smaller.")
+        return pd.DataFrame([(DASH, note % {"n": comments["threshold"]})], columns=columns)
+    rows = [(comments["obstacle"]["prompt"], text) for text in comments["obstacle"]["comments"]]
+    rows += [(group["name"], text) for group in comments["dimensions"] for text in group["comments"]]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def data_pack_xlsx(*, campaign, lang, result=None):
     frames = data_pack_frames(campaign=campaign, lang=lang, result=result)
     buffer = io.BytesIO()
@@ -131,6 +147,10 @@ def data_pack_xlsx(*, campaign, lang, result=None):
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # text such as "=HYPERLINK(...)" in a comment or note: never a formula
+                        cell.data_type = "s"
             for column in sheet.columns:  # readable widths; Japanese characters count double
                 width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(cell.value or "")) for cell in column)
                 sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 80)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment.i18n import localized
+from assessment.i18n import current_lang, localized
 from assessment.permissions import campaign_get_for_user
 
 from . import live, selectors, services
@@ -80,6 +80,12 @@ def _facilitator_context(campaign, session, agreement_form=None):
             context["agreement_form"] = agreement_form
             context["agreement_rows"] = [{**row, "ref": reference.get(row["dimension"].key)}
                                          for row in agreement_form.rows()]
+        if session.phase in (Phase.DISCUSSION, Phase.CLOSED) and campaign.framework.comments:
+            # What people wrote, for the discussion: the report's rule (released responses, groups of at
+            # least the comment threshold, never with role or department). Not in the 3-second live part.
+            from reports.comments import comments_section
+
+            context["comments"] = comments_section(campaign=campaign, lang=current_lang())
     context["campaign_open"] = campaign.is_open()
     return context
 
