@@ -156,13 +156,22 @@ def atoms_of(respondents):
     `respondents` has columns respondent, role_group, department, batch. Returns (atoms, index):
     atoms one row per combination, index the atom number of each respondent (aligned with rows).
     """
-    keys = respondents[["role_group", "department", "batch"]].copy()
-    keys["role_group"] = keys["role_group"].fillna("").astype(str)
-    keys["department"] = keys["department"].fillna("").astype(str)
-    keys["batch"] = keys["batch"].astype(int)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys))
-    atoms = pd.DataFrame(list(uniques), columns=["role_group", "department", "batch"])
-    return atoms, codes
+    # each column factorised on its own, then their combined integer code: the same atoms, in the
+    # same order (first seen first), as factorising the rows' tuples, without building the tuples
+    columns = (respondents["role_group"].fillna("").astype(str), respondents["department"].fillna("").astype(str),
+               respondents["batch"].astype(int))
+    combined = np.zeros(len(respondents), dtype=np.int64)
+    parts = []
+    for column in columns:
+        codes, uniques = pd.factorize(column)
+        combined = combined * max(len(uniques), 1) + codes
+        parts.append((codes, uniques))
+    atom_codes, _ = pd.factorize(combined)
+    rows = np.unique(atom_codes, return_index=True)[1]  # each atom's first respondent
+    atoms = pd.DataFrame({name: np.asarray(uniques)[column_codes[rows]]
+                          for name, (column_codes, uniques) in zip(("role_group", "department", "batch"), parts)})
+    atoms["batch"] = atoms["batch"].astype(int)
+    return atoms, atom_codes
 
 
 def family_weights(respondents, atom_index, n_atoms, scores, answered, gap_scores=None, mapped_scores=None):

@@ -3,65 +3,158 @@
 Pure functions over frames and a disclosure plan (assessment.disclosure); no database access.
 Nothing here decides what may be shown: it only computes what the plan publishes, and blanks
 (None) every figure of a family the plan does not publish for that group.
+
+A report shows dozens of groups (roles, thirty departments, roles within a department). The
+per-respondent arrays every group needs are built once (`_Population`: one pass over the
+answers); a group is then a boolean mask over respondents, and its figures a few numpy sums.
+The arithmetic is pandas' own (a dimension's mean and spread over the group's scores in
+respondent order, favourable shares from integer counts), so the figures are the very numbers
+`scoring.summarise` gives for the group on its own (tests/test_published_vectorised.py).
 """
 
+import numpy as np
 import pandas as pd
 
 from . import disclosure, scoring
 
 
-def members(respondents, group):
+def _atom_frame(respondents):
     frame = respondents.assign(
         role_group=respondents["role_group"].fillna("").astype(str),
         department=respondents["department"].fillna("").astype(str),
     )
-    if "batch" not in frame:
-        frame = frame.assign(batch=1)
+    return frame if "batch" in frame else frame.assign(batch=1)
+
+
+def members(respondents, group):
+    frame = _atom_frame(respondents)
     return frame.loc[group.mask(frame), "respondent"]
 
 
-def _summary(label, plan, scores, scored, respondents, spec):
-    ids = members(respondents, plan.groups[label])
-    summary = scoring.summarise(scores.loc[scores.index.isin(ids)], scored[scored["respondent"].isin(ids)], spec)
-    for key, cell in summary["dimensions"].items():
-        if not plan.shows(label, disclosure.dimension_family(key)):
-            cell.update(score=None, level=None, n=None, spread=None, favourable=None)
-    summary["overall"] = scoring.overall_of(summary["dimensions"], spec)
-    return summary
+class _Population:
+    """Per-respondent arrays of one release, from which any group's figures are sums over a mask.
+
+    Columns are the release's respondents in the order of `respondents` (the order of the score
+    tables, as `scoring.summarise` sees them); a group's mask comes from the atoms (role group,
+    department, batch) of `disclosure.atoms_of`.
+    """
+
+    def __init__(self, scores, scored, respondents, spec, gap_scores):
+        frame = _atom_frame(respondents)
+        self.atoms, self.row_atoms = disclosure.atoms_of(frame)
+        ids = pd.Index(frame["respondent"].to_numpy())
+        self.dimensions = list(spec.dimensions)
+        self.spec = spec
+        self._masks = {}
+        self.scores = self._columns(scores, ids)
+        self.gaps = self._columns(gap_scores, ids) if gap_scores is not None else None
+        # statement × respondent: score (NaN for "don't know" or not asked) and the row number of
+        # the answer, which orders statements as pandas' groupby does (first seen first)
+        rows = ids.get_indexer(scored["respondent"])
+        codes, self.item_keys = pd.factorize(scored["item"])
+        first = np.unique(codes, return_index=True)[1]
+        self.item_dimensions = scored["dimension"].to_numpy()[first]
+        keep = (rows >= 0) & (codes >= 0)
+        shape = (len(self.item_keys), len(ids))
+        self.item_scores = np.full(shape, np.nan)
+        self.item_scores[codes[keep], rows[keep]] = scored["score"].to_numpy(dtype=float)[keep]
+        self.absent = len(scored)
+        self.item_order = np.full(shape, self.absent)
+        where = np.flatnonzero(keep)[::-1]  # reversed: the first answer of a pair is written last
+        self.item_order[codes[where], rows[where]] = where
+        # answers and favourable answers per dimension × respondent: integer counts, so a group's
+        # favourable share is exactly the one pandas computes over the group's answers
+        answered = ~np.isnan(self.item_scores)
+        favourable = self.item_scores >= scoring.FAVOURABLE_MIN
+        dimension_of = pd.Index(self.dimensions).get_indexer(self.item_dimensions)
+        self.answers = np.zeros(self.scores.shape, dtype=np.int64)
+        self.favourable = np.zeros(self.scores.shape, dtype=np.int64)
+        for d in range(len(self.dimensions)):
+            mine = dimension_of == d
+            self.answers[d] = answered[mine].sum(axis=0)
+            self.favourable[d] = favourable[mine].sum(axis=0)
+
+    def _columns(self, table, ids):
+        """dimension × respondent array of a respondent × dimension table (a missing dimension:
+        all NaN). Each row is contiguous, so a group's column is summed in the same order, hence
+        to the same bits, as pandas sums it."""
+        if not table.index.equals(ids):
+            table = table.reindex(ids)
+        return np.ascontiguousarray(table.reindex(columns=self.dimensions).to_numpy(dtype=float).T)
+
+    def mask(self, group):
+        if group.label not in self._masks:
+            self._masks[group.label] = group.mask(self.atoms)[self.row_atoms]
+        return self._masks[group.label]
+
+    def summary(self, label, plan):
+        mask = self.mask(plan.groups[label])
+        dimensions = {}
+        for d, key in enumerate(self.dimensions):
+            keep = mask & ~np.isnan(self.scores[d])
+            column = self.scores[d][keep]
+            n = len(column)
+            score = _mean(column)
+            answers = self.answers[d][keep].sum()
+            dimensions[key] = {
+                "score": score,
+                "level": scoring.level_of(score, self.spec.level_mins),
+                "n": int(n),
+                "spread": _std(column) if n > 1 else None,
+                "favourable": float(np.float64(self.favourable[d][keep].sum()) / answers * 100) if answers else None,
+            }
+            if not plan.shows(label, disclosure.dimension_family(key)):
+                dimensions[key].update(score=None, level=None, n=None, spread=None, favourable=None)
+        return {"n": int(mask.sum()), "dimensions": dimensions, "overall": scoring.overall_of(dimensions, self.spec)}
+
+    def items(self, label, plan):
+        """Per statement the group answered at all (value or "don't know"), first answered first."""
+        mask = self.mask(plan.groups[label])
+        n = int(mask.sum())
+        first = self.item_order[:, mask].min(axis=1, initial=self.absent)
+        scores = self.item_scores[:, mask]
+        has = ~np.isnan(scores)
+        answered = has.sum(axis=1)
+        # item scores are multiples of 25: these sums are exact integers, as pandas' are
+        totals = np.where(has, scores, 0.0).sum(axis=1)
+        favourable = (scores >= scoring.FAVOURABLE_MIN).sum(axis=1)
+        out = []
+        for i in np.argsort(first):
+            if first[i] == self.absent:
+                break  # this statement and the rest: nobody of the group answered them at all
+            key, count = self.item_keys[i], int(answered[i])
+            row = {"item": key, "dimension": self.item_dimensions[i], "score": None, "favourable": None,
+                   "answered": None, "dont_know": None}
+            if plan.shows(label, disclosure.item_family(key)):
+                row.update(answered=count, dont_know=n - count)
+                if count:
+                    row.update(score=float(totals[i] / count), favourable=float(favourable[i] / count * 100))
+            out.append(row)
+        return out
+
+    def gap_side(self, label, plan):
+        """A side's mean per dimension on the shared statements, where the plan publishes it."""
+        if label not in plan.groups or not plan.shows(label) or self.gaps is None:
+            return {}
+        mask = self.mask(plan.groups[label])
+        out = {}
+        for d, key in enumerate(self.dimensions):
+            column = self.gaps[d][mask & ~np.isnan(self.gaps[d])]
+            if len(column) and plan.shows(label, disclosure.gap_family(key)):
+                out[key] = (_mean(column), int(len(column)))
+        return out
 
 
-def _items(label, plan, scored, respondents):
-    ids = members(respondents, plan.groups[label])
-    n = len(ids)
-    summary = scoring.item_summary(scored[scored["respondent"].isin(ids)])
-    rows = []
-    for key, row in summary.iterrows():
-        if plan.shows(label, disclosure.item_family(key)):
-            answered = int(row.answered)
-            rows.append({"item": key, "dimension": row.dimension, "score": _num(row.score),
-                         "favourable": _num(row.favourable), "answered": answered, "dont_know": n - answered})
-        else:
-            rows.append({"item": key, "dimension": row.dimension, "score": None, "favourable": None,
-                         "answered": None, "dont_know": None})
-    return rows
+def _mean(column):
+    """pandas' mean of a column without missing values: numpy's (pairwise) sum over the count."""
+    return float(column.sum(dtype=np.float64) / np.float64(len(column))) if len(column) else None
 
 
-def _num(value):
-    return None if pd.isna(value) else float(value)
-
-
-def _gap_side(label, plan, gap_scores, respondents, spec):
-    """A side's mean per dimension on the shared statements, where the plan publishes it."""
-    if label not in plan.groups or not plan.shows(label):
-        return {}
-    ids = members(respondents, plan.groups[label])
-    rows = gap_scores.loc[gap_scores.index.isin(ids)]
-    out = {}
-    for key in spec.dimensions:
-        column = rows[key].dropna() if key in rows else pd.Series(dtype=float)
-        if len(column) and plan.shows(label, disclosure.gap_family(key)):
-            out[key] = (float(column.mean()), int(len(column)))
-    return out
+def _std(column):
+    """pandas' sample standard deviation (its two-pass variance, ddof=1)."""
+    count = np.float64(len(column))
+    average = column.sum(dtype=np.float64) / count
+    return float(np.sqrt(((average - column) ** 2).sum(dtype=np.float64) / (count - 1)))
 
 
 def _gaps(executives, staff, spec, compared):
@@ -85,11 +178,12 @@ def released_results(scores, scored, respondents, spec, plan, *, department=None
     """Organisation (or one department's) results, exactly as far as `plan` publishes them."""
     prefix = () if department is None else ("in", department)
     top = ("org",) if department is None else ("department", department)
+    population = _Population(scores, scored, respondents, spec, gap_scores)
     cache = {}
 
     def summary(label):
         if label not in cache:
-            cache[label] = _summary(label, plan, scores, scored, respondents, spec)
+            cache[label] = population.summary(label, plan)
         return cache[label]
 
     def published(label):
@@ -110,18 +204,18 @@ def released_results(scores, scored, respondents, spec, plan, *, department=None
             if len(label) == 2 and label[0] == "department":
                 department_rows.append({"key": label[1], "members": [label[1]], **summary(label)})
         if plan.shows(("department_other",)):
-            members = sorted(plan.groups[("department_other",)].departments)
-            department_rows.append({"key": None, "members": members, **summary(("department_other",))})
+            names = sorted(plan.groups[("department_other",)].departments)
+            department_rows.append({"key": None, "members": names, **summary(("department_other",))})
     return {
         "org": summary(top),
         "executives": executives,
         "staff": staff,
         "gaps": _gaps(
-            _gap_side((*prefix, "role", disclosure.EXECUTIVE), plan, gap_scores, respondents, spec),
-            _gap_side((*prefix, "nonexecutive"), plan, gap_scores, respondents, spec),
+            population.gap_side((*prefix, "role", disclosure.EXECUTIVE), plan),
+            population.gap_side((*prefix, "nonexecutive"), plan),
             spec, gap_scores.attrs.get("items_compared", {}),
         ) if gap_scores is not None else [],
         "roles": role_rows,
         "departments": department_rows,
-        "items": _items(top, plan, scored, respondents),
+        "items": population.items(top, plan),
     }

@@ -1,0 +1,131 @@
+"""The vectorised release results equal the per-group ones they replaced, figure for figure.
+
+`assessment.published` computes every group's figures from per-respondent arrays built once;
+`tests/published_reference.py` is the earlier implementation (each group summarised on its own
+with pandas). Both are run on generated releases (several releases, "don't know", routed
+statements, shuffled answer order, thousands of respondents) and must give identical dicts:
+the same floats to the last bit, the same statements in the same order, the same blanks.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessment import analysis, disclosure, published
+
+from . import published_reference
+from .test_disclosure import DEPARTMENTS, ITEMS, ROLES, make_frames, population, release_frames
+
+ROUTED_ITEMS = ITEMS.assign(audience=[["everyone"], ["executive"], ["everyone"], ["everyone"],
+                                      ["innovation_team", "business"], ["everyone"]])
+
+
+def both(frames, plan, department):
+    scored, scores, gap_scores = analysis.frames_scores(frames)
+    args = (scores, scored, frames.respondents, frames.spec, plan)
+    new = published.released_results(*args, department=department, gap_scores=gap_scores)
+    old = published_reference.released_results(*args, department=department, gap_scores=gap_scores)
+    return new, old
+
+
+def every_result_equal(frames, threshold, releases):
+    """Cut the releases as assessment.releases does and compare every report of every release."""
+    plans, compared = [], 0
+    for number in range(1, releases + 1):
+        batched = release_frames(frames, number)
+        if batched.respondents.empty:
+            continue
+        plan = analysis.plan_for_frames(batched, threshold=threshold, prior=plans)
+        if not plan.shows(("org",)):
+            continue
+        plans.append(disclosure.Plan.from_json(plan.to_json(), upto=number))
+        current = disclosure.Plan.from_json(plan.to_json(), upto=None)
+        for department in [None, *sorted(set(batched.respondents["department"]))]:
+            top = ("org",) if department is None else ("department", department)
+            if not current.shows(top):
+                continue
+            new, old = both(batched, current, department)
+            assert new == old, department
+            compared += 1
+    return compared
+
+
+def shaped(cells, seed, dont_know, releases, items=ITEMS, shuffle=False):
+    people, answers = population(cells, seed, dont_know)
+    rng = np.random.default_rng(seed)
+    people = [(r, role, d, int(rng.integers(1, releases + 1))) for r, role, d, _ in people]
+    frames = make_frames(people, answers)
+    frames = analysis.replace(frames, items=items)
+    if items is ROUTED_ITEMS:  # a statement not shown to a role group is not answered
+        shown = {role: {row.item for row in items.itertuples() if "everyone" in row.audience or role in row.audience}
+                 for role in ROLES}
+        roles = dict(zip(frames.respondents["respondent"], frames.respondents["role_group"]))
+        keep = [item in shown[roles[r]] for r, item in zip(frames.answers["respondent"], frames.answers["item"])]
+        frames = analysis.replace(frames, answers=frames.answers[keep].reset_index(drop=True))
+    if shuffle:  # the database returns answers in no particular order
+        order = rng.permutation(len(frames.answers))
+        frames = analysis.replace(frames, answers=frames.answers.iloc[order].reset_index(drop=True))
+    return frames
+
+
+organisation_shapes = st.dictionaries(
+    st.tuples(st.sampled_from(ROLES), st.sampled_from(DEPARTMENTS)), st.integers(1, 15), min_size=1, max_size=20
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisation_shapes, st.sampled_from([3, 5]), st.integers(0, 10_000), st.integers(1, 3),
+       st.sampled_from([0.0, 0.15, 0.6]), st.booleans(), st.booleans())
+def test_vectorised_results_equal_the_per_group_ones(cells, threshold, seed, releases, dont_know, routed, shuffle):
+    frames = shaped(cells, seed, dont_know, releases, items=ROUTED_ITEMS if routed else ITEMS, shuffle=shuffle)
+    every_result_equal(frames, threshold, releases)
+
+
+def test_equal_on_thousands_of_respondents():
+    """Long columns: numpy's pairwise sums over thousands of scores, as pandas sums them."""
+    cells = {(role, department): 150 for role in ROLES for department in DEPARTMENTS}  # 3,000 people
+    frames = shaped(cells, seed=7, dont_know=0.1, releases=2, items=ROUTED_ITEMS, shuffle=True)
+    assert every_result_equal(frames, threshold=5, releases=2) >= 2 * (1 + len(DEPARTMENTS))
+
+
+def test_a_group_nobody_answered_a_statement_of_lists_it_no_more_than_before():
+    """A statement answered by nobody of a department (not shown to its roles) is left out of that
+    department's statements, as pandas' groupby left it out; blank items stay blank."""
+    cells = {("executive", "d1"): 6, ("business", "d2"): 6, ("corporate", "d2"): 6}
+    frames = shaped(cells, seed=3, dont_know=0.0, releases=1, items=ROUTED_ITEMS)
+    plan = analysis.plan_for_frames(release_frames(frames, 1), threshold=3)
+    new, old = both(release_frames(frames, 1), plan, "d2")
+    assert new == old
+    assert "v2" not in {row["item"] for row in new["items"]}  # executive-only: nobody in d2 was asked
+    assert "v2" in {row["item"] for row in both(release_frames(frames, 1), plan, None)[0]["items"]}
+
+
+def test_scores_out_of_respondent_order_are_read_by_respondent():
+    """The arrays follow the respondents' order; a score table in another order is aligned to it."""
+    cells = {("executive", "d1"): 6, ("business", "d2"): 7}
+    frames = release_frames(shaped(cells, seed=5, dont_know=0.2, releases=1), 1)
+    plan = analysis.plan_for_frames(frames, threshold=5)
+    scored, scores, gap_scores = analysis.frames_scores(frames)
+    expected = published.released_results(scores, scored, frames.respondents, frames.spec, plan, gap_scores=gap_scores)
+    reordered = scores.iloc[::-1]
+    got = published.released_results(reordered, scored, frames.respondents, frames.spec, plan, gap_scores=gap_scores)
+    assert got == expected
+    assert got["org"]["n"] == 13
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5, 400])
+def test_atoms_are_the_distinct_role_department_batch_rows_first_seen_first(rows):
+    rng = np.random.default_rng(rows)
+    respondents = pd.DataFrame({
+        "respondent": range(rows),
+        "role_group": rng.choice(["executive", "business", None], rows),
+        "department": rng.choice(["d1", "d2", None], rows),
+        "batch": rng.integers(1, 4, rows),
+    })
+    atoms, index = disclosure.atoms_of(respondents)
+    keys = list(zip(respondents["role_group"].fillna(""), respondents["department"].fillna(""), respondents["batch"]))
+    expected = list(dict.fromkeys(keys))
+    assert list(atoms.itertuples(index=False, name=None)) == expected
+    assert [expected[i] for i in index] == keys
