@@ -9,7 +9,7 @@ FRAMEWORKS := fixtures/framework/innovation-readiness-1.0.yaml fixtures/framewor
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test serve setup messages migrate demo bench clean
+.PHONY: run test serve setup messages migrate demo bench clean check format lock lock-upgrade audit
 
 # A task worker runs beside the development server: batch exports and PDF prefetches need one.
 run: setup migrate demo
@@ -18,8 +18,11 @@ run: setup migrate demo
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Two workers (pytest-xdist): each has its own test database, Redis database, var/ folder and ports
+# (tests/conftest.py). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Production-style: gunicorn + task worker (see docs/deploy.md for the environment).
 serve: setup
@@ -31,10 +34,45 @@ $(STAMPS)/system: scripts/system-packages.sh
 	PYTHON=$(PYTHON) bash scripts/system-packages.sh
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/venv: requirements.txt $(STAMPS)/system
+# Installs exactly the lock (hashes checked): requirements-dev.txt is production's lock plus tests and tools.
+# Production machines install requirements.txt the same way (docs/deploy.md).
+$(STAMPS)/venv: requirements.txt requirements-dev.txt $(STAMPS)/system
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@mkdir -p $(STAMPS) && touch $@
+
+# --- dependencies -----------------------------------------------------------------------------
+# Edit requirements.in (production) or requirements-dev.in (tests, tools), then `make lock`: it
+# pins what the ranges allow, keeping every pin that still fits, with hashes. `make lock-upgrade`
+# moves every pin to the newest version the ranges allow. Commit the .in and .txt files together.
+UV_COMPILE = $(PY) -m uv pip compile --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
+lock: $(STAMPS)/venv
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
+
+lock-upgrade: $(STAMPS)/venv
+	$(UV_COMPILE) --upgrade requirements.in -o requirements.txt
+	$(UV_COMPILE) --upgrade requirements-dev.in -o requirements-dev.txt
+
+# Known vulnerabilities in the locked versions (pip-audit; needs PyPI's advisory data: without
+# network it says so and skips, AUDIT_REQUIRED=1 makes that a failure).
+audit: $(STAMPS)/venv
+	PY=$(PY) bash scripts/audit.sh
+
+# --- quality gate -------------------------------------------------------------------------------
+# Lint, formatting, types, migrations in step with the models, translation catalogues, audit.
+check: $(STAMPS)/venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+	for po in $(PO); do msgfmt --check -o /dev/null $$po || exit 1; done
+	$(MAKE) --no-print-directory audit
+
+# Applies the formatter and the safe lint fixes.
+format: $(STAMPS)/venv
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
 
 messages: $(MO)
 

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,58 @@ from assessment.services import framework_load, invitation_create
 from .factories import CampaignFactory, DepartmentFactory
 
 FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "framework" / "innovation-readiness-1.0.yaml"
+
+
+# --- parallel runs (pytest-xdist, `make test` uses two workers) and Redis ------------------------
+# Each worker has its own test database (config/settings.py names it by process id); live servers
+# take a free port; files go under each test's tmp_path. Shared things stay on one worker:
+# `--dist loadgroup` sends every test of one xdist_group to the same worker.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "redis_queue" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.redis)
+            # one "default" queue per Redis database: two workers' jobs would meet in it
+            item.add_marker(pytest.mark.xdist_group("redis"))
+        elif item.get_closest_marker("browser"):
+            # one browser at a time: two chromiums and two live servers on two cores time out
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The Redis database of the tests: TEST_REDIS_URL, by default database 15 (never the
+    development queue's database 0). Tests that need it are skipped, saying why, without Redis."""
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL} ({error}); start redis-server or set TEST_REDIS_URL")
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def redis_queue(settings, redis_url):
+    """The task queue on the tests' Redis database, emptied: returns its URL (for worker processes)."""
+    import django_rq
+    from django_rq import settings as rq_settings
+
+    original = rq_settings.QUEUES
+    settings.RQ_QUEUES = rq_settings.QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 1800}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    django_rq.get_queue("default").empty()
+    yield redis_url
+    rq_settings.QUEUES = original
+
+
+@pytest.fixture(autouse=True)
+def exports_dir(settings, tmp_path):
+    """Export files of each test in its own folder: two workers' databases both have a job 1."""
+    settings.EXPORTS_DIR = tmp_path / "exports"
+    return settings.EXPORTS_DIR
 
 
 @pytest.fixture(autouse=True)

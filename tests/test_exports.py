@@ -167,14 +167,13 @@ def test_a_real_db_worker_process_runs_the_export(campaign, settings, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_rq_worker_process_runs_the_export_from_redis(campaign, settings, tmp_path):
+def test_a_real_rq_worker_process_runs_the_export_from_redis(campaign, settings, tmp_path, redis_queue):
     """The scale-out backend: the web side queues on Redis, `manage.py rqworker --burst` renders."""
     settings.EXPORTS_DIR = tmp_path / "exports"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)
     env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings",
-               TASKS_BACKEND="django_tasks_rq.RQBackend", DATABASE_URL=_database_url(),
+               TASKS_BACKEND="django_tasks_rq.RQBackend", DATABASE_URL=_database_url(), REDIS_URL=redis_queue,
                REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
     manage = Path(django_settings.BASE_DIR) / "manage.py"
     subprocess.run([sys.executable, str(manage), "rqworker", "default", "--burst", "--job-class", "django_tasks_rq.backend.Job"],
