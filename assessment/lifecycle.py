@@ -29,7 +29,7 @@ from .respondent_list import (
     unknown_department_names,
 )
 from .responses_io import _norm
-from .selectors import survey_duration
+from .selectors import survey_duration, survey_seconds_per_statement
 from .services import invitation_create, invitation_token
 from .upload_reader import UploadReadError, table_read
 
@@ -328,7 +328,7 @@ def respondent_list_import(*, campaign, path, create_departments=()):
 # --- e-mail ----------------------------------------------------------------------------------
 
 
-def _message(*, invitation, token, kind, connection):
+def _message(*, invitation, token, kind, connection, seconds_per_statement=False):
     campaign = invitation.campaign
     context = {
         "invitation": invitation,
@@ -337,7 +337,8 @@ def _message(*, invitation, token, kind, connection):
         "link": settings.SITE_URL.rstrip("/") + reverse("respondent:start", args=[token]),
         "closes_at": timezone.localtime(campaign.closes_at),
         "opens_at": timezone.localtime(campaign.opens_at) if campaign.opens_at > timezone.now() else None,
-        "minutes": survey_duration(framework=campaign.framework, role_group=invitation.role_group),
+        "minutes": survey_duration(framework=campaign.framework, role_group=invitation.role_group,
+                                   seconds_per_statement=seconds_per_statement),
     }
     # The text is bilingual whatever language the sender uses; dates are formatted in English.
     with translation.override("en"):
@@ -358,6 +359,8 @@ def _send(*, invitations, kind, claim, release):
     mail server refuses, so the person is picked up next time.
     """
     sent = without_link = 0
+    # The measured survey duration, read once for the whole batch (all one campaign).
+    pace = survey_seconds_per_statement(framework=invitations[0].campaign.framework) if invitations else None
     with mail.get_connection() as connection:
         for invitation in invitations:
             token = invitation_token(invitation=invitation)
@@ -367,7 +370,8 @@ def _send(*, invitations, kind, claim, release):
             if not claim(invitation):
                 continue
             try:
-                _message(invitation=invitation, token=token, kind=kind, connection=connection).send()
+                _message(invitation=invitation, token=token, kind=kind, connection=connection,
+                         seconds_per_statement=pace).send()
             except OSError as error:  # smtplib errors are OSErrors
                 release(invitation)
                 raise LifecycleError(

@@ -86,10 +86,16 @@ def shared_scores(scored, items, respondents, spec):
     return scores
 
 
-def survey_minutes(statement_counts, pages):
-    """(low, high) minutes to answer, from the statement counts of the role groups, rounded up to 5."""
+def survey_minutes(statement_counts, pages, seconds_per_statement=None):
+    """(low, high) minutes to answer, from the statement counts of the role groups, rounded up to 5.
+
+    `seconds_per_statement`: measured on earlier respondents (page changes included); without it,
+    the estimate from the constants above.
+    """
 
     def minutes(count):
+        if seconds_per_statement is not None:
+            return max(5, 5 * math.ceil(count * seconds_per_statement / 300))
         return max(5, 5 * math.ceil((count * SECONDS_PER_STATEMENT + pages * SECONDS_PER_PAGE) / 300))
 
     counts = [c for c in statement_counts if c]

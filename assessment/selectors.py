@@ -1,6 +1,9 @@
 """Read functions: each returns a queryset or plain data, never changes anything."""
 
-from django.db.models import Count, Prefetch, Q
+import statistics
+from datetime import timedelta
+
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
 from .models import Answer, Dimension, Framework, Invitation, Item, Response
@@ -161,10 +164,41 @@ def framework_statement_counts(*, framework):
     return {role: len(items_shown(items, role)) for role in roles}
 
 
-def survey_duration(*, framework, role_group=""):
-    """(low, high) minutes to answer: exact for a known role group, else the range over all of them."""
+# How long the survey takes is measured, not guessed, once enough people have answered this version:
+# the time from the profile page (`started_at`, right before the first answer) to the submission,
+# per statement shown to the person, median over the latest submitted responses. Durations under a
+# minute (imported or generated responses) or over three hours (left and came back) are not
+# answering times and are left out. Fewer than DURATION_MEASURED_MIN: the statement-count estimate.
+DURATION_MEASURED_MIN = 20
+DURATION_MEASURED_LATEST = 200
+DURATION_PLAUSIBLE = (timedelta(minutes=1), timedelta(hours=3))
+
+
+def survey_seconds_per_statement(*, framework):
+    """Median measured seconds per statement shown, over recent submissions of this version; None if too few."""
+    shortest, longest = DURATION_PLAUSIBLE
+    rows = (
+        Response.objects.filter(campaign__framework_id=framework.pk, submitted_at__isnull=False,
+                                submitted_at__gte=F("started_at") + shortest, submitted_at__lte=F("started_at") + longest)
+        .order_by("-pk")
+        .values_list("role_group", "started_at", "submitted_at")[:DURATION_MEASURED_LATEST]
+    )
+    counts = framework_statement_counts(framework=framework)
+    rates = [(submitted - started).total_seconds() / counts[role] for role, started, submitted in rows if counts.get(role)]
+    return statistics.median(rates) if len(rates) >= DURATION_MEASURED_MIN else None
+
+
+def survey_duration(*, framework, role_group="", seconds_per_statement=False):
+    """(low, high) minutes to answer: exact for a known role group, else the range over all of them.
+
+    Measured (`survey_seconds_per_statement`) when enough people answered this version, else the
+    estimate from the statement counts. A caller working through many invitations passes the
+    measured figure (None included) so that it is read once.
+    """
     counts = framework_statement_counts(framework=framework)
     if role_group in counts:
         counts = {role_group: counts[role_group]}
     pages = framework.dimensions.count() + 2  # profile and review pages
-    return survey_minutes(counts.values(), pages)
+    if seconds_per_statement is False:
+        seconds_per_statement = survey_seconds_per_statement(framework=framework)
+    return survey_minutes(counts.values(), pages, seconds_per_statement)
