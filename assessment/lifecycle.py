@@ -20,7 +20,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import COMMENT_THRESHOLD_MIN, Campaign, Department, Invitation, Membership, Organisation, RoleGroup, ThresholdChange
+from .models import (
+    COMMENT_THRESHOLD_MIN,
+    Campaign,
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    RoleGroup,
+    ThresholdChange,
+)
 from .respondent_list import (
     RespondentListError,
     new_department_keys,

@@ -178,13 +178,16 @@ def survey_seconds_per_statement(*, framework):
     """Median measured seconds per statement shown, over recent submissions of this version; None if too few."""
     shortest, longest = DURATION_PLAUSIBLE
     rows = (
-        Response.objects.filter(campaign__framework_id=framework.pk, submitted_at__isnull=False,
-                                submitted_at__gte=F("started_at") + shortest, submitted_at__lte=F("started_at") + longest)
+        Response.objects.filter(
+            campaign__framework_id=framework.pk, submitted_at__isnull=False,
+            submitted_at__gte=F("started_at") + shortest, submitted_at__lte=F("started_at") + longest,
+        )
         .order_by("-pk")
         .values_list("role_group", "started_at", "submitted_at")[:DURATION_MEASURED_LATEST]
     )
     counts = framework_statement_counts(framework=framework)
-    rates = [(submitted - started).total_seconds() / counts[role] for role, started, submitted in rows if counts.get(role)]
+    rates = [(submitted - started).total_seconds() / counts[role]
+             for role, started, submitted in rows if counts.get(role)]
     return statistics.median(rates) if len(rates) >= DURATION_MEASURED_MIN else None
 
 

@@ -96,7 +96,8 @@ def test_the_form_refuses_a_comment_threshold_below_ten_or_below_the_anonymity_t
     assert form.errors["comment_threshold"] == ["The comment threshold cannot be below the anonymity threshold (12)."]
     with translation.override("ja"):
         form = CampaignForm(data={**base, "anonymity_threshold": 12, "comment_threshold": 11})
-        assert form.errors["comment_threshold"] == ["コメントの表示しきい値は匿名性のしきい値（12）より低くできません。"]
+        japanese = "コメントの表示しきい値は匿名性のしきい値（12）より低くできません。"
+        assert form.errors["comment_threshold"] == [japanese]
     assert CampaignForm(data={**base, "comment_threshold": 10}).is_valid()
 
 

@@ -31,7 +31,8 @@ def test_a_1_0_campaign_refuses_1_1_only_role_groups_with_their_lines_in_both_la
     client.force_login(owner)
     html = _upload(client, campaign).content.decode()
     for line, role in ((3, "manager"), (4, "管理職"), (5, "bu_head")):
-        assert f"line {line}: the role group &#x27;{role}&#x27; is not part of this campaign&#x27;s questionnaire" in html
+        refused = f"line {line}: the role group &#x27;{role}&#x27; is not part of this campaign&#x27;s questionnaire"
+        assert refused in html
     assert "line 2:" not in html  # executive exists in 1.0
     assert "use one of: executive, innovation_team, business, corporate" in html
     assert not Invitation.objects.filter(campaign=campaign).exists()  # nothing imported
