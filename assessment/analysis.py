@@ -12,6 +12,7 @@ from django.db import connection
 from . import disclosure, published, routing, scoring
 from . import recommendations as recs
 from .models import Answer, Campaign, Department, Dimension, Item, Response
+from .result_types import CampaignResults, CoreResults, ReleasedResults
 from .selectors import framework_role_labels
 
 
@@ -86,7 +87,9 @@ def campaign_frames(*, campaign):
     return CampaignFrames(spec, dimensions, items, respondents, answers, departments, mapped)
 
 
-def frames_results(frames, *, threshold, plan=None, department=None):
+def frames_results(
+    frames: CampaignFrames, *, threshold: int, plan: disclosure.Plan | None = None, department: str | None = None
+) -> ReleasedResults:
     """Everything computed from the frames (pure; no database), as published by `plan`.
 
     `frames.respondents` is the released population; `plan` (assessment.disclosure.Plan) says
@@ -169,7 +172,9 @@ def previous_campaign(*, campaign):
     )
 
 
-def campaign_results(*, campaign, limit=10, department=None, frames=None):
+def campaign_results(
+    *, campaign: Campaign, limit: int = 10, department: str | None = None, frames: CampaignFrames | None = None
+) -> CampaignResults:
     """Scores, levels, groups, gaps, recommendations with reasons, and change since last time,
     as published by the campaign's latest release (assessment.releases).
 
@@ -242,7 +247,9 @@ def campaign_results(*, campaign, limit=10, department=None, frames=None):
     return result
 
 
-def campaign_results_core(*, campaign, department=None, frames=None):
+def campaign_results_core(
+    *, campaign: Campaign, department: str | None = None, frames: CampaignFrames | None = None
+) -> CoreResults:
     """Only the released scores of a campaign (no recommendations, no comparison)."""
     from .releases import release_current
 
