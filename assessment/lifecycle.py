@@ -38,7 +38,7 @@ from .respondent_list import (
     unknown_department_names,
 )
 from .responses_io import _norm
-from .selectors import survey_duration, survey_seconds_per_statement
+from .selectors import survey_duration
 from .services import invitation_create, invitation_token
 from .upload_reader import UploadReadError, table_read
 
@@ -337,7 +337,7 @@ def respondent_list_import(*, campaign, path, create_departments=()):
 # --- e-mail ----------------------------------------------------------------------------------
 
 
-def _message(*, invitation, token, kind, connection, seconds_per_statement=False):
+def _message(*, invitation, token, kind, connection):
     campaign = invitation.campaign
     context = {
         "invitation": invitation,
@@ -346,8 +346,7 @@ def _message(*, invitation, token, kind, connection, seconds_per_statement=False
         "link": settings.SITE_URL.rstrip("/") + reverse("respondent:start", args=[token]),
         "closes_at": timezone.localtime(campaign.closes_at),
         "opens_at": timezone.localtime(campaign.opens_at) if campaign.opens_at > timezone.now() else None,
-        "minutes": survey_duration(framework=campaign.framework, role_group=invitation.role_group,
-                                   seconds_per_statement=seconds_per_statement),
+        "minutes": survey_duration(framework=campaign.framework, role_group=invitation.role_group),
     }
     # The text is bilingual whatever language the sender uses; dates are formatted in English.
     with translation.override("en"):
@@ -368,8 +367,6 @@ def _send(*, invitations, kind, claim, release):
     mail server refuses, so the person is picked up next time.
     """
     sent = without_link = 0
-    # The measured survey duration, read once for the whole batch (all one campaign).
-    pace = survey_seconds_per_statement(framework=invitations[0].campaign.framework) if invitations else None
     with mail.get_connection() as connection:
         for invitation in invitations:
             token = invitation_token(invitation=invitation)
@@ -379,8 +376,7 @@ def _send(*, invitations, kind, claim, release):
             if not claim(invitation):
                 continue
             try:
-                _message(invitation=invitation, token=token, kind=kind, connection=connection,
-                         seconds_per_statement=pace).send()
+                _message(invitation=invitation, token=token, kind=kind, connection=connection).send()
             except OSError as error:  # smtplib errors are OSErrors
                 release(invitation)
                 raise LifecycleError(

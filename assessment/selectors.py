@@ -1,6 +1,7 @@
 """Read functions: each returns a queryset or plain data, never changes anything."""
 
 import statistics
+import time
 from datetime import timedelta
 
 from django.db.models import Count, F, Prefetch, Q
@@ -172,10 +173,21 @@ def framework_statement_counts(*, framework):
 DURATION_MEASURED_MIN = 20
 DURATION_MEASURED_LATEST = 200
 DURATION_PLAUSIBLE = (timedelta(minutes=1), timedelta(hours=3))
+DURATION_CACHE_SECONDS = 600  # read at most every ten minutes per process: a median of 200 moves slowly
+_PACE = {}  # (framework pk, file hash, loaded at) -> (monotonic time read, seconds per statement or None)
 
 
 def survey_seconds_per_statement(*, framework):
     """Median measured seconds per statement shown, over recent submissions of this version; None if too few."""
+    key = (framework.pk, framework.source_sha256, framework.loaded_at)
+    now = time.monotonic()
+    cached = _PACE.get(key)
+    if cached is None or now - cached[0] > DURATION_CACHE_SECONDS:
+        cached = _PACE[key] = (now, _measured_pace(framework))
+    return cached[1]
+
+
+def _measured_pace(framework):
     shortest, longest = DURATION_PLAUSIBLE
     rows = (
         Response.objects.filter(
@@ -191,17 +203,14 @@ def survey_seconds_per_statement(*, framework):
     return statistics.median(rates) if len(rates) >= DURATION_MEASURED_MIN else None
 
 
-def survey_duration(*, framework, role_group="", seconds_per_statement=False):
+def survey_duration(*, framework, role_group=""):
     """(low, high) minutes to answer: exact for a known role group, else the range over all of them.
 
     Measured (`survey_seconds_per_statement`) when enough people answered this version, else the
-    estimate from the statement counts. A caller working through many invitations passes the
-    measured figure (None included) so that it is read once.
+    estimate from the statement counts.
     """
     counts = framework_statement_counts(framework=framework)
     if role_group in counts:
         counts = {role_group: counts[role_group]}
     pages = framework.dimensions.count() + 2  # profile and review pages
-    if seconds_per_statement is False:
-        seconds_per_statement = survey_seconds_per_statement(framework=framework)
-    return survey_minutes(counts.values(), pages, seconds_per_statement)
+    return survey_minutes(counts.values(), pages, survey_seconds_per_statement(framework=framework))

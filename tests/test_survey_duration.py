@@ -46,7 +46,8 @@ def estimate(campaign, role):
 def test_too_few_measured_respondents_give_the_statement_count_estimate(campaign_1_1):  # noqa: F811
     answered(campaign_1_1, DURATION_MEASURED_MIN - 1, minutes=60)
     assert survey_seconds_per_statement(framework=campaign_1_1.framework) is None
-    assert survey_duration(framework=campaign_1_1.framework, role_group="executive") == estimate(campaign_1_1, "executive")
+    framework = campaign_1_1.framework
+    assert survey_duration(framework=framework, role_group="executive") == estimate(campaign_1_1, "executive")
 
 
 def test_the_measured_pace_sets_the_duration_for_every_role(campaign_1_1):  # noqa: F811
@@ -65,7 +66,7 @@ def test_the_measured_pace_sets_the_duration_for_every_role(campaign_1_1):  # no
     assert survey_duration(framework=framework, role_group="executive") == (executive, executive)
     low, high = min(counts.values()), max(counts.values())
     assert survey_duration(framework=framework) == (expected_minutes(pace * low), expected_minutes(pace * high))
-    assert (40, 40) != estimate(campaign_1_1, "business")  # the test would notice the estimate
+    assert estimate(campaign_1_1, "business") != (40, 40)  # the test would notice the estimate
 
 
 def test_other_versions_do_not_count(campaign_1_1, framework):  # noqa: F811
@@ -90,3 +91,15 @@ def test_start_page_before_enough_answers_states_the_estimate(client, campaign_1
     _invitation, token = invitation_create(campaign=campaign_1_1, role_group="business")
     low, _high = estimate(campaign_1_1, "business")
     assert f"It takes about {low} minutes." in client.get(reverse("respondent:start", args=[token])).content.decode()
+
+
+def test_the_measure_is_read_once_per_cache_period(campaign_1_1, monkeypatch, django_assert_num_queries):  # noqa: F811
+    from assessment import selectors
+
+    framework = campaign_1_1.framework
+    assert survey_seconds_per_statement(framework=framework) is None
+    answered(campaign_1_1, DURATION_MEASURED_MIN, minutes=40)
+    with django_assert_num_queries(0):
+        assert survey_seconds_per_statement(framework=framework) is None  # read ten minutes ago at most
+    monkeypatch.setattr(selectors, "DURATION_CACHE_SECONDS", -1)
+    assert survey_seconds_per_statement(framework=framework) is not None
