@@ -11,8 +11,18 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Answer, Campaign, Comment, Department, Organisation, Response, RoleGroup, Tenure
 from .framework_file import EVERYONE, audience_includes
+from .loading import answers_loading
+from .models import (
+    Answer,
+    Campaign,
+    Comment,
+    Department,
+    Organisation,
+    Response,
+    RoleGroup,
+    Tenure,
+)
 from .services import invitation_create
 
 DEMO_SLUG = "demo-manufacturing"
@@ -167,7 +177,8 @@ def demo_organisation_create(*, framework, seed=1):
         answers += [Answer(response=response, item=item_by_key[k], value=v) for k, v in answered]
     for _ in range(NOT_STARTED):
         invite(RoleGroup.CORPORATE)
-    Answer.objects.bulk_create(answers)
+    with answers_loading():  # submitted responses first, then their answers
+        Answer.objects.bulk_create(answers)
     if framework.comments:
         _demo_comments(campaign=campaign, framework=framework)
     return campaign

@@ -363,6 +363,18 @@ class Answer(models.Model):
         return f"{self.response_id}/{self.item_id}={self.value}"
 
 
+class AnswerLoad(models.Model):
+    """A mark that lives only inside a loader's transaction (`answers_loading`).
+
+    The database refuses a new answer to a submitted response unless this table has a row the
+    inserting transaction can see: importers, backups and demo data write a submitted response
+    and then its answers. The loader deletes its row before committing, so no other connection
+    ever sees one and the table stays empty.
+    """
+
+    started_at = models.DateTimeField(auto_now_add=True)
+
+
 class Comment(models.Model):
     """An optional free-text comment: one per dimension page, and one on the biggest obstacle.
 

@@ -11,10 +11,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from .framework_file import audience_includes
+from .loading import answers_loading
 from .models import Answer, Campaign, Item, Response, ResponseImport, RoleGroup, Tenure
 from .services import invitation_create
 from .upload_reader import UploadReadError, table_read
@@ -305,7 +305,7 @@ def responses_import(*, campaign, path, force=False):
         raise ResponsesFileError(problems)
     now = timezone.now()
     answers = []
-    with transaction.atomic():
+    with answers_loading():  # one transaction: submitted responses, then their answers
         # Serialises two runs of the same file: the second sees the first's record and stops.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         if not force and ResponseImport.objects.filter(campaign=campaign, sha256=sha256).exists():

@@ -111,7 +111,9 @@ def xlsx_unpacked_size_check(path):
 
 
 def _read_xlsx(path):
-    from openpyxl import load_workbook  # imported where used: the URL configuration reaches this module
+    from openpyxl import (
+        load_workbook,  # imported where used: the URL configuration reaches this module
+    )
     from openpyxl.utils.exceptions import InvalidFileException
 
     xlsx_unpacked_size_check(path)

@@ -11,7 +11,16 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from assessment.models import Answer, Department, Invitation, Item, Response, RoleGroup, Tenure
+from assessment.loading import answers_loading
+from assessment.models import (
+    Answer,
+    Department,
+    Invitation,
+    Item,
+    Response,
+    RoleGroup,
+    Tenure,
+)
 
 ROLES = list(RoleGroup.values)
 TENURES = list(Tenure.values)
@@ -85,14 +94,15 @@ def campaign_populate(*, campaign, respondents, departments, submitted=0.8, star
             (int(response_ids[r]), int(item_ids[c]), int(values[r, c]) or None, now.isoformat())
             for r in range(len(response_ids)) for c in range(len(item_ids))
         )
-        if connection.vendor == "postgresql":
-            _copy(Answer, ("response_id", "item_id", "value", "updated_at"), rows)
-        else:
-            batch = []
-            for response_id, item_id, value, _updated in rows:
-                batch.append(Answer(response_id=response_id, item_id=item_id, value=value))
-                if len(batch) >= 20000:
-                    Answer.objects.bulk_create(batch)
-                    batch = []
-            Answer.objects.bulk_create(batch)
+        with answers_loading():  # submitted responses, then their answers
+            if connection.vendor == "postgresql":
+                _copy(Answer, ("response_id", "item_id", "value", "updated_at"), rows)
+            else:
+                batch = []
+                for response_id, item_id, value, _updated in rows:
+                    batch.append(Answer(response_id=response_id, item_id=item_id, value=value))
+                    if len(batch) >= 20000:
+                        Answer.objects.bulk_create(batch)
+                        batch = []
+                Answer.objects.bulk_create(batch)
     return {"invited": respondents, "started": n_started, "submitted": n_submitted}

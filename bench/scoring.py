@@ -35,6 +35,7 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from assessment.analysis import campaign_frames, campaign_results, frames_results  # noqa: E402
+from assessment.loading import answers_loading  # noqa: E402
 from assessment.models import Answer, Campaign, Invitation, Organisation, Response, RoleGroup  # noqa: E402
 from assessment.services import framework_load  # noqa: E402
 
@@ -78,15 +79,16 @@ def build(respondents):
     rng = np.random.default_rng(1)
     values = rng.integers(1, 6, size=(len(response_ids), len(item_ids)))
     values = np.where(rng.random(values.shape) < 0.05, 0, values)  # about 5% "don't know"
-    batch = []
-    for r, response_id in enumerate(response_ids):
-        for c, item_id in enumerate(item_ids):
-            v = int(values[r, c])
-            batch.append(Answer(response_id=response_id, item_id=item_id, value=v or None))
-        if len(batch) >= 20000:
-            Answer.objects.bulk_create(batch)
-            batch = []
-    Answer.objects.bulk_create(batch)
+    with answers_loading():  # submitted responses, then their answers
+        batch = []
+        for r, response_id in enumerate(response_ids):
+            for c, item_id in enumerate(item_ids):
+                v = int(values[r, c])
+                batch.append(Answer(response_id=response_id, item_id=item_id, value=v or None))
+            if len(batch) >= 20000:
+                Answer.objects.bulk_create(batch)
+                batch = []
+        Answer.objects.bulk_create(batch)
     return Campaign.objects.select_related("framework", "organisation").get(pk=campaign.pk)
 
 

@@ -69,6 +69,9 @@ def logging_config(level="INFO"):
             "weasyprint": {"level": "ERROR"},  # "Ignored property" notes on matplotlib SVGs, by the hundred
             "fontTools": {"level": "WARNING"},
             "matplotlib": {"level": "WARNING"},
+            # axes writes every failed sign-in with the typed username and browser; the lockout
+            # itself is logged without them by config.signin
+            "axes": {"level": "ERROR"},
         },
     }
 

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from assessment.loading import answers_loading
 from assessment.models import Answer, Response
 from assessment.services import invitation_create
 
@@ -21,7 +22,8 @@ def answer_campaign(campaign, agreement, count=5, role="business", dont_know=())
             level = agreement.get(item.dimension.key, 3) if isinstance(agreement, dict) else agreement
             value = None if item.dimension.key in dont_know else (6 - level if item.reverse else level)
             answers.append(Answer(response=response, item=item, value=value))
-        Answer.objects.bulk_create(answers)
+        with answers_loading():  # a submitted response, then its answers
+            Answer.objects.bulk_create(answers)
 
 
 def client_organisation(framework, agreement, *, consent=True, industry="manufacturing", size_band="10000_49999",

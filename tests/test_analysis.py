@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessment.analysis import campaign_results
-from assessment.selectors import campaign_recommendations
+from assessment.loading import answers_loading
 from assessment.models import Answer, Campaign, Department, Response
+from assessment.selectors import campaign_recommendations
 from assessment.services import invitation_create
 
 from .factories import CampaignFactory
@@ -28,9 +29,10 @@ def add_responses(campaign, count, agreement, role="business", department_key="r
             invitation=invitation, campaign=campaign, role_group=role, department=department,
             submitted_at=timezone.now() if submitted else None,
         )
-        Answer.objects.bulk_create(
-            Answer(response=response, item=item, value=6 - agreement if item.reverse else agreement) for item in items
-        )
+        with answers_loading():  # a submitted response, then its answers
+            Answer.objects.bulk_create(
+                Answer(response=response, item=item, value=6 - agreement if item.reverse else agreement) for item in items
+            )
 
 
 def test_scores_from_the_database_mirror_reversed_items(campaign):

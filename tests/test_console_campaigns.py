@@ -12,7 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment import lifecycle
-from assessment.models import Answer, Campaign, Department, Invitation, Membership, Organisation, Response
+from assessment.loading import answers_loading
+from assessment.models import (
+    Answer,
+    Campaign,
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    Response,
+)
 from assessment.services import framework_load, invitation_create
 
 from .conftest import FRAMEWORK_FILE, _user
@@ -223,7 +232,8 @@ def test_clone_copies_the_respondent_list_with_new_links_and_no_answers(client, 
     invitation_create(campaign=campaign, email="b@example.com", name="B", role_group="business")
     invitation_create(campaign=campaign)  # a link without an e-mail is not on the list
     response = Response.objects.create(invitation=first, campaign=campaign, submitted_at=timezone.now())
-    Answer.objects.create(response=response, item=campaign.framework.items.first(), value=4)
+    with answers_loading():  # a submitted response, then its answer
+        Answer.objects.create(response=response, item=campaign.framework.items.first(), value=4)
     client.force_login(owner)
     url = reverse("console:campaign_clone", args=[campaign.pk])
     assert client.get(url).context["form"]["framework"].value() == campaign.framework.pk

@@ -5,8 +5,23 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from assessment.models import Answer, Campaign, Department, Framework, Invitation, Item, Response
-from assessment.services import answers_save, invitation_create, response_start, response_submit
+from assessment.loading import answers_loading
+from assessment.models import (
+    Answer,
+    AnswerLoad,
+    Campaign,
+    Department,
+    Framework,
+    Invitation,
+    Item,
+    Response,
+)
+from assessment.services import (
+    answers_save,
+    invitation_create,
+    response_start,
+    response_submit,
+)
 
 from .factories import CampaignFactory, DepartmentFactory
 
@@ -94,3 +109,85 @@ def test_deleting_a_campaign_with_submitted_answers_still_works(response):
     Response.objects.filter(pk=response.pk).update(submitted_at=timezone.now())
     response.campaign.organisation.delete()
     assert not Answer.objects.exists()
+
+
+# --- a submitted response takes no new answers (migration 0010) ----------------------------
+
+
+def _submitted_with_one_answer_missing(response):
+    """A submitted response lacking one answer (as an import of a partly answered row leaves it)."""
+    items = list(response.campaign.framework.items.order_by("pk"))
+    with answers_loading():
+        Answer.objects.bulk_create([Answer(response=response, item=item, value=4) for item in items[1:]])
+        Response.objects.filter(pk=response.pk).update(submitted_at=timezone.now())
+    return items[0]
+
+
+def test_a_submitted_response_takes_no_new_answer(response):
+    missing = _submitted_with_one_answer_missing(response)
+    refused(lambda: Answer.objects.create(response=response, item=missing, value=1))
+    refused(lambda: Answer.objects.bulk_create([Answer(response=response, item=missing, value=1)]))
+    refused(lambda: Answer.objects.bulk_create(
+        [Answer(response=response, item=missing, value=1)],
+        update_conflicts=True, unique_fields=["response", "item"], update_fields=["value"]))
+    with connection.cursor() as cursor:
+        refused(lambda: cursor.execute(
+            "INSERT INTO assessment_answer (response_id, item_id, value, updated_at) VALUES (%s, %s, 1, %s)",
+            [response.pk, missing.pk, timezone.now()]))
+    assert not Answer.objects.filter(item=missing).exists()
+    assert not AnswerLoad.objects.exists()  # the loader's mark went with its transaction
+
+
+def test_a_loader_adds_answers_to_submitted_responses_and_leaves_no_mark(response):
+    missing = _submitted_with_one_answer_missing(response)
+    with answers_loading():
+        Answer.objects.create(response=response, item=missing, value=2)
+    assert Answer.objects.get(item=missing).value == 2
+    assert not AnswerLoad.objects.exists()
+    with pytest.raises(RuntimeError), answers_loading():  # a failing loader rolls its mark back with its rows
+        Answer.objects.filter(item=missing).delete()
+        raise RuntimeError("interrupted")
+    assert Answer.objects.filter(item=missing).exists() and not AnswerLoad.objects.exists()
+
+
+def test_an_open_response_still_takes_new_answers_and_a_submission(response):
+    items = list(response.campaign.framework.items.all())
+    Answer.objects.create(response=response, item=items[0], value=3)  # no loader needed while open
+    answers_save(response=response, values={item: 4 for item in items[1:]})
+    assert response_submit(response=response)
+    assert Answer.objects.filter(response=response).count() == len(items)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer: no second connection can insert")
+def test_a_loaders_mark_is_invisible_to_other_connections(campaign):
+    """While one connection loads, another still cannot add an answer to a submitted response."""
+    import threading
+
+    from django.db import connections
+
+    invitation, _token = invitation_create(campaign=campaign)
+    response = Response.objects.create(invitation=invitation, campaign=campaign, submitted_at=timezone.now())
+    item = campaign.framework.items.first()
+    loading, done, outcome = threading.Event(), threading.Event(), {}
+
+    def other():
+        loading.wait(10)
+        try:
+            Answer.objects.create(response=response, item=item, value=1)
+            outcome["other"] = "inserted"
+        except IntegrityError:
+            outcome["other"] = "refused"
+        finally:
+            connections.close_all()
+            done.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with answers_loading():
+        assert AnswerLoad.objects.count() == 1
+        loading.set()
+        assert done.wait(10)
+    thread.join()
+    assert outcome == {"other": "refused"}
+    assert not Answer.objects.exists() and not AnswerLoad.objects.exists()

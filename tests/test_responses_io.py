@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from assessment.loading import answers_loading
 from assessment.models import Answer, Department, Invitation, Response
 from assessment.responses_io import responses_export, responses_parse
 from assessment.services import invitation_create
@@ -197,7 +198,8 @@ def make_respondents(campaign, count, *, start=0):
                 continue  # unanswered
             value = None if (n + position) % 7 == 5 else (n + position) % 5 + 1
             answers.append(Answer(response=response, item=items[key], value=value))
-    Answer.objects.bulk_create(answers)
+    with answers_loading():  # submitted responses, then their answers
+        Answer.objects.bulk_create(answers)
 
 
 def expected_cell(n, position):

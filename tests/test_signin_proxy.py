@@ -57,3 +57,42 @@ def test_one_address_guessing_many_accounts_is_stopped(owner, settings):
                                  REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.51")
     assert other_office.status_code == 302
     assert get_user_model().objects.filter(username="owner").exists()
+
+
+def test_an_account_lockout_sends_the_signal_and_one_log_line_without_the_username(owner, settings, caplog):
+    from axes.signals import user_locked_out
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    sent = []
+
+    def listen(sender, **kwargs):
+        sent.append(kwargs.get("kind", "account"))
+
+    user_locked_out.connect(listen)
+    try:
+        with caplog.at_level("INFO"):
+            client = Client()
+            for _ in range(4):
+                fail(client, "owner", "198.51.100.20")
+            assert not sent and "locked out" not in caplog.text  # not yet
+            fail(client, "owner", "198.51.100.20")
+    finally:
+        user_locked_out.disconnect(listen)
+    assert sent == ["account"]
+    lines = [r for r in caplog.records if "locked out" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].levelname == "WARNING" and lines[0].name == "config.signin"
+    message = lines[0].getMessage()
+    assert f"account limit reached (user_id={owner.pk} address=198.51.100.20 failures=5)" in message
+    assert "owner" not in caplog.text and "wrong" not in caplog.text  # neither username nor password, anywhere
+
+
+def test_an_address_lockout_is_logged_with_an_unknown_account_as_unknown(db, settings, caplog):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.AXES_IP_FAILURE_LIMIT = 6
+    with caplog.at_level("INFO"):
+        client = Client()
+        for n in range(6):
+            fail(client, f"guess-{n % 3}", "198.51.100.21")
+    lines = [r.getMessage() for r in caplog.records if "locked out" in r.getMessage()]
+    assert lines == [lines[0]] and "address limit reached (user_id=unknown address=198.51.100.21 failures=6)" in lines[0]
+    assert "guess-" not in caplog.text

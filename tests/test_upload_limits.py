@@ -95,8 +95,7 @@ def test_an_over_long_csv_is_refused_without_reading_past_the_limit(tmp_path, mo
     path = tmp_path / "list.csv"
     with open(path, "wb") as stream:
         stream.write(b"email\n")
-        for n in range(5000):
-            stream.write(f"p{n}@example.com\n".encode())
+        stream.writelines(f"p{n}@example.com\n".encode() for n in range(5000))
         stream.write(b"\x81\x20\n")  # invalid in UTF-8 and in cp932
     with pytest.raises(UploadReadError, match="more than 100 rows"):
         table_read(path)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessment import routing
 from assessment.analysis import campaign_results
 from assessment.comparison import previous_campaign_other_version, version_comparison
+from assessment.loading import answers_loading
 from assessment.models import Answer, Department, Response
 from assessment.services import framework_load, invitation_create
 from reports.pdf import template_to_html
@@ -24,9 +25,10 @@ def fill(campaign, count, agreement, role="business"):
         invitation, _t = invitation_create(campaign=campaign, role_group=role, department=dept)
         response = Response.objects.create(invitation=invitation, campaign=campaign, role_group=role,
                                            department=dept, submitted_at=timezone.now())
-        Answer.objects.bulk_create(
-            Answer(response=response, item=i, value=6 - agreement if i.reverse else agreement) for i in items
-        )
+        with answers_loading():  # a submitted response, then its answers
+            Answer.objects.bulk_create(
+                Answer(response=response, item=i, value=6 - agreement if i.reverse else agreement) for i in items
+            )
 
 
 @pytest.fixture
