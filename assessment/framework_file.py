@@ -1,14 +1,19 @@
 """Read and validate a framework file (YAML or JSON) into plain data.
 
-Every problem is reported with its place in the file, all at once, so an author can fix a
-file in one pass instead of one error per run.
+The file's shape is a pydantic schema (below); the rules across fields follow it. Every problem
+is reported with its place in the file, all at once, so an author can fix a file in one pass
+instead of one error per run; a malformed part (a list entry that is not a mapping, a number
+written as text) is a problem with its place too, never a traceback.
 """
 
 import hashlib
 import json
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 REQUIRED_DIMENSIONS = ("vision", "budget", "buy_in")
 ROLE_GROUPS = ("executive", "innovation_team", "business", "corporate")
@@ -31,6 +36,184 @@ class FrameworkFileError(ValueError):
     def __init__(self, problems):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+# --- the file's schema (pydantic): types, required fields, ranges, both languages ---------------
+# Rules across fields (rising bands, the core dimensions, unique keys, audiences and routing, the
+# wording lint) follow in `framework_problems`, on the parts of the file whose shape is valid.
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "missing or empty")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not value or not all(c.isascii() and (c.isalnum() or c in "_-") for c in value):
+        raise PydanticCustomError("slug", "must be a key of letters, digits, _ or -")
+    return value
+
+
+def _version(value: object) -> object:
+    if not isinstance(value, str) or not value:
+        raise PydanticCustomError("version", 'must be a non-empty string such as "1.0" (quote it)')
+    return value
+
+
+NonBlank = Annotated[str, AfterValidator(_not_blank)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class _Schema(BaseModel):
+    # strict: 1.0 written unquoted is a number, not the version "1.0"; "3" is not a number.
+    # Fields the schema does not name (header notes, `double_barrel_ok`, ...) are kept as they are.
+    model_config = ConfigDict(strict=True, extra="allow")
+
+
+class Text(_Schema):
+    en: NonBlank
+    ja: NonBlank
+
+
+class Scale(_Schema):
+    anchors: dict[int | str, Text]
+    dont_know: Text
+
+
+class Level(_Schema):
+    level: int
+    key: str
+    min: Percent
+    favourable_min: Percent | None = None
+    name: Text
+    summary: Text
+
+
+class Option(_Schema):
+    key: Slug
+    label: Text
+    short: Text | None = None
+
+
+class Question(_Schema):
+    prompt: Text
+    options: list[Option]
+
+
+class Prompt(_Schema):
+    prompt: Text
+
+
+class Profile(_Schema):
+    role_group: Question
+    tenure: Question | None = None
+    department: Prompt
+
+
+class Item(_Schema):
+    key: Slug
+    reverse: bool = False
+    text: Text
+    audience: Any = None  # checked with the role groups of the file's format
+
+
+class Dimension(_Schema):
+    key: Slug
+    weight: Annotated[float, Field(gt=0)]
+    name: Text
+    description: Text
+    levels: dict[int | str, Text]
+    items: list[Item]
+
+
+class FrameworkSchema(_Schema):
+    format: Literal[1, 2] = 1
+    key: Slug
+    version: Annotated[str, BeforeValidator(_version)]
+    title: Text
+    description: Text
+    min_answered_per_dimension: Annotated[int, Field(ge=1)]
+    gap_threshold: Percent
+    scale: Scale
+    levels: list[Level]
+    profile: Profile
+    dimensions: list[Dimension]
+
+
+_TEXT_FIELDS = frozenset(
+    name
+    for model in (Scale, Level, Option, Question, Prompt, Item, Dimension, FrameworkSchema)
+    for name, field in model.model_fields.items()
+    if field.annotation in (Text, Text | None)
+)
+
+
+_MAPPINGS_BY_NUMBER = ("anchors", "levels")  # scale.anchors.3, dimensions[0].levels.2 (not lists)
+
+
+def _place(loc):
+    """("dimensions", 0, "items", 2, "text") -> "dimensions[0].items[2].text"."""
+    place = ""
+    for depth, part in enumerate(loc):
+        keyed = depth > 1 and loc[depth - 1] in _MAPPINGS_BY_NUMBER  # the top-level `levels` is a list
+        if isinstance(part, int) and not keyed:
+            place += f"[{part}]"
+        else:
+            place += f".{part}" if place else str(part)
+    return place
+
+
+def _message(error):
+    """One pydantic error as the author reads it: where, then what is wrong."""
+    loc, kind = error["loc"], error["type"]
+    # dict keys of int | str unions add the tried type to the place; it means nothing to an author
+    loc = tuple(part for part in loc if part not in ("int", "str"))
+    field = loc[-1] if loc else None
+    text_expected = kind == "model_type" and error.get("ctx", {}).get("class_name") == "Text"
+    if text_expected or (kind in ("missing", "dict_type") and field in _TEXT_FIELDS):
+        what = "needs English and Japanese text ({en: ..., ja: ...})"
+    elif kind == "missing" and field in ("en", "ja"):
+        what = "missing or empty"
+    elif kind == "string_type" and field in ("en", "ja"):
+        what = "missing or empty"
+    elif kind == "missing":
+        what = "missing"
+    elif kind in ("model_type", "dict_type"):
+        what = "must be a mapping"
+    elif kind == "list_type":
+        what = "must be a list"
+    elif kind == "bool_type":
+        what = "must be true or false"
+    elif kind in ("int_type", "int_from_float"):
+        what = "must be a whole number"
+    elif kind == "float_type":
+        what = "must be a number"
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        what = f"{error['input']} is out of range"
+    elif kind == "string_type":
+        what = "must be text"
+    elif kind == "literal_error" and field == "format":
+        what = "must be 1 (version 1.0 layout) or 2 (audiences, comparison, comments)"
+    else:
+        what = error["msg"]
+    return f"{_place(loc) or 'file'}: {what}"
+
+
+def schema_problems(data):
+    """(problems, places with a problem) of the file's shape, each problem with its place."""
+    try:
+        FrameworkSchema.model_validate(data)
+    except ValidationError as exc:
+        problems, places = [], set()
+        for error in exc.errors():
+            message = _message(error)
+            if message not in problems:
+                problems.append(message)
+            places.add(tuple(part for part in error["loc"] if part not in ("int", "str")))
+        return problems, places
+    return [], set()
 
 
 def framework_file_read(path, earlier=None):
@@ -65,120 +248,74 @@ def framework_role_groups(data):
 
 
 def framework_problems(data, earlier=None):
-    problems = []
-    check = _Checker(problems)
+    """Every problem of a framework file, each with its place: its shape first (the schema), then
+    the rules across fields on every part whose shape is valid."""
     if not isinstance(data, dict):
         return ["the file must contain a mapping at the top level"]
-    if data.get("format", 1) not in (1, 2):
-        problems.append("format: must be 1 (version 1.0 layout) or 2 (audiences, comparison, comments)")
-        return problems
+    if data.get("format", 1) not in (1, 2) or isinstance(data.get("format"), bool):
+        return ["format: must be 1 (version 1.0 layout) or 2 (audiences, comparison, comments)"]
+    problems, broken = schema_problems(data)
+
+    def valid(*place):
+        return not any(loc[: len(place)] == place for loc in broken)
+
     v2 = file_format(data) == 2
-    check.slug(data, "key", "key")
-    if not isinstance(data.get("version"), str) or not data.get("version"):
-        problems.append('version: must be a non-empty string such as "1.0" (quote it)')
-    check.text(data, "title", "title")
-    check.text(data, "description", "description")
-    check.number(data, "min_answered_per_dimension", "min_answered_per_dimension", minimum=1, integer=True)
-    check.number(data, "gap_threshold", "gap_threshold", minimum=0, maximum=100)
-
-    scale = data.get("scale")
-    if not isinstance(scale, dict):
-        problems.append("scale: missing")
-    else:
-        anchors = scale.get("anchors")
-        if not isinstance(anchors, dict) or sorted(map(str, anchors)) != ["1", "2", "3", "4", "5"]:
-            problems.append("scale.anchors: must have exactly the keys 1 to 5")
-        else:
-            for value, label in anchors.items():
-                check.text({"t": label}, "t", f"scale.anchors.{value}")
-        check.text(scale, "dont_know", "scale.dont_know")
-
-    levels = data.get("levels")
-    if not isinstance(levels, list) or len(levels) != 5:
-        problems.append("levels: must list exactly five levels")
-    else:
-        previous_min = None
-        for index, level in enumerate(levels):
-            where = f"levels[{index}]"
-            if level.get("level") != index + 1 or level.get("key") != LEVEL_KEYS[index]:
-                problems.append(f"{where}: expected level {index + 1} with key {LEVEL_KEYS[index]}")
-            if not check.number(level, "min", f"{where}.min", minimum=0, maximum=100):
-                continue
-            if index == 0 and level["min"] != 0:
-                problems.append(f"{where}.min: the first band must start at 0")
-            if previous_min is not None and level["min"] <= previous_min:
-                problems.append(f"{where}.min: bands must rise")
-            previous_min = level["min"]
-            check.text(level, "name", f"{where}.name")
-            check.text(level, "summary", f"{where}.summary")
-            if v2 or "favourable_min" in level:
-                _check_favourable_min(check, levels, index, where)
-
-    profile = data.get("profile")
-    if not isinstance(profile, dict):
-        problems.append("profile: missing")
-    else:
-        check.options(profile, "role_group", framework_role_groups(data))
+    if valid("scale", "anchors") and sorted(map(str, data["scale"]["anchors"])) != ["1", "2", "3", "4", "5"]:
+        problems.append("scale.anchors: must have exactly the keys 1 to 5")
+    if valid("levels"):
+        _check_levels(problems, data["levels"], v2)
+    if valid("profile"):
+        profile = data["profile"]
+        _check_options(problems, profile["role_group"], "role_group", framework_role_groups(data))
         if v2:
             # 1.1 does not ask tenure: no report used it, and it only raised re-identification risk.
             if "tenure" in profile:
                 problems.append("profile.tenure: not asked from format 2 on; remove it")
+        elif profile.get("tenure") is None:
+            problems.append("profile.tenure: missing")
         else:
-            check.options(profile, "tenure", TENURES)
-        check.text(profile.get("department") or {}, "prompt", "profile.department.prompt")
-
-    dimensions = data.get("dimensions")
-    if not isinstance(dimensions, list) or not dimensions:
+            _check_options(problems, profile["tenure"], "tenure", TENURES)
+    if not valid("dimensions") and not isinstance(data.get("dimensions"), list):
+        return problems
+    dimensions = data["dimensions"]
+    if not dimensions:
         problems.append("dimensions: must be a non-empty list")
         return problems
     dimension_keys = [d.get("key") for d in dimensions if isinstance(d, dict)]
     for required in REQUIRED_DIMENSIONS:
         if required not in dimension_keys:
             problems.append(f"dimensions: the core dimension {required!r} is missing")
-    check.unique(dimension_keys, "dimensions: duplicate key")
+    _check_unique(problems, dimension_keys, "dimensions: duplicate key")
     item_keys = []
     for d_index, dimension in enumerate(dimensions):
         where = f"dimensions[{d_index}]"
         if not isinstance(dimension, dict):
-            problems.append(f"{where}: must be a mapping")
-            continue
-        check.slug(dimension, "key", f"{where}.key")
-        check.number(dimension, "weight", f"{where}.weight", minimum=0, exclusive_minimum=True)
-        check.text(dimension, "name", f"{where}.name")
-        check.text(dimension, "description", f"{where}.description")
-        dim_levels = dimension.get("levels")
-        if not isinstance(dim_levels, dict) or sorted(map(str, dim_levels)) != ["1", "2", "3", "4", "5"]:
+            continue  # reported by the schema
+        if valid("dimensions", d_index, "levels") and sorted(map(str, dimension["levels"])) != ["1", "2", "3", "4", "5"]:
             problems.append(f"{where}.levels: must describe levels 1 to 5")
-        else:
-            for level, text in dim_levels.items():
-                check.text({"t": text}, "t", f"{where}.levels.{level}")
         items = dimension.get("items")
         if not isinstance(items, list) or len(items) < MIN_ITEMS_PER_DIMENSION:
             problems.append(f"{where}.items: at least {MIN_ITEMS_PER_DIMENSION} items are required")
             continue
         for i_index, item in enumerate(items):
-            item_where = f"{where}.items[{i_index}]"
             if not isinstance(item, dict):
-                problems.append(f"{item_where}: must be a mapping")
-                continue
-            check.slug(item, "key", f"{item_where}.key")
+                continue  # reported by the schema
             item_keys.append(item.get("key"))
-            if not isinstance(item.get("reverse", False), bool):
-                problems.append(f"{item_where}.reverse: must be true or false")
-            check.text(item, "text", f"{item_where}.text")
             audience = item.get("audience", None if v2 else [EVERYONE])
-            _check_audience(problems, audience, framework_role_groups(data), f"{item_where}.audience")
+            _check_audience(problems, audience, framework_role_groups(data), f"{where}.items[{i_index}].audience")
         if v2:
             _check_routing(problems, items, framework_role_groups(data), where)
         min_answered = data.get("min_answered_per_dimension")
         if isinstance(min_answered, int) and min_answered > len(items):
             problems.append(f"{where}.items: fewer items than min_answered_per_dimension")
-    check.unique(item_keys, "items: duplicate key")
+    _check_unique(problems, item_keys, "items: duplicate key")
     if v2:
         from .framework_lint import comment_prompt_problems, comparison_problems, lint_problems, scale_problems
 
-        problems.extend(lint_problems(data))
-        problems.extend(scale_problems(data.get("scale")))
+        if valid("dimensions") and valid("profile"):
+            problems.extend(lint_problems(data))  # wording: needs every statement's text in place
+        if valid("scale"):
+            problems.extend(scale_problems(data.get("scale")))
         problems.extend(comment_prompt_problems(data))
         problems.extend(comparison_problems(data, earlier))
     elif "comparison" in data or "comments" in data:
@@ -186,15 +323,48 @@ def framework_problems(data, earlier=None):
     return problems
 
 
-def _check_favourable_min(check, levels, index, where):
+def _check_levels(problems, levels, v2):
+    if len(levels) != 5:
+        problems.append("levels: must list exactly five levels")
+        return
+    previous_min = None
+    for index, level in enumerate(levels):
+        where = f"levels[{index}]"
+        if level.get("level") != index + 1 or level.get("key") != LEVEL_KEYS[index]:
+            problems.append(f"{where}: expected level {index + 1} with key {LEVEL_KEYS[index]}")
+        if index == 0 and level["min"] != 0:
+            problems.append(f"{where}.min: the first band must start at 0")
+        if previous_min is not None and level["min"] <= previous_min:
+            problems.append(f"{where}.min: bands must rise")
+        previous_min = level["min"]
+        if v2 or "favourable_min" in level:
+            _check_favourable_min(problems, levels, index, where)
+
+
+def _check_options(problems, question, field, expected):
+    keys = [option["key"] for option in question["options"]]
+    if keys != list(expected):
+        problems.append(f"profile.{field}.options: keys must be {', '.join(expected)} in that order")
+
+
+def _check_unique(problems, keys, message):
+    seen = set()
+    for key in keys:
+        if key in seen:
+            problems.append(f"{message} {key!r}")
+        seen.add(key)
+
+
+def _check_favourable_min(problems, levels, index, where):
     level = levels[index]
-    if not check.number(level, "favourable_min", f"{where}.favourable_min", minimum=0, maximum=100):
+    if level.get("favourable_min") is None:
+        problems.append(f"{where}.favourable_min: must be a number")
         return
     if index == 0 and level["favourable_min"] != 0:
-        check.problems.append(f"{where}.favourable_min: the first level must start at 0")
+        problems.append(f"{where}.favourable_min: the first level must start at 0")
     previous = levels[index - 1].get("favourable_min") if index else None
     if isinstance(previous, (int, float)) and level["favourable_min"] <= previous:
-        check.problems.append(f"{where}.favourable_min: must rise from level to level")
+        problems.append(f"{where}.favourable_min: must rise from level to level")
 
 
 def _check_audience(problems, audience, role_groups, where):
@@ -236,55 +406,3 @@ def _check_routing(problems, items, role_groups, where):
                 f"{where}.items: role group {role!r} is asked {len(shown)} statements here; "
                 f"at least {MIN_ROUTED_PER_DIMENSION} are needed"
             )
-
-
-class _Checker:
-    def __init__(self, problems):
-        self.problems = problems
-
-    def text(self, mapping, field, where):
-        value = mapping.get(field) if isinstance(mapping, dict) else None
-        if not isinstance(value, dict):
-            self.problems.append(f"{where}: needs English and Japanese text ({{en: ..., ja: ...}})")
-            return
-        for lang in ("en", "ja"):
-            if not isinstance(value.get(lang), str) or not value[lang].strip():
-                self.problems.append(f"{where}.{lang}: missing or empty")
-
-    def slug(self, mapping, field, where):
-        value = mapping.get(field)
-        if not isinstance(value, str) or not value or not all(c.isascii() and (c.isalnum() or c in "_-") for c in value):
-            self.problems.append(f"{where}: must be a key of letters, digits, _ or -")
-
-    def number(self, mapping, field, where, minimum=None, maximum=None, integer=False, exclusive_minimum=False):
-        value = mapping.get(field)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-            self.problems.append(f"{where}: must be {'a whole number' if integer else 'a number'}")
-            return False
-        too_low = minimum is not None and (value <= minimum if exclusive_minimum else value < minimum)
-        if too_low or (maximum is not None and value > maximum):
-            self.problems.append(f"{where}: {value} is out of range")
-            return False
-        return True
-
-    def options(self, profile, field, expected):
-        question = profile.get(field)
-        where = f"profile.{field}"
-        if not isinstance(question, dict):
-            self.problems.append(f"{where}: missing")
-            return
-        self.text(question, "prompt", f"{where}.prompt")
-        options = question.get("options")
-        keys = [o.get("key") for o in options] if isinstance(options, list) else None
-        if keys != list(expected):
-            self.problems.append(f"{where}.options: keys must be {', '.join(expected)} in that order")
-            return
-        for index, option in enumerate(options):
-            self.text(option, "label", f"{where}.options[{index}].label")
-
-    def unique(self, keys, message):
-        seen = set()
-        for key in keys:
-            if key in seen:
-                self.problems.append(f"{message} {key!r}")
-            seen.add(key)

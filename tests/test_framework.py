@@ -137,3 +137,51 @@ def test_json_framework_files_load_too(db, framework_data, tmp_path):
     path.write_text(json.dumps(framework_data, ensure_ascii=False), encoding="utf-8")
     data, sha = framework_file_read(path)
     assert data["key"] == framework_data["key"] and len(sha) == 64
+
+
+@pytest.mark.parametrize(
+    "break_it, expected",
+    [
+        (lambda d: d["levels"].__setitem__(1, "emerging"), "levels[1]: must be a mapping"),
+        (lambda d: d["dimensions"][0]["items"].__setitem__(3, ["a", "list"]), "dimensions[0].items[3]: must be a mapping"),
+        (lambda d: d["dimensions"].append(7), "dimensions[6]: must be a mapping"),
+        (lambda d: d["profile"]["role_group"]["options"].__setitem__(0, "executive"),
+         "profile.role_group.options[0]: must be a mapping"),
+        (lambda d: d["levels"][2].update(min="40"), "levels[2].min: must be a number"),
+        (lambda d: d.update(min_answered_per_dimension=2.5), "min_answered_per_dimension: must be a whole number"),
+        (lambda d: d["dimensions"][1]["items"][0].update(reverse="yes"), "dimensions[1].items[0].reverse: must be true or false"),
+        (lambda d: d["dimensions"][1].update(name="Budget"),
+         "dimensions[1].name: needs English and Japanese text ({en: ..., ja: ...})"),
+        (lambda d: d["dimensions"][2]["items"][1]["text"].update(en="   "), "dimensions[2].items[1].text.en: missing or empty"),
+        (lambda d: d["scale"]["anchors"].__setitem__(2, None), "scale.anchors.2: needs English and Japanese text"),
+        (lambda d: d.update(dimensions={"vision": {}}), "dimensions: must be a list"),
+        (lambda d: d.update(profile=None), "profile: must be a mapping"),
+        (lambda d: d.update(format="2"), "format: must be 1"),
+    ],
+)
+def test_malformed_entries_are_problems_with_their_place_never_a_traceback(framework_data, break_it, expected):
+    broken = copy.deepcopy(framework_data)
+    break_it(broken)
+    problems = framework_problems(broken)
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_every_problem_of_a_file_is_reported_at_once(framework_data):
+    broken = copy.deepcopy(framework_data)
+    broken["levels"][0] = 1
+    broken["dimensions"][0]["items"][0] = "a statement"
+    broken["dimensions"][1]["weight"] = 0
+    broken["dimensions"].pop(2)  # buy_in, a core dimension
+    problems = framework_problems(broken)
+    assert "levels[0]: must be a mapping" in problems
+    assert "dimensions[0].items[0]: must be a mapping" in problems
+    assert "dimensions[1].weight: 0 is out of range" in problems
+    assert "dimensions: the core dimension 'buy_in' is missing" in problems
+
+
+def test_load_framework_reports_a_malformed_entry_as_an_error_not_a_crash(db, framework_data, tmp_path):
+    broken = copy.deepcopy(framework_data)
+    broken["levels"][4] = ["embedded"]
+    with pytest.raises(CommandError, match=r"levels\[4\]: must be a mapping"):
+        call_command("load_framework", str(write(tmp_path, broken)))
+    assert not Framework.objects.exists()
