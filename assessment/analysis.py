@@ -74,7 +74,8 @@ def campaign_frames(*, campaign):
     spec = scoring.FrameworkSpec(
         dimensions=tuple(d["key"] for d in dimension_rows),
         weights={d["key"]: float(d["weight"]) for d in dimension_rows},
-        level_mins=tuple(float(level["min"]) for level in framework.levels),
+        level_mins=scoring.LevelBands.from_levels(framework.levels).mins,
+        favourable_mins=scoring.LevelBands.from_levels(framework.levels).favourable_mins,
         min_answered=framework.min_answered_per_dimension,
         gap_threshold=float(framework.gap_threshold),
     )
@@ -105,10 +106,15 @@ def frames_results(
     if not result["shown"]:
         # Below the threshold (or not publishable with the rest) the group shows nothing at all.
         return result
+    audiences = dict(zip(frames.items["item"], frames.items["audience"])) if "audience" in frames.items else None
     released = published.released_results(scores, scored, frames.respondents, spec, plan, department=department,
-                                          gap_scores=gap_scores)
+                                          gap_scores=gap_scores, audiences=audiences)
     result["respondents"] = released["org"]["n"]
     result.update(released["org"])
+    # Levels say what people other than executives experience; everyone's figures stay beside them.
+    result["dimensions"], result["overall"] = scoring.experienced(
+        released["org"], released["staff"], released["executives"], spec)
+    result["overall_everyone"] = released["org"]["overall"]
     result["staff"] = released["staff"]
     result["executives"] = released["executives"]
     result["gaps"] = released["gaps"]
@@ -208,9 +214,8 @@ def campaign_results(
         ],
         level_names=levels,
         level_bands=[
-            {"level": level["level"], "name": level["name"], "min": float(level["min"]),
-             "next_min": float(following["min"]) if following else None}
-            for level, following in zip(framework.levels, [*framework.levels[1:], None])
+            {**row, "name": levels[row["level"]]}
+            for row in scoring.LevelBands.from_levels(framework.levels).rows()
         ],
         department_names=frames.departments,
         role_names=framework_role_labels(framework=framework),

@@ -15,7 +15,7 @@ respondent order, favourable shares from integer counts), so the figures are the
 import numpy as np
 import pandas as pd
 
-from . import disclosure, scoring
+from . import disclosure, routing, scoring
 
 
 def _atom_frame(respondents):
@@ -43,6 +43,7 @@ class _Population:
         frame = _atom_frame(respondents)
         self.atoms, self.row_atoms = disclosure.atoms_of(frame)
         ids = pd.Index(frame["respondent"].to_numpy())
+        self.role_groups = frame["role_group"].to_numpy()
         self.dimensions = list(spec.dimensions)
         self.spec = spec
         self._masks = {}
@@ -141,7 +142,7 @@ class _Population:
         for d, key in enumerate(self.dimensions):
             column = self.gaps[d][mask & ~np.isnan(self.gaps[d])]
             if len(column) and plan.shows(label, disclosure.gap_family(key)):
-                out[key] = (_mean(column), int(len(column)))
+                out[key] = (scoring.rounded(_mean(column)), int(len(column)))
         return out
 
 

@@ -13,9 +13,16 @@ Definitions (DOMAIN.md):
     spread            standard deviation of those respondent scores (consensus)
     favourable        share of answered items scoring 75 or more (agree / disagree-with-reversed)
     overall index     weighted mean of the dimension scores present
+    level             the highest level whose score minimum AND favourable-share minimum the group
+                      meets (framework levels: `min`, `favourable_min`; 1.0 has no share rule)
+
+Every published figure is rounded to whole points (half up) before it is banded or compared with a
+trigger, so a score shown as 60 is level 4 wherever bands start at 60, and 59.5 is shown and
+treated as 60.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -31,6 +38,63 @@ class FrameworkSpec:
     level_mins: tuple  # lower bound of levels 1..5, e.g. (0, 20, 40, 60, 80)
     min_answered: int
     gap_threshold: float
+    favourable_mins: tuple = field(default=())  # favourable share (%) levels 1..5 need; () no rule
+
+    @property
+    def bands(self):
+        return LevelBands(tuple(self.level_mins), tuple(self.favourable_mins))
+
+
+@dataclass(frozen=True)
+class LevelBands:
+    """The framework's levels: the one place that says which level a score and share reach."""
+
+    mins: tuple  # score minimum of levels 1..n (inclusive)
+    favourable_mins: tuple = ()  # favourable share minimum of levels 1..n (inclusive); () = none
+
+    @classmethod
+    def from_levels(cls, levels):
+        """From a framework's `levels` list ({"level", "min", "favourable_min"?}), in level order."""
+        ordered = sorted(levels, key=lambda level: int(level["level"]))
+        shares = tuple(float(level["favourable_min"]) for level in ordered if "favourable_min" in level)
+        return cls(tuple(float(level["min"]) for level in ordered), shares if len(shares) == len(ordered) else ())
+
+    def level(self, score, favourable=None):
+        """Level 1..n of a (rounded) score and favourable share, or None for a missing score."""
+        if score is None or pd.isna(score):
+            return None
+        by_score = int(np.searchsorted(np.asarray(self.mins, dtype=float), rounded(score), side="right"))
+        if not self.favourable_mins:
+            return by_score
+        share = 0.0 if favourable is None or pd.isna(favourable) else rounded(favourable)
+        by_share = int(np.searchsorted(np.asarray(self.favourable_mins, dtype=float), share, side="right"))
+        return max(1, min(by_score, by_share))
+
+    def limited_by_share(self, score, favourable):
+        """True where the favourable share, not the score, holds the level down."""
+        if score is None or not self.favourable_mins:
+            return False
+        return self.level(score, favourable) < LevelBands(self.mins).level(score)
+
+    def upper(self, level):
+        """The first score of the level above `level` (100 for the top level)."""
+        return self.mins[level] if level < len(self.mins) else 100.0
+
+    def rows(self):
+        """[{"level", "min", "next_min", "favourable_min"}] for texts and charts."""
+        return [
+            {"level": i + 1, "min": low, "next_min": self.mins[i + 1] if i + 1 < len(self.mins) else None,
+             "favourable_min": self.favourable_mins[i] if self.favourable_mins else None}
+            for i, low in enumerate(self.mins)
+        ]
+
+
+def rounded(value):
+    """A figure at its published precision: whole points, half up (59.5 → 60, −2.5 → −3)."""
+    if value is None or pd.isna(value):
+        return None
+    # round(…, 9) first: a mean meant to be exactly x.5 may arrive as x.4999999999.
+    return float(Decimal(repr(round(float(value), 9))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # --- single values -----------------------------------------------------------------------------
@@ -42,11 +106,9 @@ def item_scores(values, reverse):
     return np.where(np.asarray(reverse, dtype=bool), 100.0 - score, score)
 
 
-def level_of(score, level_mins):
-    """Maturity level 1–5 for a 0–100 score, or None for a missing score. Band minimums are inclusive."""
-    if score is None or pd.isna(score):
-        return None
-    return int(np.searchsorted(np.asarray(level_mins, dtype=float), float(score), side="right"))
+def level_of(score, level_mins, favourable=None, favourable_mins=()):
+    """Maturity level 1–5 for a 0–100 score (and favourable share), or None for a missing score."""
+    return LevelBands(tuple(level_mins), tuple(favourable_mins)).level(score, favourable)
 
 
 def overall_index(dimension_scores, weights):
@@ -95,22 +157,56 @@ def summarise(scores, scored, spec):
     answered = answered[keep]
     favourable = (answered["score"] >= FAVOURABLE_MIN).groupby(answered["dimension"]).mean()
     dimensions = {}
+    bands = spec.bands
     for key in spec.dimensions:
         column = scores[key].dropna() if key in scores else pd.Series(dtype=float)
-        score = float(column.mean()) if len(column) else None
+        score = rounded(column.mean()) if len(column) else None
+        share = rounded(favourable[key] * 100) if key in favourable.index else None
         dimensions[key] = {
             "score": score,
-            "level": level_of(score, spec.level_mins),
+            "level": bands.level(score, share),
             "n": int(len(column)),
-            "spread": float(column.std(ddof=1)) if len(column) > 1 else None,
-            "favourable": float(favourable[key] * 100) if key in favourable.index else None,
+            "spread": rounded(column.std(ddof=1)) if len(column) > 1 else None,
+            "favourable": share,
         }
     return {"n": int(len(scores)), "dimensions": dimensions, "overall": overall_of(dimensions, spec)}
 
 
 def overall_of(dimensions, spec):
+    """The index over the shown dimensions; its level needs the same share of favourable answers
+    as a dimension's, taken as the weighted mean of the dimensions' shares."""
     overall = overall_index({k: d["score"] for k, d in dimensions.items()}, spec.weights)
-    return {"score": overall, "level": level_of(overall, spec.level_mins)}
+    share = overall_index({k: d["favourable"] for k, d in dimensions.items() if d["score"] is not None}, spec.weights)
+    overall = rounded(overall)
+    return {"score": overall, "level": spec.bands.level(overall, share)}
+
+
+EXPERIENCED_FIELDS = ("score", "level", "n", "spread", "favourable")
+
+
+def experienced(everyone, staff, executives, spec):
+    """The headline of each dimension: what people other than executives experience.
+
+    Executives' own view is kept beside it, never pooled in (a confident executive team would
+    otherwise lift the staff's level 2 to a 3). Where the release cannot show everyone-but-the-
+    executives for a dimension (too few executives to separate), the headline is everyone's, and
+    `basis` says so. Arguments are `summarise` results (None where the group is not published).
+    """
+    dimensions = {}
+    for key, cell in everyone["dimensions"].items():
+        mine = staff["dimensions"].get(key) if staff else None
+        basis = "staff" if mine and mine["score"] is not None else "everyone"
+        head = dict(mine if basis == "staff" else cell)
+        theirs = executives["dimensions"].get(key) if executives else None
+        dimensions[key] = {
+            **{name: head[name] for name in EXPERIENCED_FIELDS},
+            "basis": basis,
+            "limited_by_share": spec.bands.limited_by_share(head["score"], head["favourable"]),
+            "everyone": {name: cell[name] for name in EXPERIENCED_FIELDS},
+            "executives": ({name: theirs[name] for name in EXPERIENCED_FIELDS}
+                           if theirs and theirs["score"] is not None else None),
+        }
+    return dimensions, overall_of(dimensions, spec)
 
 
 def answered_table(scored, respondents, item_keys):
@@ -134,6 +230,8 @@ def item_summary(scored):
         favourable=("favourable", "sum"),
     )
     summary["favourable"] = (summary["favourable"] / summary["answered"].where(summary["answered"] > 0)) * 100
+    for column in ("score", "favourable"):
+        summary[column] = summary[column].map(rounded)
     return summary
 
 

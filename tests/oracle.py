@@ -51,7 +51,17 @@ def published_sets(result, people, scored_in, answered, department=None, gap_sco
             if cell["score"] is not None or cell["spread"] is not None or cell["favourable"] is not None:
                 add(("dimension", key), ids & scored_in[key])
 
-    group(base, result)
+    # The headline cells describe everyone but the executives where `basis` says so; everyone's
+    # and the executives' own figures sit beside them.
+    executives = _role_set(scope, [EXECUTIVE])
+    add(("members",), base)
+    for key, cell in result["dimensions"].items():
+        if cell["score"] is not None or cell["spread"] is not None or cell["favourable"] is not None:
+            add(("dimension", key), (base - executives if cell.get("basis") == "staff" else base) & scored_in[key])
+        for name, ids in (("everyone", base), ("executives", executives)):
+            nested = cell.get(name)
+            if nested and (nested["score"] is not None or nested["spread"] is not None):
+                add(("dimension", key), ids & scored_in[key])
     for row in result["groups"]["role_group"]:
         group(_role_set(scope, row["members"]), row)
     for row in result["groups"]["department"]:

@@ -2,9 +2,10 @@
 reference the vectorised one must equal, figure for figure (tests/test_published_vectorised.py).
 Each group is summarised on its own with scoring.summarise and scoring.item_summary."""
 
+
 import pandas as pd
 
-from assessment import disclosure, scoring
+from assessment import disclosure, routing, scoring
 
 
 def members(respondents, group):
@@ -27,16 +28,22 @@ def _summary(label, plan, scores, scored, respondents, spec):
     return summary
 
 
-def _items(label, plan, scored, respondents):
+def _items(label, plan, scored, respondents, audiences=None):
     ids = members(respondents, plan.groups[label])
     n = len(ids)
+    roles = set(respondents.loc[respondents["respondent"].isin(ids), "role_group"].fillna(""))
     summary = scoring.item_summary(scored[scored["respondent"].isin(ids)])
     rows = []
     for key, row in summary.iterrows():
         if plan.shows(label, disclosure.item_family(key)):
             answered = int(row.answered)
+            # "Don't know" = asked but not answered, known only where everyone in the group was
+            # asked: a routed statement's askers are a role cell the release may not publish.
+            audience = (audiences or {}).get(key)
+            asked_all = audience is None or all(routing.audience_includes(audience, role) for role in roles)
             rows.append({"item": key, "dimension": row.dimension, "score": _num(row.score),
-                         "favourable": _num(row.favourable), "answered": answered, "dont_know": n - answered})
+                         "favourable": _num(row.favourable), "answered": answered,
+                         "dont_know": n - answered if asked_all else None})
         else:
             rows.append({"item": key, "dimension": row.dimension, "score": None, "favourable": None,
                          "answered": None, "dont_know": None})
@@ -57,7 +64,7 @@ def _gap_side(label, plan, gap_scores, respondents, spec):
     for key in spec.dimensions:
         column = rows[key].dropna() if key in rows else pd.Series(dtype=float)
         if len(column) and plan.shows(label, disclosure.gap_family(key)):
-            out[key] = (float(column.mean()), int(len(column)))
+            out[key] = (scoring.rounded(column.mean()), int(len(column)))
     return out
 
 
@@ -78,7 +85,7 @@ def _gaps(executives, staff, spec, compared):
     return gaps
 
 
-def released_results(scores, scored, respondents, spec, plan, *, department=None, gap_scores=None):
+def released_results(scores, scored, respondents, spec, plan, *, department=None, gap_scores=None, audiences=None):
     """Organisation (or one department's) results, exactly as far as `plan` publishes them."""
     prefix = () if department is None else ("in", department)
     top = ("org",) if department is None else ("department", department)
@@ -120,5 +127,5 @@ def released_results(scores, scored, respondents, spec, plan, *, department=None
         ) if gap_scores is not None else [],
         "roles": role_rows,
         "departments": department_rows,
-        "items": _items(top, plan, scored, respondents),
+        "items": _items(top, plan, scored, respondents, audiences),
     }

@@ -85,7 +85,8 @@ def test_groups_and_gaps_from_the_database(campaign):
     assert all(row["n"] >= 5 for rows in result["groups"].values() for row in rows)
     vision_gap = next(g for g in result["gaps"] if g["dimension"] == "vision")
     assert vision_gap["exact"] and vision_gap["executives"] == 100.0
-    assert vision_gap["others"] == pytest.approx((6 * 25 + 2 * 0) / 8) and vision_gap["large"]
+    assert vision_gap["others"] == 19 and vision_gap["large"]  # (6 × 25 + 2 × 0) / 8 = 18.75
+    assert vision_gap["gap"] == 100 - 19
 
 
 def test_reassessment_is_compared_with_the_previous_campaign(campaign):

@@ -25,8 +25,10 @@ ROUTED_ITEMS = ITEMS.assign(audience=[["everyone"], ["executive"], ["everyone"],
 def both(frames, plan, department):
     scored, scores, gap_scores = analysis.frames_scores(frames)
     args = (scores, scored, frames.respondents, frames.spec, plan)
-    new = published.released_results(*args, department=department, gap_scores=gap_scores)
-    old = published_reference.released_results(*args, department=department, gap_scores=gap_scores)
+    audiences = dict(zip(frames.items["item"], frames.items["audience"])) if "audience" in frames.items else None
+    new = published.released_results(*args, department=department, gap_scores=gap_scores, audiences=audiences)
+    old = published_reference.released_results(*args, department=department, gap_scores=gap_scores,
+                                               audiences=audiences)
     return new, old
 
 

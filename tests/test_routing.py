@@ -163,7 +163,10 @@ def test_campaign_results_on_1_1_score_every_role(campaign_1_1):
                     for item in routing.items_shown(items, role)
                 )
     result = campaign_results(campaign=campaign_1_1)
-    assert all(cell["n"] == 15 for cell in result["dimensions"].values())
+    assert all(cell["everyone"]["n"] == 15 for cell in result["dimensions"].values())
+    # the headline is what the ten non-executives experience; the executives' view sits beside it
+    assert all(cell["basis"] == "staff" and cell["n"] == 10 for cell in result["dimensions"].values())
+    assert all(cell["executives"]["n"] == 5 and cell["executives"]["score"] == 100 for cell in result["dimensions"].values())
     gaps = {g["dimension"]: g for g in result["gaps"]}
     assert gaps["exposure"]["gap"] == 50.0
     assert 0 < gaps["exposure"]["items_compared"] < len(shown_keys(campaign_1_1, "executive", "exposure"))
