@@ -228,14 +228,15 @@ def campaign_results(
         return result
     path = recs.catalogue_path(framework.key, framework.version)
     if path is not None:
-        catalogue = recs.catalogue_load(str(path), frames.spec.dimensions)
+        catalogue = recs.catalogue_load(str(path), frames.spec.dimensions, tuple(result["role_names"]) or None)
         result["recommendations"] = recs.recommendations_select(
             catalogue,
             result,
             dimension_names={d["key"]: d["name"] for d in frames.dimensions},
             level_names=levels,
             weights=frames.spec.weights,
-            gap_threshold=frames.spec.gap_threshold,
+            bands=frames.spec.bands,
+            role_names=result["role_names"],
             limit=limit,
         )
         result["first_three"] = recs.first_three(result["recommendations"])

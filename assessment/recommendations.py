@@ -13,10 +13,22 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-TRIGGERS = ("level_at_most", "score_below", "gap_at_least", "spread_at_least")
+from .scoring import LevelBands, rounded
+
+# A trigger's limit is a number, except `role_below`: {"role": key, "points": N}.
+TRIGGERS = (
+    "level_at_most",  # the level people other than executives experience is at most N
+    "level_at_least",  # ... at least N: sustain and scale what works (a mature result still gets advice)
+    "score_below",  # that group's score is below X
+    "gap_at_least",  # executives rate it at least X points higher than everyone else
+    "gap_at_most",  # executives rate it at least |X| points lower: more critical than the staff
+    "spread_at_least",  # respondents' scores spread at least X (no shared picture)
+    "dont_know_at_least",  # at least X % of the dimension's answers are "don't know"
+    "role_below",  # a role group scores it at least N points below the organisation as a whole
+)
 OWNERS = ("executives", "innovation_team", "business_units", "hr", "corporate_planning", "board")
 HORIZONS = ("90d", "1y", "3y")
-LEVEL_UPPER = {1: 20, 2: 40, 3: 60, 4: 80, 5: 100}
+DEFAULT_BANDS = LevelBands((0.0, 20.0, 40.0, 60.0, 80.0))
 
 
 class CatalogueError(ValueError):
@@ -25,25 +37,63 @@ class CatalogueError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def catalogue_problems(data, dimension_keys):
+def _trigger_problem(trigger, role_keys):
+    if not isinstance(trigger, dict) or len(trigger) != 1 or next(iter(trigger)) not in TRIGGERS:
+        return f"must be exactly one of {', '.join(TRIGGERS)}"
+    kind, limit = next(iter(trigger.items()))
+    if kind == "role_below":
+        if not isinstance(limit, dict) or set(limit) != {"role", "points"}:
+            return "role_below needs a role and points"
+        if role_keys is not None and limit["role"] not in role_keys:
+            return f"role_below: {limit['role']!r} is not a role group of the framework"
+        if not isinstance(limit["points"], (int, float)) or limit["points"] <= 0:
+            return "role_below: points must be a positive number"
+        return None
+    if not isinstance(limit, (int, float)) or isinstance(limit, bool):
+        return "the limit must be a number"
+    if kind.startswith("level_") and limit not in (1, 2, 3, 4, 5):
+        return "a level limit must be 1 to 5"
+    if kind == "gap_at_most" and limit >= 0:
+        return "gap_at_most is for executives more critical than staff: the limit must be negative"
+    return None
+
+
+def _trigger_signature(trigger):
+    kind, limit = next(iter(trigger.items()))
+    return (kind, tuple(sorted(limit.items())) if isinstance(limit, dict) else float(limit))
+
+
+def catalogue_problems(data, dimension_keys, role_keys=None):
+    """Every problem of a catalogue, located (`recommendations[3].trigger: ...`); [] when valid.
+
+    From `format: 2` (catalogue 1.1) two entries of one dimension may not share a trigger: the same
+    finding would otherwise produce two pieces of advice competing for the first three.
+    """
     problems = []
     entries = data.get("recommendations") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         return ["recommendations: must be a non-empty list"]
-    seen = set()
+    unique_triggers = isinstance(data.get("format"), int) and data["format"] >= 2
+    seen, triggers = set(), {}
     for index, entry in enumerate(entries):
         where = f"recommendations[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a mapping with key, dimension, trigger, ...")
+            continue
         key = entry.get("key")
         if not isinstance(key, str) or not key or key in seen:
             problems.append(f"{where}.key: missing or duplicate")
         seen.add(key)
         if entry.get("dimension") not in dimension_keys:
             problems.append(f"{where}.dimension: {entry.get('dimension')!r} is not a dimension of the framework")
-        trigger = entry.get("trigger")
-        if not isinstance(trigger, dict) or len(trigger) != 1 or next(iter(trigger)) not in TRIGGERS:
-            problems.append(f"{where}.trigger: must be exactly one of {', '.join(TRIGGERS)}")
-        elif not isinstance(next(iter(trigger.values())), (int, float)):
-            problems.append(f"{where}.trigger: the limit must be a number")
+        problem = _trigger_problem(entry.get("trigger"), role_keys)
+        if problem:
+            problems.append(f"{where}.trigger: {problem}")
+        elif unique_triggers:
+            signature = (entry.get("dimension"), _trigger_signature(entry["trigger"]))
+            if signature in triggers:
+                problems.append(f"{where}.trigger: the same trigger as {triggers[signature]} on this dimension")
+            triggers.setdefault(signature, f"recommendations[{index}] ({key})")
         if entry.get("priority") not in (1, 2, 3):
             problems.append(f"{where}.priority: must be 1, 2 or 3")
         if entry.get("owner") not in OWNERS:
@@ -57,7 +107,7 @@ def catalogue_problems(data, dimension_keys):
         else:
             texts += [(f"actions[{i}]", a) for i, a in enumerate(actions)]
         for name, text in texts:
-            if not isinstance(text, dict) or not all(isinstance(text.get(l), str) and text[l].strip() for l in ("en", "ja")):
+            if not isinstance(text, dict) or not all(isinstance(text.get(lg), str) and text[lg].strip() for lg in ("en", "ja")):
                 problems.append(f"{where}.{name}: needs non-empty en and ja")
     return problems
 
@@ -73,10 +123,10 @@ def catalogue_path(framework_key, version):
 
 
 @lru_cache(maxsize=8)
-def catalogue_load(path, dimension_keys):
-    """Read and validate a catalogue file; `dimension_keys` is a tuple of the framework's keys."""
+def catalogue_load(path, dimension_keys, role_keys=None):
+    """Read and validate a catalogue file; `dimension_keys` (and `role_keys`) are tuples of the framework's keys."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    problems = catalogue_problems(data, set(dimension_keys))
+    problems = catalogue_problems(data, set(dimension_keys), set(role_keys) if role_keys else None)
     if problems:
         raise CatalogueError(problems)
     return tuple(data["recommendations"])
@@ -85,87 +135,155 @@ def catalogue_load(path, dimension_keys):
 # --- choosing -----------------------------------------------------------------------------------
 
 
-def _fired(entry, cell, gap, gap_threshold):
-    """(severity, facts) if the entry's trigger holds for this result, else None."""
-    kind, limit = next(iter(entry["trigger"].items()))
-    if kind == "level_at_most" and cell["level"] is not None and cell["level"] <= limit:
-        return LEVEL_UPPER[int(limit)] - cell["score"], {"score": cell["score"], "level": cell["level"]}
-    if kind == "score_below" and cell["score"] is not None and cell["score"] < limit:
-        return limit - cell["score"], {"score": cell["score"]}
-    if kind == "spread_at_least" and cell["spread"] is not None and cell["spread"] >= limit:
-        return cell["spread"] - limit, {"spread": cell["spread"], "score": cell["score"]}
-    if kind == "gap_at_least" and gap is not None:
-        if gap["exact"] and gap["gap"] >= limit:
-            return gap["gap"] - limit, {"gap": gap["gap"]}
-        # Few executives: only the band is known; "much higher" means at least the threshold.
-        if not gap["exact"] and gap["band"] == "much_higher" and limit <= gap_threshold:
-            return 0.0, {"band": gap["band"]}
+def _dont_know_share(result, dimension):
+    """% of the dimension's answers that were "don't know", over the statements whose count the
+    release publishes for the whole group; None when there are none."""
+    rows = [i for i in result.get("items", []) if i["dimension"] == dimension and i.get("dont_know") is not None]
+    asked = sum(i["answered"] + i["dont_know"] for i in rows)
+    return rounded(100 * sum(i["dont_know"] for i in rows) / asked) if asked else None
+
+
+def _role_score(result, role, dimension):
+    for row in result.get("groups", {}).get("role_group", []):
+        if row["members"] == [role]:
+            return row["dimensions"].get(dimension, {}).get("score")
     return None
 
 
-def recommendations_select(catalogue, result, *, dimension_names, level_names, weights, gap_threshold, limit=10):
+def _fired(entry, cell, gap, result, bands):
+    """(severity, facts) if the entry's trigger holds for this result, else None.
+
+    Severity is how far past its trigger the finding is, in points of score (or of share), so
+    findings of different dimensions can be ranked together. Nothing fires on a missing figure.
+    """
+    kind, limit = next(iter(entry["trigger"].items()))
+    score, level = cell.get("score"), cell.get("level")
+    facts = {"score": score, "level": level, "favourable": cell.get("favourable"), "basis": cell.get("basis", "everyone")}
+    if kind == "level_at_most" and level is not None and level <= limit:
+        below = bands.upper(int(limit)) - score
+        if bands.favourable_mins and int(limit) < len(bands.favourable_mins) and cell.get("favourable") is not None:
+            below = max(below, bands.favourable_mins[int(limit)] - cell["favourable"])
+        by_score = LevelBands(bands.mins).level(score)
+        return below, {**facts, "by_score": by_score if by_score != level else None,
+                       "needed": bands.favourable_mins[level] if by_score != level and bands.favourable_mins else None}
+    if kind == "level_at_least" and level is not None and level >= limit:
+        return 0.0, facts
+    if kind == "score_below" and score is not None and score < limit:
+        return limit - score, facts
+    if kind == "spread_at_least" and cell.get("spread") is not None and cell["spread"] >= limit:
+        return cell["spread"] - limit, {**facts, "spread": cell["spread"]}
+    if kind == "gap_at_least" and gap is not None and gap.get("gap") is not None and gap["gap"] >= limit:
+        return gap["gap"] - limit, {"gap": gap["gap"], "items": gap.get("items_compared")}
+    if kind == "gap_at_most" and gap is not None and gap.get("gap") is not None and gap["gap"] <= limit:
+        return limit - gap["gap"], {"gap": gap["gap"], "items": gap.get("items_compared")}
+    if kind == "dont_know_at_least":
+        share = _dont_know_share(result, entry["dimension"])
+        if share is not None and share >= limit:
+            return share - limit, {"share": share}
+    if kind == "role_below":
+        everyone = (cell.get("everyone") or cell).get("score")
+        theirs = _role_score(result, limit["role"], entry["dimension"])
+        if everyone is not None and theirs is not None and everyone - theirs >= limit["points"]:
+            return everyone - theirs - limit["points"], {"role": limit["role"], "role_score": theirs,
+                                                        "everyone": everyone, "below": everyone - theirs}
+    return None
+
+
+def recommendations_select(catalogue, result, *, dimension_names, level_names, weights, gap_threshold=None,
+                           bands=None, role_names=None, limit=10):
     """The fired catalogue entries, most important first, each with why it was chosen.
 
-    `result` is an organisation summary (`scoring.summarise`) with "gaps" added;
-    `dimension_names` maps key -> {"en", "ja"}, `level_names` maps level -> {"en", "ja"}.
+    `result` is a campaign result: headline dimension cells (what people other than executives
+    experience where released), "gaps", "groups" and "items". Ranking: priority, then severity,
+    then the dimension's weight, then catalogue order.
     """
+    bands = bands or DEFAULT_BANDS
     gaps = {g["dimension"]: g for g in result.get("gaps", [])}
     chosen = []
     for order, entry in enumerate(catalogue):
         cell = result["dimensions"].get(entry["dimension"])
         if cell is None:
             continue
-        fired = _fired(entry, cell, gaps.get(entry["dimension"]), gap_threshold)
+        fired = _fired(entry, cell, gaps.get(entry["dimension"]), result, bands)
         if fired is None:
             continue
         severity, facts = fired
         kind, trigger_limit = next(iter(entry["trigger"].items()))
         reason = {"kind": kind, "limit": trigger_limit, "dimension": entry["dimension"], **facts}
         reason["text"] = {
-            lang: _reason_text(reason, dimension_names[entry["dimension"]], level_names, lang) for lang in ("en", "ja")
+            lang: reason_text(reason, dimension_names[entry["dimension"]], level_names, role_names or {}, lang)
+            for lang in ("en", "ja")
         }
         chosen.append(((entry["priority"], -severity, -weights.get(entry["dimension"], 1), order), entry, reason))
     chosen.sort(key=lambda c: c[0])
     return [
         {**{k: entry[k] for k in ("key", "dimension", "priority", "owner", "horizon", "title", "summary", "actions")},
-         "reason": reason}
-        for _sort, entry, reason in chosen[:limit]
+         "severity": -sort[1], "reason": reason}
+        for sort, entry, reason in chosen[:limit]
     ]
 
 
 def first_three(recommendations):
-    """The three things to do first: the top recommendation of the three most urgent dimensions."""
-    picked, dimensions = [], set()
-    for recommendation in recommendations:
-        if recommendation["dimension"] not in dimensions:
-            picked.append(recommendation)
-            dimensions.add(recommendation["dimension"])
-        if len(picked) == 3:
-            break
-    return picked
+    """The three things to do first: the three most urgent findings across all dimensions (two may
+    concern one dimension when it is that far behind), by priority and then severity."""
+    return list(recommendations[:3])
 
 
-def _reason_text(reason, dimension_name, level_names, lang):
+def _who(basis):
+    return gettext("people other than executives") if basis == "staff" else gettext("all respondents")
+
+
+def reason_text(reason, dimension_name, level_names, role_names, lang):
+    """Why an entry was chosen, as a consultant would say it, in `lang`."""
     with translation.override(lang):
-        name = dimension_name[lang]
         kind = reason["kind"]
+        values = {"dimension": dimension_name[lang], "limit": reason["limit"]}
+        if "score" in reason and reason["score"] is not None:
+            values.update(score=reason["score"], who=_who(reason.get("basis")))
         if kind == "level_at_most":
-            return gettext("%(dimension)s scored %(score).0f, level %(level)d (%(level_name)s): at or below level %(limit)d.") % {
-                "dimension": name, "score": reason["score"], "level": reason["level"],
-                "level_name": level_names[reason["level"]][lang], "limit": reason["limit"],
-            }
+            values.update(level=reason["level"], level_name=level_names[reason["level"]][lang])
+            if reason.get("favourable") is None:
+                return gettext("For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s): a score of "
+                               "%(score).0f.") % values
+            text = gettext(
+                "For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s): a score of %(score).0f, "
+                "with %(favourable).0f%% of answers favourable."
+            ) % {**values, "favourable": reason["favourable"]}
+            if reason.get("by_score"):
+                text += " " + gettext(
+                    "The score alone would reach level %(by_score)d, but that level needs at least %(needed).0f%% "
+                    "favourable answers."
+                ) % {"by_score": reason["by_score"], "needed": reason["needed"]}
+            return text
+        if kind == "level_at_least":
+            return gettext(
+                "For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s; score %(score).0f). What "
+                "got it there often rests on a few people and this year's budget: make it last."
+            ) % {**values, "level": reason["level"], "level_name": level_names[reason["level"]][lang]}
         if kind == "score_below":
-            return gettext("%(dimension)s scored %(score).0f, below %(limit).0f.") % {
-                "dimension": name, "score": reason["score"], "limit": reason["limit"],
-            }
+            return gettext("%(who)s score %(dimension)s %(score).0f, below %(limit).0f.") % values
         if kind == "spread_at_least":
             return gettext(
-                "Answers on %(dimension)s vary widely (spread %(spread).0f, at least %(limit).0f): people see it very differently."
-            ) % {"dimension": name, "spread": reason["spread"], "limit": reason["limit"]}
-        if "gap" in reason:
+                "Answers on %(dimension)s vary widely (spread %(spread).0f, at least %(limit).0f): people see it "
+                "very differently."
+            ) % {**values, "spread": reason["spread"]}
+        if kind == "gap_at_least":
             return gettext(
                 "Executives rate %(dimension)s %(gap).0f points higher than everyone else (at least %(limit).0f)."
-            ) % {"dimension": name, "gap": reason["gap"], "limit": reason["limit"]}
+            ) % {**values, "gap": reason["gap"]}
+        if kind == "gap_at_most":
+            return gettext(
+                "Executives rate %(dimension)s %(gap).0f points lower than everyone else: they are more critical "
+                "of it than the people who work with it."
+            ) % {**values, "gap": -reason["gap"]}
+        if kind == "dont_know_at_least":
+            return gettext(
+                "%(share).0f%% of the answers on %(dimension)s were \"don't know\" (at least %(limit).0f%%): "
+                "many people cannot judge it, which is itself a finding."
+            ) % {**values, "share": reason["share"]}
+        role = role_names.get(reason["role"], {}).get(lang, reason["role"])
         return gettext(
-            "Executives rate %(dimension)s much higher than everyone else (too few executives answered to give the exact gap)."
-        ) % {"dimension": name}
+            "%(role)s score %(dimension)s %(role_score).0f, %(below).0f points below the organisation as a "
+            "whole (%(everyone).0f)."
+        ) % {**values, "role": role, "role_score": reason["role_score"], "below": reason["below"],
+             "everyone": reason["everyone"]}

@@ -263,10 +263,18 @@ def deltas(current, previous):
     def diff(a, b):
         return None if a is None or b is None else a - b
 
+    def same_people(cell, before):
+        # A change is only a change between figures about the same kind of people (both the
+        # non-executives' experience, or both everyone's).
+        return cell.get("basis") == before.get("basis")
+
+    same_basis = all(same_people(cell, previous["dimensions"].get(key, {}))
+                     for key, cell in current["dimensions"].items() if cell["score"] is not None)
     return {
-        "overall": diff(current["overall"]["score"], previous["overall"]["score"]),
+        "overall": diff(current["overall"]["score"], previous["overall"]["score"]) if same_basis else None,
         "dimensions": {
             key: diff(cell["score"], previous["dimensions"].get(key, {}).get("score"))
+            if same_people(cell, previous["dimensions"].get(key, {})) else None
             for key, cell in current["dimensions"].items()
         },
     }

@@ -217,11 +217,14 @@ def test_read_reports_bad_yaml_without_loading(tmp_path):
         framework_file_read(path)
 
 
-def test_theme_recommendations_are_a_valid_catalogue_for_the_six_dimensions():
+def test_theme_recommendations_are_in_the_1_1_catalogue():
     from assessment.recommendations import catalogue_problems
 
-    path = FRAMEWORK_FILE.parent.parent / "recommendations" / "_themes-1.1.yaml"
+    path = FRAMEWORK_FILE.parent.parent / "recommendations" / "innovation-readiness-1.1.yaml"
     catalogue = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert catalogue_problems(catalogue, {"vision", "budget", "buy_in", "exposure", "team", "system"}) == []
-    assert {r["dimension"] for r in catalogue["recommendations"]} == {
-        "vision", "budget", "buy_in", "exposure", "team", "system"}
+    roles = {"executive", "bu_head", "manager", "innovation_team", "business", "corporate"}
+    assert catalogue_problems(catalogue, {"vision", "budget", "buy_in", "exposure", "team", "system"}, roles) == []
+    keys = {r["key"] for r in catalogue["recommendations"]}
+    assert {"budget_fewer_approval_layers", "system_startup_fast_lane", "buy_in_credit_helpers",
+            "exposure_cvc_with_business_units", "exposure_partner_not_threat", "team_reporting_line_authority",
+            "team_secondments_mid_career", "vision_anchor_on_brand"} <= keys

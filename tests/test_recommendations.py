@@ -59,7 +59,7 @@ def test_only_triggered_entries_are_chosen_with_their_reason():
     assert [c["key"] for c in chosen] == ["vision_low", "vision_mid"]
     reason = chosen[0]["reason"]
     assert reason["kind"] == "level_at_most" and reason["level"] == 2 and reason["score"] == 35
-    assert reason["text"]["en"] == "Vision scored 35, level 2 (Emerging): at or below level 2."
+    assert reason["text"]["en"] == "For all respondents, Vision is at level 2 (Emerging): a score of 35."
     assert "ビジョン" in reason["text"]["ja"] and "35" in reason["text"]["ja"]
 
 
@@ -75,15 +75,13 @@ def test_equal_severity_prefers_the_heavier_dimension():
     assert [c["key"] for c in chosen][:2] == ["vision_low", "buy_in_low"]
 
 
-def test_gap_trigger_uses_the_exact_gap_or_only_the_band():
+def test_gap_trigger_fires_on_the_exact_gap_only():
     exact = [{"dimension": "vision", "exact": True, "gap": 22.0, "band": "much_higher"}]
     chosen = select(result({"vision": 70, "budget": 70, "buy_in": 70}, gaps=exact))
     assert [c["key"] for c in chosen] == ["vision_gap"]
     assert "22 points higher" in chosen[0]["reason"]["text"]["en"]
-    banded = [{"dimension": "vision", "exact": False, "gap": None, "band": "much_higher"}]
-    chosen = select(result({"vision": 70, "budget": 70, "buy_in": 70}, gaps=banded))
-    assert chosen[0]["reason"] == {**chosen[0]["reason"], "band": "much_higher"} and "gap" not in chosen[0]["reason"]
-    assert "too few executives" in chosen[0]["reason"]["text"]["en"]
+    unpublished = [{"dimension": "vision", "exact": False, "gap": None, "band": None}]
+    assert select(result({"vision": 70, "budget": 70, "buy_in": 70}, gaps=unpublished)) == []
     small = [{"dimension": "vision", "exact": True, "gap": 14.0, "band": "higher"}]
     assert select(result({"vision": 70, "budget": 70, "buy_in": 70}, gaps=small)) == []
 
@@ -92,10 +90,15 @@ def test_missing_scores_trigger_nothing():
     assert select(result({"vision": None, "budget": None, "buy_in": None})) == []
 
 
-def test_limit_and_first_three_take_distinct_dimensions():
+def test_limit_and_first_three_are_the_three_most_urgent_across_dimensions():
     chosen = select(result({"vision": 10, "budget": 15, "buy_in": 30}), limit=4)
     assert len(chosen) == 4
-    assert [c["dimension"] for c in first_three(chosen)] == ["vision", "budget", "buy_in"]
+    # priority 1 by how far below level 2's top (40): vision 30, budget 25, buy-in 10
+    assert [c["key"] for c in first_three(chosen)] == ["vision_low", "budget_low", "buy_in_low"]
+    # one dimension far behind can take two of the three
+    chosen = select(result({"vision": 10, "budget": 70, "buy_in": 70}, gaps=[
+        {"dimension": "vision", "exact": True, "gap": 40.0, "band": "much_higher"}]))
+    assert [c["key"] for c in first_three(chosen)] == ["vision_low", "vision_gap", "vision_mid"]
 
 
 def test_shipped_catalogue_is_valid_and_covers_every_dimension(settings):
