@@ -95,23 +95,29 @@ class _Population:
             keep = mask & ~np.isnan(self.scores[d])
             column = self.scores[d][keep]
             n = len(column)
-            score = _mean(column)
+            score = scoring.rounded(_mean(column))
             answers = self.answers[d][keep].sum()
+            share = scoring.rounded(float(np.float64(self.favourable[d][keep].sum()) / answers * 100)) if answers else None
             dimensions[key] = {
                 "score": score,
-                "level": scoring.level_of(score, self.spec.level_mins),
+                "level": self.spec.bands.level(score, share),
                 "n": int(n),
-                "spread": _std(column) if n > 1 else None,
-                "favourable": float(np.float64(self.favourable[d][keep].sum()) / answers * 100) if answers else None,
+                "spread": scoring.rounded(_std(column)) if n > 1 else None,
+                "favourable": share,
             }
             if not plan.shows(label, disclosure.dimension_family(key)):
                 dimensions[key].update(score=None, level=None, n=None, spread=None, favourable=None)
         return {"n": int(mask.sum()), "dimensions": dimensions, "overall": scoring.overall_of(dimensions, self.spec)}
 
-    def items(self, label, plan):
-        """Per statement the group answered at all (value or "don't know"), first answered first."""
+    def items(self, label, plan, audiences=None):
+        """Per statement the group answered at all (value or "don't know"), first answered first.
+
+        "Don't know" (asked but not answered) is known only where everyone in the group was asked:
+        a routed statement's askers are a role cell the release may not publish.
+        """
         mask = self.mask(plan.groups[label])
         n = int(mask.sum())
+        roles = set(self.role_groups[mask])
         first = self.item_order[:, mask].min(axis=1, initial=self.absent)
         scores = self.item_scores[:, mask]
         has = ~np.isnan(scores)
@@ -127,9 +133,12 @@ class _Population:
             row = {"item": key, "dimension": self.item_dimensions[i], "score": None, "favourable": None,
                    "answered": None, "dont_know": None}
             if plan.shows(label, disclosure.item_family(key)):
-                row.update(answered=count, dont_know=n - count)
+                audience = (audiences or {}).get(key)
+                asked_all = audience is None or all(routing.audience_includes(audience, role) for role in roles)
+                row.update(answered=count, dont_know=n - count if asked_all else None)
                 if count:
-                    row.update(score=float(totals[i] / count), favourable=float(favourable[i] / count * 100))
+                    row.update(score=scoring.rounded(totals[i] / count),
+                               favourable=scoring.rounded(favourable[i] / count * 100))
             out.append(row)
         return out
 
@@ -175,7 +184,7 @@ def _gaps(executives, staff, spec, compared):
     return gaps
 
 
-def released_results(scores, scored, respondents, spec, plan, *, department=None, gap_scores=None):
+def released_results(scores, scored, respondents, spec, plan, *, department=None, gap_scores=None, audiences=None):
     """Organisation (or one department's) results, exactly as far as `plan` publishes them."""
     prefix = () if department is None else ("in", department)
     top = ("org",) if department is None else ("department", department)
@@ -218,5 +227,5 @@ def released_results(scores, scored, respondents, spec, plan, *, department=None
         ) if gap_scores is not None else [],
         "roles": role_rows,
         "departments": department_rows,
-        "items": population.items(top, plan),
+        "items": population.items(top, plan, audiences),
     }
