@@ -291,6 +291,46 @@ def _version_roles(campaign):
     return [option["key"] for option in options] or None
 
 
+def respondent_list_check(*, campaign, header, records, create_departments=(), written_emails=()):
+    """Check a respondent list against the campaign as it is now: (rows, departments, new).
+
+    `departments`: {key: Department} of the organisation; `new`: [(key, name)] of the unknown
+    departments the user confirmed (`create_departments`), to create with the rows.
+    `written_emails`: e-mails this same list already added (a background import going on after
+    a restart): not "already invited". Raises RespondentListError with every problem.
+    """
+    departments = {d.key: d for d in campaign.organisation.departments.all()}
+    existing = [(d.key, d.name_en, d.name_ja) for d in departments.values()]
+    written = {_norm(email) for email in written_emails}
+    invited = [e for e in campaign.invitations.exclude(email="").values_list("email", flat=True) if _norm(e) not in written]
+    parse = partial(respondent_list_parse, header=header, records=records, role_labels=_role_labels(campaign),
+                    invited_emails=invited)
+    unknown = unknown_department_names(header=header, records=records, departments=existing)
+    confirmed = {_norm(name) for name in create_departments}
+    to_create = [name for name in unknown if _norm(name) in confirmed]
+    new = list(zip(new_department_keys(to_create, departments), to_create, strict=True))
+    rows, problems = parse(departments=existing + [(key, name, name) for key, name in new])
+    if problems:
+        # Would creating the unknown departments be enough? Then the page offers it.
+        creatable = bool(unknown) and not parse(departments=existing + [(f"new-{i}", n, n) for i, n in enumerate(unknown)])[1]
+        raise RespondentListError(problems, unknown_departments=unknown, creatable=creatable)
+    return rows, departments, new
+
+
+def respondent_rows_write(*, campaign, rows, departments, new=()):
+    """Create the confirmed new departments, then one invitation per row (the caller's transaction)."""
+    for key, name in new:
+        departments[key] = department_create(organisation=campaign.organisation, key=key, name_en=name, name_ja=name)
+    for row in rows:
+        invitation_create(
+            campaign=campaign,
+            role_group=row["role_group"],
+            department=departments.get(row["department"]),
+            email=row["email"],
+            name=row["name"],
+        )
+
+
 def respondent_list_import(*, campaign, path, create_departments=()):
     """Add the people of a CSV/XLSX file as invitations; returns how many were added.
 
@@ -302,35 +342,15 @@ def respondent_list_import(*, campaign, path, create_departments=()):
         header, records = table_read(path)
     except UploadReadError as error:
         raise RespondentListError(error.problems) from None
-    departments = {d.key: d for d in campaign.organisation.departments.all()}
-    existing = [(d.key, d.name_en, d.name_ja) for d in departments.values()]
     with transaction.atomic():
         # Lock the campaign so that two uploads at once cannot both add the same person.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-        parse = partial(
-            respondent_list_parse, header=header, records=records, role_labels=_role_labels(campaign),
-            invited_emails=list(campaign.invitations.exclude(email="").values_list("email", flat=True)),
-            version_roles=_version_roles(campaign),
-        )
-        unknown = unknown_department_names(header=header, records=records, departments=existing)
-        confirmed = {_norm(name) for name in create_departments}
-        to_create = [name for name in unknown if _norm(name) in confirmed]
-        new = list(zip(new_department_keys(to_create, departments), to_create))
-        rows, problems = parse(departments=existing + [(key, name, name) for key, name in new])
-        if problems:
-            # Would creating the unknown departments be enough? Then the page offers it.
-            creatable = bool(unknown) and not parse(departments=existing + [(f"new-{i}", n, n) for i, n in enumerate(unknown)])[1]
-            raise RespondentListError(problems, unknown_departments=unknown, creatable=creatable)
-        for key, name in new:
-            departments[key] = department_create(organisation=campaign.organisation, key=key, name_en=name, name_ja=name)
-        for row in rows:
-            invitation_create(
-                campaign=campaign,
-                role_group=row["role_group"],
-                department=departments.get(row["department"]),
-                email=row["email"],
-                name=row["name"],
-            )
+        if campaign.respondent_list_jobs.filter(status__in=["queued", "running"]).exists():
+            raise RespondentListError([_("A respondent list is being imported in the background for this campaign. "
+                                         "Wait until it has finished, then upload this file.")])
+        rows, departments, new = respondent_list_check(campaign=campaign, header=header, records=records,
+                                                       create_departments=create_departments)
+        respondent_rows_write(campaign=campaign, rows=rows, departments=departments, new=new)
     return len(rows)
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -361,6 +361,51 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.response_id}/{self.item_id}={self.value}"
+
+
+class RespondentListJob(models.Model):
+    """A large respondent list imported by the task worker (assessment.respondent_list_jobs).
+
+    The file itself is kept here (any worker node can read it) until the job is done. Rows are
+    written in batches, each committed together with `done_rows`, so a job restarted after a
+    crash goes on from the first row not written: nobody twice, nobody lost.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="respondent_list_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField(blank=True)
+    create_departments = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    unknown_departments = models.JSONField(default=list, blank=True)
+    creatable = models.BooleanField(default=False)
+    # Failed part-way or by a server error (not by the file's problems): running it again helps.
+    retryable = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done_rows__lte=F("total_rows")), name="respondent_list_progress_within_total"),
+        ]
+
+    def __str__(self):
+        return f"Respondent list {self.file_name} for {self.campaign} ({self.status})"
+
+    @property
+    def percent(self):
+        return round(100 * self.done_rows / self.total_rows) if self.total_rows else 0
 
 
 class AnswerLoad(models.Model):

@@ -67,3 +67,14 @@ def department_get_for_campaign(*, campaign, key):
     if department is None:
         raise Http404("no such department")
     return department
+
+
+def respondent_list_job_get_for_user(*, user, pk):
+    """A background respondent-list import: for whoever manages its campaign."""
+    from .models import RespondentListJob
+
+    job = RespondentListJob.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404("no such respondent list import")
+    job.campaign = campaign_get_for_user(user=user, pk=job.campaign_id, action="manage")
+    return job

@@ -62,7 +62,7 @@ class _Budget:
 def _csv_lines(path, encoding):
     """The file's text a line at a time, decoded incrementally (a bad byte raises where it is)."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    with open(path, "rb") as stream:
+    with Path(path).open("rb") as stream:
         pending = ""
         for block in iter(lambda: stream.read(64 * 1024), b""):
             pending += decoder.decode(block)
@@ -91,7 +91,8 @@ def _read_csv(path):
         except UnicodeDecodeError:
             continue
         except csv.Error as error:
-            raise UploadReadError([_("cannot read %(name)s: %(error)s") % {"name": path.name, "error": error}]) from None
+            problem = _("cannot read %(name)s: %(error)s") % {"name": path.name, "error": error}
+            raise UploadReadError([problem]) from None
         return rows
     raise UploadReadError([_("the file is neither UTF-8 nor Shift_JIS (cp932) text")])
 

@@ -213,6 +213,8 @@ CACHES = {
 }
 
 # Rendered exports (ZIPs of PDFs). On several web nodes this must be shared storage.
+# Respondent lists with more rows than this are imported by the task worker, with progress on the page.
+RESPONDENT_LIST_BACKGROUND_ROWS = int(os.environ.get("RESPONDENT_LIST_BACKGROUND_ROWS", "500"))
 EXPORTS_DIR = Path(os.environ.get("EXPORTS_DIR", BASE_DIR / "var" / "exports"))
 
 # Public base address used when printing respondent links from the command line.

@@ -17,16 +17,15 @@ browser, so its logger is kept to errors (config/logs.py).
 
 import logging
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.utils import timezone
-
-from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off
-from axes.models import AccessAttempt
-from axes.signals import user_locked_out
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from . import campaigns as views
+from . import respondent_uploads
 
 urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
@@ -17,6 +18,11 @@ urlpatterns = [
     path("campaigns/<int:pk>/reopen/", views.campaign_reopen, name="campaign_reopen"),
     path("campaigns/<int:pk>/clone/", views.campaign_clone, name="campaign_clone"),
     path("campaigns/<int:pk>/respondents/", views.campaign_respondents, name="campaign_respondents"),
+    path("respondent-lists/<int:job_id>/", respondent_uploads.respondent_list_job_status, name="respondent_list_job_status"),
+    path("respondent-lists/<int:job_id>/retry/", respondent_uploads.respondent_list_job_retry,
+         name="respondent_list_job_retry"),
+    path("respondent-lists/<int:job_id>/departments/", respondent_uploads.respondent_list_job_confirm,
+         name="respondent_list_job_confirm"),
     path("campaigns/<int:pk>/invitations/send/", views.invitations_send, name="invitations_send"),
     path("campaigns/<int:pk>/reminders/send/", views.reminders_send, name="reminders_send"),
     path("campaigns/<int:pk>/response-rates/", views.campaign_response_rates, name="campaign_response_rates"),

@@ -32,6 +32,7 @@ from assessment.permissions import (
     user_roles,
 )
 from assessment.respondent_list import RespondentListError
+from assessment.respondent_list_jobs import respondent_list_in_background
 from assessment.selectors import campaign_response_counts, framework_latest
 
 from .forms import (
@@ -40,9 +41,10 @@ from .forms import (
     DepartmentRenameForm,
     MemberForm,
     OrganisationForm,
-    RespondentListForm,
     ReopenForm,
+    RespondentListForm,
 )
+from .respondent_uploads import background_start, job_for_page, job_state, upload_rows
 
 RESPONDENTS_PER_PAGE = 50
 
@@ -333,6 +335,10 @@ def campaign_respondents(request, pk):
         upload = (form.cleaned_data["file"].name, form.cleaned_data["file"].read())
     if upload is not None:
         create = request.POST.getlist("create_department") if confirming else ()
+        rows = upload_rows(name=upload[0], data=upload[1])
+        if rows is not None and respondent_list_in_background(rows=rows):
+            background_start(request, campaign=campaign, name=upload[0], data=upload[1], create_departments=create)
+            return redirect("console:campaign_respondents", campaign.pk)
         try:
             added = _import_upload(campaign=campaign, name=upload[0], data=upload[1], create_departments=create)
         except RespondentListError as error:
@@ -358,7 +364,19 @@ def campaign_respondents(request, pk):
         "page": page,
         "pending": lifecycle.invitations_pending(campaign=campaign).count(),
     }
+    job = job_for_page(campaign)
+    if job is not None:
+        context |= {"job": job, "job_state": job_state(job), "no_worker": _no_worker()}
     return render(request, "console/campaign_respondents.html", context)
+
+
+def _no_worker():
+    from reports.workers import workers_alive
+
+    try:
+        return workers_alive()[0] == 0
+    except Exception:  # Redis down: the page still shows, with the warning
+        return True
 
 
 @require_POST
