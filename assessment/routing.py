@@ -48,25 +48,32 @@ def routed_minimum(items, respondents, min_answered):
 
     Dimensions where nothing was shown to a respondent need infinitely many (no score).
     """
+    import numpy as np
     import pandas as pd
 
     dimensions = list(dict.fromkeys(items["dimension"]))
-    rows = []
-    for role in respondents["role_group"].fillna("").unique():
-        counts = _shown_counts(items, role)
-        needs = {d: min(min_answered, counts[d]) if counts.get(d) else math.inf for d in dimensions}
-        members = respondents.loc[respondents["role_group"].fillna("") == role, "respondent"]
-        rows += [(respondent, d, needs[d]) for respondent in members for d in dimensions]
-    frame = pd.DataFrame(rows, columns=["respondent", "dimension", "need"])
-    return frame.set_index(["respondent", "dimension"])["need"]
+    roles, role_keys = pd.factorize(respondents["role_group"].fillna(""))
+    needs = np.array(  # role group × dimension, computed once per role group, not per respondent
+        [[min(min_answered, counts[d]) if counts.get(d) else math.inf for d in dimensions]
+         for counts in (_shown_counts(items, role) for role in role_keys)], dtype=float,
+    ).reshape(len(role_keys), len(dimensions))
+    index = pd.MultiIndex.from_arrays(
+        [np.repeat(respondents["respondent"].to_numpy(), len(dimensions)), np.tile(np.array(dimensions, dtype=object),
+                                                                                  len(respondents))],
+        names=["respondent", "dimension"],
+    )
+    return pd.Series(needs[roles].ravel(), index=index, name="need")
 
 
 def shared_items(scored, respondents):
     """Item keys with at least one scored answer from an executive and one from anyone else."""
-    roles = respondents.set_index("respondent")["role_group"]
+    import pandas as pd
+
+    executives = respondents.loc[respondents["role_group"].eq("executive"), "respondent"]
     answered = scored.dropna(subset=["score"])
-    is_executive = answered["respondent"].map(roles).eq("executive")
-    return set(answered.loc[is_executive, "item"]) & set(answered.loc[~is_executive, "item"])
+    is_executive = answered["respondent"].isin(executives).to_numpy()
+    items = answered["item"].to_numpy()
+    return set(pd.unique(items[is_executive])) & set(pd.unique(items[~is_executive]))
 
 
 def shared_scores(scored, items, respondents, spec):

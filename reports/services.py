@@ -14,11 +14,18 @@ LANGS = ("ja", "en")
 PDF_TEMPLATE = "reports/report_pdf.html"
 
 
-def report_context_for(*, campaign, lang, department=None, frames=None):
-    """`frames`: the campaign already read (campaign_frames), e.g. once for a whole batch export."""
+def report_result(*, campaign, department=None, frames=None):
+    """The released results a report shows (assessment.analysis.campaign_results)."""
     from assessment.analysis import campaign_results
 
-    result = campaign_results(campaign=campaign, department=department, frames=frames)
+    return campaign_results(campaign=campaign, department=department, frames=frames)
+
+
+def report_context_for(*, campaign, lang, department=None, frames=None, result=None):
+    """`frames`: the campaign already read (campaign_frames), e.g. once for a whole batch export;
+    `result`: its `report_result` when the caller has it (the page also shows the benchmark from it)."""
+    if result is None:
+        result = report_result(campaign=campaign, department=department, frames=frames)
     kind = "department" if department else "organisation"
     context = report_context(result, lang=lang, kind=kind)
     context.update(report_extras(campaign=campaign, result=result, lang=lang, kind=kind))
@@ -33,11 +40,11 @@ def report_context_for(*, campaign, lang, department=None, frames=None):
     return context
 
 
-def report_pdf(*, campaign, lang, department=None, frames=None):
+def report_pdf(*, campaign, lang, department=None, frames=None, result=None):
     """PDF bytes of the organisation report, or of one department's report."""
     from .pdf import template_to_pdf
 
-    context = report_context_for(campaign=campaign, lang=lang, department=department, frames=frames)
+    context = report_context_for(campaign=campaign, lang=lang, department=department, frames=frames, result=result)
     return template_to_pdf(PDF_TEMPLATE, context, lang=lang)
 
 

@@ -37,9 +37,10 @@ def _pdf_links(url):
 @login_required
 def organisation_report(request, pk):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
-    context = services.report_context_for(campaign=campaign, lang=current_lang())
+    result = services.report_result(campaign=campaign)  # once, for the report and the benchmark
+    context = services.report_context_for(campaign=campaign, lang=current_lang(), result=result)
     report_pdf_prefetch(campaign=campaign, context=context, lang=current_lang())
-    context.update(benchmark_report_context(user=request.user, campaign=campaign, lang=current_lang()))
+    context.update(benchmark_report_context(user=request.user, campaign=campaign, lang=current_lang(), result=result))
     context["pdf_links"] = _pdf_links(reverse("reports:organisation_pdf", args=[pk]))
     return render(request, "reports/report_page.html", context)
 
@@ -50,14 +51,15 @@ def organisation_report(request, pk):
 def organisation_report_pdf(request, pk):
     campaign = campaign_get_for_reports(user=request.user, pk=pk)
     lang = _lang_param(request)
-    benchmark = benchmark_report_context(user=request.user, campaign=campaign, lang=lang)
+    result = services.report_result(campaign=campaign)
+    benchmark = benchmark_report_context(user=request.user, campaign=campaign, lang=lang, result=result)
     if benchmark:  # a consultant's copy carries the benchmark section
-        context = {**services.report_context_for(campaign=campaign, lang=lang), **benchmark}
+        context = {**services.report_context_for(campaign=campaign, lang=lang, result=result), **benchmark}
         from .pdf import template_to_pdf  # WeasyPrint: imported where used, not by the URL configuration
 
         pdf = template_to_pdf(services.PDF_TEMPLATE, context, lang=lang)
     else:
-        pdf = services.report_pdf(campaign=campaign, lang=lang)
+        pdf = services.report_pdf(campaign=campaign, lang=lang, result=result)
     return _pdf_response(pdf, services.report_filename(campaign=campaign, lang=lang))
 
 
