@@ -22,6 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from .errors import ApplicationError
 from .loading import answers_loading
 from .models import Answer, AnswerLoad, Campaign, Organisation
 
@@ -33,8 +34,8 @@ SCHEMA_APPS = ["auth", "assessment", "workshop", "followthrough"]
 TRAILER = "readiness-backup "
 
 
-class BackupError(Exception):
-    pass
+class BackupError(ApplicationError):
+    """A backup that cannot be written or read back; nothing was changed."""
 
 
 def _models():

@@ -15,6 +15,8 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from .errors import ApplicationError
+
 REQUIRED_DIMENSIONS = ("vision", "budget", "buy_in")
 ROLE_GROUPS = ("executive", "innovation_team", "business", "corporate")
 TENURES = ("lt3", "y3_10", "y10_20", "gt20")
@@ -32,10 +34,9 @@ EVERYONE = "everyone"
 MIN_ROUTED_PER_DIMENSION = 3
 
 
-class FrameworkFileError(ValueError):
+class FrameworkFileError(ApplicationError, ValueError):
     def __init__(self, problems):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__(problems=problems)
 
 
 # --- the file's schema (pydantic): types, required fields, ranges, both languages ---------------

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .errors import ApplicationError
 from .models import (
     COMMENT_THRESHOLD_MIN,
     Campaign,
@@ -47,7 +48,7 @@ DEFAULT_FRAMEWORK_KEY = "innovation-readiness"
 REMINDER_QUIET_PERIOD = timedelta(hours=1)
 
 
-class LifecycleError(Exception):
+class LifecycleError(ApplicationError):
     """An action refused in the campaign's current state; the message is shown to staff."""
 
 

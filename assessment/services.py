@@ -6,6 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .errors import ApplicationError
 from .framework_file import EVERYONE, FrameworkFileError, audience_includes, framework_file_read
 from .models import Answer, Campaign, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
 from .framework_file import items_shown  # not .routing: that imports pandas
@@ -13,7 +14,7 @@ from .selectors import framework_dimensions
 from .tokens import token_for_nonce, token_hash, token_nonce_new
 
 
-class RespondentError(Exception):
+class RespondentError(ApplicationError):
     """A respondent action that cannot be done; the message is shown to the respondent."""
 
     status = 400

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.errors import ApplicationError
 from assessment.models import Membership
 
 from . import adapter, selectors
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 HORIZON_DAYS = {"90d": 90, "1y": 365, "3y": 3 * 365}
 
 
-class FollowthroughError(ValueError):
+class FollowthroughError(ApplicationError, ValueError):
     """Bad input, with a bilingual-ready message (already translated in the active language)."""
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from assessment.errors import ApplicationError
 from assessment.models import Campaign
 
 from .models import ExportJob
@@ -48,7 +49,7 @@ def export_plan(*, campaign, frames=None):
     return [(None, lang) for lang in LANGS] + [(key, lang) for key in departments for lang in LANGS]
 
 
-class QueueUnavailable(Exception):
+class QueueUnavailable(ApplicationError):
     """The task queue (Redis, or the database queue) could not take the job; nothing was created."""
 
 

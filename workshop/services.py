@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.errors import ApplicationError
 from assessment.models import Campaign, Dimension
 from assessment.selectors import invitation_get_for_token
 from assessment.services import invitation_create
@@ -19,7 +20,7 @@ JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXYZ234679"
 JOIN_CODE_LENGTH = 8
 
 
-class WorkshopError(Exception):
+class WorkshopError(ApplicationError):
     """An action the workshop's state does not allow; the message is shown as it is."""
 
     status = 409
@@ -38,13 +39,18 @@ def normalise_join_code(code):
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def _join_code_unused():
-    # 27^8 codes make a clash practically impossible; checking keeps codes unambiguous anyway
-    # (the model has no unique constraint on join_code, and blank codes are shared).
+def _join_code_give(campaign_pk):
+    """Store a new code for the campaign. 27^8 codes make a clash practically impossible; the
+    database's unique constraint on set codes makes it impossible, and a clash just draws again."""
     while True:
         code = join_code_new()
-        if not Campaign.objects.filter(join_code=code).exists():
+        try:
+            with transaction.atomic():  # savepoint: a clash must not break the caller's transaction
+                # update(), not save(): only this column, and no model code of another app runs.
+                Campaign.objects.filter(pk=campaign_pk).update(join_code=code)
             return code
+        except IntegrityError:
+            continue
 
 
 def workshop_start(*, campaign, user, expected=None):
@@ -52,9 +58,7 @@ def workshop_start(*, campaign, user, expected=None):
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().only("pk", "join_code").get(pk=campaign.pk)
         if not locked.join_code:
-            locked.join_code = _join_code_unused()
-            # update(), not save(): only this column, and no model code of another app runs.
-            Campaign.objects.filter(pk=campaign.pk).update(join_code=locked.join_code)
+            locked.join_code = _join_code_give(campaign.pk)
         campaign.join_code = locked.join_code
         running = WorkshopSession.objects.filter(campaign=campaign).exclude(phase=Phase.CLOSED).first()
         if running is not None:
@@ -94,7 +98,7 @@ def _phase_label(phase):
 JOINS_PER_ADDRESS_PER_MINUTE = 10  # a room behind one company address still gets in within minutes
 
 
-class JoinRefused(Exception):
+class JoinRefused(ApplicationError):
     """A join by code that is not accepted; `state` names the page to show."""
 
     def __init__(self, state):

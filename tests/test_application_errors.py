@@ -1,0 +1,52 @@
+"""One base class for the errors a person is shown: every kind carries its list of problems."""
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from assessment.backup import BackupError
+from assessment.errors import MAX_PROBLEMS, ApplicationError
+from assessment.framework_file import FrameworkFileError
+from assessment.lifecycle import LifecycleError, StaleEdit
+from assessment.services import CampaignNotOpen, RespondentError
+from followthrough.services import FollowthroughError
+from reports.exports import QueueUnavailable
+from workshop.services import JoinRefused, VotingClosed, WorkshopError
+
+KINDS = [BackupError, FrameworkFileError, LifecycleError, StaleEdit, RespondentError, CampaignNotOpen,
+         FollowthroughError, QueueUnavailable, WorkshopError, VotingClosed, JoinRefused]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)
+def test_every_application_error_is_one_kind_with_a_list_of_problems(kind):
+    assert issubclass(kind, ApplicationError)
+    error = kind() if kind is StaleEdit else kind(["line 2: bad"]) if kind is FrameworkFileError else kind("bad")
+    assert isinstance(error.problems, list) and len(error.problems) == 1
+    assert str(error) == "\n".join(str(p) for p in error.problems)
+
+
+def test_a_single_message_and_a_list_read_the_same_way():
+    assert ApplicationError("refused").problems == ["refused"]
+    many = ApplicationError(problems=["line 2: bad role", "line 5: no e-mail"])
+    assert many.problems == ["line 2: bad role", "line 5: no e-mail"]
+    assert str(many) == "line 2: bad role\nline 5: no e-mail" and many.total == 2
+
+
+def test_a_capped_list_says_how_many_more_and_keeps_the_true_count():
+    error = ApplicationError(problems=[f"line {n}: bad" for n in range(MAX_PROBLEMS + 7)], capped=True)
+    assert len(error.problems) == MAX_PROBLEMS + 1 and error.total == MAX_PROBLEMS + 7
+    assert "7 more problems" in error.problems[-1]
+
+
+def test_a_lazy_message_is_translated_when_shown_not_when_raised():
+    error = ApplicationError(gettext_lazy("This campaign is already closed."))
+    with translation.override("ja"):
+        japanese = str(error)
+    with translation.override("en"):
+        english = str(error)
+    assert english == "This campaign is already closed." and japanese != english
+
+
+def test_kinds_that_were_value_errors_still_are():
+    # callers that caught ValueError keep working
+    assert issubclass(FrameworkFileError, ValueError) and issubclass(FollowthroughError, ValueError)
