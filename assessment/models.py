@@ -265,6 +265,7 @@ class Campaign(models.Model):
         help_text="Comments are shown only for groups of at least this many respondents.",
     )
     # Short code for workshop participants to join without a personal invitation (empty: no joining).
+    # Unique when set (a conditional constraint: many campaigns have none), so a code names one campaign.
     join_code = models.CharField(max_length=12, blank=True, db_index=True)
     cloned_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -280,6 +281,7 @@ class Campaign(models.Model):
                 condition=Q(comment_threshold__gte=models.F("anonymity_threshold")),
                 name="campaign_comment_threshold_not_below_anonymity",
             ),
+            models.UniqueConstraint(fields=["join_code"], condition=~Q(join_code=""), name="campaign_join_code_unique"),
         ]
 
     def __str__(self):

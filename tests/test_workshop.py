@@ -137,6 +137,28 @@ def test_an_existing_join_code_is_kept(campaign, owner):
     assert Campaign.objects.get(pk=campaign.pk).join_code == "ABCDEFGH"
 
 
+def test_a_set_join_code_belongs_to_one_campaign_and_blank_codes_to_many(campaign):
+    from .factories import CampaignFactory
+
+    CampaignFactory(framework=campaign.framework)  # blank codes: no unique constraint on them
+    Campaign.objects.filter(pk=campaign.pk).update(join_code="ACDEFGHJ")
+    other = CampaignFactory(framework=campaign.framework)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Campaign.objects.filter(pk=other.pk).update(join_code="ACDEFGHJ")
+    assert Campaign.objects.filter(join_code="").count() == 2
+
+
+def test_a_drawn_code_that_is_taken_is_drawn_again(campaign, owner, monkeypatch):
+    from .factories import CampaignFactory
+
+    taken = CampaignFactory(framework=campaign.framework, join_code="ACDEFGHJ")
+    draws = iter(["ACDEFGHJ", "KMNPQRTU"])
+    monkeypatch.setattr(services, "join_code_new", lambda: next(draws))
+    services.workshop_start(campaign=campaign, user=owner, expected=30)
+    assert Campaign.objects.get(pk=campaign.pk).join_code == "KMNPQRTU"
+    assert Campaign.objects.get(pk=taken.pk).join_code == "ACDEFGHJ"
+
+
 def test_joining_creates_an_invitation_and_a_second_join_reuses_it(client, campaign, session):
     join = reverse("join:join", args=[campaign.join_code])
     # a link preview or crawler only GETs: it sees the Join button and creates nothing

@@ -27,10 +27,8 @@ def _campaign_for_code(code):
     code = services.normalise_join_code(code)
     if not code:
         return None
-    # Codes are generated unused, but the column has no unique constraint: two campaigns
-    # sharing one would make a link ambiguous, so such a code opens neither.
-    campaigns = list(Campaign.objects.select_related("organisation").filter(join_code=code)[:2])
-    return campaigns[0] if len(campaigns) == 1 else None
+    # A set code is unique (a database constraint): it names one campaign or none.
+    return Campaign.objects.select_related("organisation").filter(join_code=code).first()
 
 
 @require_http_methods(["GET", "POST"])
