@@ -16,7 +16,7 @@ from assessment.models import RoleGroup
 from reports.comments import comments_section
 
 from . import adapter, selectors
-from .labels import band_label
+from .labels import band_label, role_label
 from .models import ActionStatus, OwnerRole
 
 DASH = "–"
@@ -76,10 +76,10 @@ def _frames(campaign, lang, result):
                 _("Gap band"): band_label(gap.get("band")) or DASH,
             })
         sheets[_("Dimensions")] = pd.DataFrame(rows)
-        role_label = {value: str(label) for value, label in RoleGroup.choices} | {"": _("Role not given")}
+        role_names = {key: role_label(key, result.get("role_names"), lang) for key in [*RoleGroup.values, ""]}
         dept_label = {k: v[lang] for k, v in result["department_names"].items()} | {"": _("Not given")}
         groups = []
-        for by, labels, title in (("role_group", role_label, _("Role group")), ("department", dept_label, _("Department"))):
+        for by, labels, title in (("role_group", role_names, _("Role group")), ("department", dept_label, _("Department"))):
             for row in result["groups"][by]:
                 groups.append({
                     _("Breakdown"): title,

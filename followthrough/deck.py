@@ -21,7 +21,7 @@ from pptx.util import Emu, Inches, Pt
 from assessment.analysis import campaign_results
 
 from . import adapter, selectors
-from .labels import BAND_LABELS
+from .labels import BAND_LABELS, radar_series
 from .loop import report_section
 from .models import OwnerRole
 
@@ -149,10 +149,8 @@ def _deck(campaign, lang):
     _title(slide, _("Readiness by dimension"), lang)
     data = CategoryChartData(number_format="0")
     data.categories = names
-    data.add_series(_("All respondents"), [_num(result["dimensions"][k]["score"]) for k in order])
-    if any(gaps[k]["exact"] for k in order):
-        data.add_series(_("Executives"), [_num(gaps[k]["executives"]) for k in order])
-        data.add_series(_("Everyone else"), [_num(gaps[k]["others"]) for k in order])
+    for series in radar_series(result, order):
+        data.add_series(series["name"], [_num(value) for value in series["values"]])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, Inches(1.5), Inches(1.3), Inches(10.3), Inches(6), data).chart
     chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
     chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 100, 0

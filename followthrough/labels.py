@@ -1,15 +1,5 @@
-"""Labels shared by the deck and the data pack (the report's message ids, so translations are shared)."""
+"""Labels shared by the deck and the data pack: the report's own (reports/labels.py)."""
 
-from django.utils.translation import gettext as _
+from reports.labels import BAND_LABELS, band_label, radar_series, role_label
 
-BAND_LABELS = {
-    "much_lower": lambda: _("executives much lower"),
-    "lower": lambda: _("executives lower"),
-    "similar": lambda: _("about the same"),
-    "higher": lambda: _("executives higher"),
-    "much_higher": lambda: _("executives much higher"),
-}
-
-
-def band_label(band):
-    return BAND_LABELS[band]() if band in BAND_LABELS else None
+__all__ = ["BAND_LABELS", "band_label", "radar_series", "role_label"]

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from assessment.i18n import current_lang, localized
 from reports import cache, charts
-from reports.context import BAND_LABELS
+from reports.labels import BAND_LABELS, radar_series
 
 from . import selectors
 
@@ -50,13 +50,8 @@ def _survey_results(campaign):
     labels = [localized(d["name"], "name") for d in result["dimension_info"]]
     gaps = {g["dimension"]: g for g in result["gaps"]}
     scores = [result["dimensions"][k]["score"] for k in order]
-    series = [{"name": _("All respondents"), "values": scores, "style": "all"}]
-    # The two groups' own scores only where the analysis allows exact figures (enough of each).
-    if any(gaps[k]["exact"] for k in order):
-        series += [
-            {"name": _("Executives"), "values": [gaps[k]["executives"] for k in order], "style": "executives"},
-            {"name": _("Everyone else"), "values": [gaps[k]["others"] for k in order], "style": "others"},
-        ]
+    # The two groups' own scores only where the release publishes both sides (reports.labels).
+    series = radar_series(result, order)
     data["scores"] = dict(zip(order, scores))
     # An empty chart on a projector looks broken: say why instead (e.g. every participant is an executive).
     data["gap_empty"] = all(gaps[k]["band"] is None for k in order)

@@ -1,0 +1,56 @@
+"""What results are called wherever they are shown: role groups, perception-gap bands and the
+radar's series. Defined once here for the report, the workshop screen, the deck and the data pack
+(the same message ids, so one translation serves them all).
+"""
+
+from django.utils.translation import gettext as _
+
+BAND_LABELS = {
+    "much_lower": lambda: _("executives much lower"),
+    "lower": lambda: _("executives lower"),
+    "similar": lambda: _("about the same"),
+    "higher": lambda: _("executives higher"),
+    "much_higher": lambda: _("executives much higher"),
+}
+
+
+def band_label(band):
+    """The perception-gap band in the active language, or None for no band."""
+    return BAND_LABELS[band]() if band in BAND_LABELS else None
+
+
+def role_label(key, role_names=None, lang=None):
+    """A role group's label: the framework version's own (`role_names` of `campaign_results`; 1.1
+    has six role groups with short labels), else the built-in one; "" is "Role not given"."""
+    from assessment.i18n import current_lang
+    from assessment.models import RoleGroup
+
+    if not key:
+        return _("Role not given")
+    named = (role_names or {}).get(key)
+    lang = lang or current_lang()
+    if named and named.get(lang):
+        return named[lang]
+    return str(RoleGroup(key).label) if key in RoleGroup.values else key
+
+
+def radar_series(result, order, personal=None):
+    """The radar's series, in the active language: everyone; executives and everyone else where
+    the release publishes both sides of the gap on some dimension; the respondent's own answers.
+
+    [{"name", "values" (one per key of `order`, None where withheld), "style"}] as
+    `charts.radar_svg` draws them; the deck draws the same series.
+    """
+    gaps = {g["dimension"]: g for g in result["gaps"]}
+    series = [{"name": _("All respondents"), "values": [result["dimensions"][k]["score"] for k in order],
+               "style": "all"}]
+    if any(gaps[k]["exact"] for k in order if k in gaps):
+        series += [
+            {"name": _("Executives"), "values": [gaps.get(k, {}).get("executives") for k in order],
+             "style": "executives"},
+            {"name": _("Everyone else"), "values": [gaps.get(k, {}).get("others") for k in order], "style": "others"},
+        ]
+    if personal:
+        series.append({"name": _("Your answers"), "values": [personal["scores"].get(k) for k in order],
+                       "style": "personal"})
+    return series
