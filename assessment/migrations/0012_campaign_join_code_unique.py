@@ -25,7 +25,7 @@ def give_duplicates_new_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessment", "0010_answers_final_on_insert"),
+        ("assessment", "0011_respondent_list_jobs"),
     ]
 
     operations = [
