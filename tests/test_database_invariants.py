@@ -191,3 +191,17 @@ def test_a_loaders_mark_is_invisible_to_other_connections(campaign):
     thread.join()
     assert outcome == {"other": "refused"}
     assert not Answer.objects.exists() and not AnswerLoad.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's EXPLAIN ANALYZE trigger report")
+def test_the_autosaves_touch_of_a_response_runs_no_trigger(response):
+    """The autosave's UPDATE ... SET updated_at (every click) wakes no invariant trigger; a submission does."""
+
+    def triggers(sql):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, [response.pk])
+            return [t["Trigger Name"] for t in cursor.fetchone()[0][0].get("Triggers", [])]
+
+    assert triggers("UPDATE assessment_response SET updated_at = now() WHERE id = %s") == []
+    assert triggers("UPDATE assessment_response SET submitted_at = now() WHERE id = %s") == [
+        "assessment_response_update_check"]
