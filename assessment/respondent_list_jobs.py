@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from .errors import ApplicationError
 from .lifecycle import LifecycleError, respondent_list_check, respondent_rows_write
 from .models import Campaign, RespondentListJob
 from .respondent_list import RespondentListError
@@ -34,7 +35,7 @@ STALE_AFTER = timedelta(seconds=120)
 UNFINISHED = [RespondentListJob.Status.QUEUED, RespondentListJob.Status.RUNNING]
 
 
-class QueueUnavailable(Exception):
+class QueueUnavailable(ApplicationError):
     """The task queue could not take the job; nothing was created."""
 
 

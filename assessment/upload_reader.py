@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from .errors import ApplicationError
+
 MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", "50000"))
 MAX_CELLS = int(os.environ.get("UPLOAD_MAX_CELLS", "3000000"))
 MAX_CELL_CHARS = 10_000
@@ -25,12 +27,11 @@ MAX_XLSX_UNPACKED = int(os.environ.get("UPLOAD_MAX_XLSX_UNPACKED_MB", "100")) * 
 MB = 1024 * 1024
 
 
-class UploadReadError(Exception):
+class UploadReadError(ApplicationError):
     """The file cannot be read (or is beyond a limit); `problems` says why, one line each."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+        super().__init__(problems=problems)
 
 
 def _too_big(name):
