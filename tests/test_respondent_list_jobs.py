@@ -209,3 +209,4 @@ def test_job_pages_are_for_those_who_manage_the_campaign(client, campaign, small
         assert status.status_code == retry.status_code == confirm.status_code == 404
     client.logout()
     assert client.get(reverse("console:respondent_list_job_status", args=[job.pk])).status_code == 302  # sign in
+
