@@ -305,7 +305,7 @@ def respondent_list_check(*, campaign, header, records, create_departments=(), w
     written = {_norm(email) for email in written_emails}
     invited = [e for e in campaign.invitations.exclude(email="").values_list("email", flat=True) if _norm(e) not in written]
     parse = partial(respondent_list_parse, header=header, records=records, role_labels=_role_labels(campaign),
-                    invited_emails=invited)
+                    invited_emails=invited, version_roles=_version_roles(campaign))
     unknown = unknown_department_names(header=header, records=records, departments=existing)
     confirmed = {_norm(name) for name in create_departments}
     to_create = [name for name in unknown if _norm(name) in confirmed]

@@ -55,3 +55,15 @@ def test_member_and_outsider_cannot_upload(client, request, campaign, who):
     client.force_login(request.getfixturevalue(who))
     assert _upload(client, campaign).status_code == 404
     assert not Invitation.objects.filter(campaign=campaign).exists()
+
+
+def test_a_long_list_imported_by_the_worker_is_held_to_the_same_rule(client, campaign, owner, settings):
+    settings.RESPONDENT_LIST_BACKGROUND_ROWS = 2
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from assessment.models import RespondentListJob
+
+    client.force_login(owner)
+    html = _upload(client, campaign, follow=True).content.decode()  # 4 rows: the worker's path
+    assert RespondentListJob.objects.get().status == "failed"
+    assert "line 3: the role group &#x27;manager&#x27; is not part of this campaign&#x27;s questionnaire" in html
+    assert not Invitation.objects.filter(campaign=campaign).exists()
