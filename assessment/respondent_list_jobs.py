@@ -118,10 +118,13 @@ def _write(job, rows, departments, new):
 
 @task()
 def respondent_list_job_run(job_id):
-    job = RespondentListJob.objects.select_related("campaign__organisation", "campaign__framework").get(pk=job_id)
-    if job.status in (RespondentListJob.Status.DONE, RespondentListJob.Status.FAILED):
+    # Claim it: a job re-queued by the stall check can sit in the queue twice; the second run finds
+    # it taken (running, or already finished) and leaves it.
+    claimed = RespondentListJob.objects.filter(pk=job_id, status=RespondentListJob.Status.QUEUED).update(
+        status=RespondentListJob.Status.RUNNING, heartbeat_at=timezone.now())
+    if not claimed:
         return
-    _beat(job, status=RespondentListJob.Status.RUNNING)
+    job = RespondentListJob.objects.select_related("campaign__organisation", "campaign__framework").get(pk=job_id)
     try:
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / f"list{Path(job.file_name).suffix.lower()}"

@@ -210,3 +210,19 @@ def test_job_pages_are_for_those_who_manage_the_campaign(client, campaign, small
     client.logout()
     assert client.get(reverse("console:respondent_list_job_status", args=[job.pk])).status_code == 302  # sign in
 
+
+
+def test_a_job_queued_twice_runs_once(client, campaign, owner, small_threshold):
+    """The stall check may leave a second copy in the queue: it leaves a job another worker has taken."""
+    small_threshold.TASKS = DATABASE_QUEUE
+    client.force_login(owner)
+    upload(client, campaign, people(8))
+    job = RespondentListJob.objects.get()
+    RespondentListJob.objects.filter(pk=job.pk).update(status="running")  # taken by another worker
+    jobs.respondent_list_job_run.call(job.pk)
+    assert not campaign.invitations.exists()
+    RespondentListJob.objects.filter(pk=job.pk).update(status="queued")
+    jobs.respondent_list_job_run.call(job.pk)
+    jobs.respondent_list_job_run.call(job.pk)  # the second copy, after the first finished
+    job.refresh_from_db()
+    assert job.status == "done" and job.done_rows == 8 and len(emails(campaign)) == 8
