@@ -28,6 +28,9 @@ class CampaignFrames:
     # Statements shared with an earlier questionnaire version (re-assessment across versions):
     # dimension scores on these alone are a published figure of their own ("mapped" family).
     mapped_items: frozenset = frozenset()
+    # The release's perception-gap statements, when the frames hold only part of it (one department):
+    # the statements both executives and everyone else answered are a fact of the whole release.
+    gap_items: frozenset | None = None
 
 
 def _rows(queryset):
@@ -67,8 +70,12 @@ def _answers(queryset, items):
     })
 
 
-def campaign_frames(*, campaign):
-    """Four queries, whatever the number of respondents: dimensions, items, respondents, answers (+ departments)."""
+def campaign_frames(*, campaign, department=None, upto=None, gap_items=None):
+    """Four queries, whatever the number of respondents: dimensions, items, respondents, answers (+ departments).
+
+    With `department` and `upto` only that department's respondents of releases 1..upto (and
+    their answers); `gap_items` is then that release's perception-gap statements.
+    """
     framework = campaign.framework
     dimension_rows = list(
         Dimension.objects.filter(framework=framework)
@@ -84,6 +91,8 @@ def campaign_frames(*, campaign):
         columns=["item_id", "item", "dimension", "reverse", "text_en", "text_ja", "audience"],
     )
     submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
+    if department is not None:
+        submitted = submitted.filter(department__key=department, release_number__lte=upto)
     respondents = pd.DataFrame(
         _rows(submitted.order_by("id").values_list("id", "role_group", "department__key", "release_number")),
         columns=["respondent", "role_group", "department", "release_number"],
@@ -111,7 +120,8 @@ def campaign_frames(*, campaign):
         for d in dimension_rows
     ]
     mapped = frozenset((framework.comparison or {}).get("items", {})) if framework.comparison else frozenset()
-    return CampaignFrames(spec, dimensions, items, respondents, answers, departments, mapped)
+    return CampaignFrames(spec, dimensions, items, respondents, answers, departments, mapped,
+                          frozenset(gap_items) if gap_items is not None else None)
 
 
 def frames_results(
@@ -156,7 +166,7 @@ def frames_scores(frames):
     # Statements are routed by role group (1.1): minimum answered relative to what each was shown.
     required = routing.routed_minimum(frames.items, frames.respondents, frames.spec.min_answered)
     scores = scoring.respondent_scores(scored, frames.spec, frames.respondents, required=required)
-    gap_scores = routing.shared_scores(scored, frames.items, frames.respondents, frames.spec)
+    gap_scores = routing.shared_scores(scored, frames.items, frames.respondents, frames.spec, shared=frames.gap_items)
     return scored, scores, gap_scores
 
 
@@ -193,6 +203,40 @@ def _num(value):
     return None if pd.isna(value) else float(value)
 
 
+@dataclass
+class ReleaseRead:
+    frames: CampaignFrames  # what was read (the whole campaign, or one department's released part)
+    number: int  # the latest release (0: none yet)
+    plan: disclosure.Plan | None
+    released: CampaignFrames | None  # the frames of the release's respondents (batch = their release)
+    submitted: int  # submitted responses in the campaign, released or not
+    included: int  # responses in releases 1..number
+
+
+def _release_read(*, campaign, department=None, frames=None):
+    """The latest release of the campaign and the frames it covers, reading as little as it can.
+
+    A department's report reads only its department's released respondents and their answers
+    when the latest release stands (no new one due): the plan and the gap's statements are stored
+    with the release, and every other figure of a department report is about its own members.
+    Otherwise the whole campaign is read, and a release cut when one is due.
+    """
+    from .releases import _released, release_current, release_standing  # releases imports this module
+
+    if frames is None and department is not None:
+        standing = release_standing(campaign=campaign)
+        if standing is not None:
+            release, counts = standing
+            plan = disclosure.Plan.from_json(release.plan, upto=None)
+            part = campaign_frames(campaign=campaign, department=department, upto=release.number,
+                                   gap_items=release.plan["gap_items"])
+            return ReleaseRead(part, release.number, plan, _released(part, release.number), **counts)
+    frames = frames if frames is not None else campaign_frames(campaign=campaign)
+    number, plan, released = release_current(campaign=campaign, frames=frames)
+    return ReleaseRead(frames, number, plan, released, int(len(frames.respondents)),
+                       int(len(released.respondents)) if released is not None else 0)
+
+
 def previous_campaign(*, campaign):
     """The organisation's latest earlier campaign on the same framework version (same items)."""
     return (
@@ -213,13 +257,13 @@ def campaign_results(
     With `department` (a key) the department's own results, if the release publishes it.
     `frames` lets a caller that already read the campaign pass them in instead of reading it again.
     """
-    from .releases import release_current  # releases imports this module
-
     framework = campaign.framework
-    frames = frames if frames is not None else campaign_frames(campaign=campaign)
-    number, plan, released = release_current(campaign=campaign, frames=frames)
+    read = _release_read(campaign=campaign, department=department, frames=frames)
+    frames, number, plan, released = read.frames, read.number, read.plan, read.released
     if plan is None:
-        result = {"respondents": int(len(frames.respondents)), "shown": False}
+        result = {"respondents": read.submitted, "shown": False}
+    elif not plan.shows(("org",) if department is None else ("department", department)):
+        result = {"respondents": read.included, "shown": False}  # never the size of the group not shown
     else:
         result = frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
     levels = {level["level"]: level["name"] for level in framework.levels}
@@ -227,8 +271,7 @@ def campaign_results(
         campaign={"id": campaign.pk, "name": campaign.name, "organisation": campaign.organisation.name_en,
                   "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
                   "framework": f"{framework.key} {framework.version}"},
-        release={"number": number, "submitted": int(len(frames.respondents)),
-                 "included": int(len(released.respondents)) if released is not None else 0},
+        release={"number": number, "submitted": read.submitted, "included": read.included},
         anonymity_threshold=campaign.anonymity_threshold,
         gap_threshold=float(framework.gap_threshold),
         department=department,
@@ -283,13 +326,15 @@ def campaign_results_core(
     *, campaign: Campaign, department: str | None = None, frames: CampaignFrames | None = None
 ) -> CoreResults:
     """Only the released scores of a campaign (no recommendations, no comparison)."""
-    from .releases import release_current
-
-    frames = frames if frames is not None else campaign_frames(campaign=campaign)
-    _number, plan, released = release_current(campaign=campaign, frames=frames)
+    read = _release_read(campaign=campaign, department=department, frames=frames)
+    plan = read.plan
     if plan is None:
         return {"respondents": 0, "shown": False, "published_departments": []}
-    result = frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
+    if not plan.shows(("org",) if department is None else ("department", department)):
+        result = {"respondents": read.included, "shown": False}
+    else:
+        result = frames_results(read.released, threshold=campaign.anonymity_threshold, plan=plan,
+                                department=department)
     result["published_departments"] = _published_departments(plan)
     return result
 

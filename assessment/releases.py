@@ -10,8 +10,9 @@ never isolates the people who answered in between.
 from dataclasses import replace
 
 from django.db import transaction
+from django.db.models import Count, Q
 
-from . import analysis, disclosure
+from . import analysis, disclosure, routing, scoring
 from .models import Campaign, Release, Response
 
 
@@ -29,6 +30,29 @@ def _released(frames, number):
     respondents = respondents.assign(batch=respondents["release_number"].astype(int))
     answers = frames.answers[frames.answers["respondent"].isin(respondents["respondent"])]
     return replace(frames, respondents=respondents, answers=answers)
+
+
+GAP_ITEMS = "gap_items"  # key of the stored plan: the release's perception-gap statements
+
+
+def release_standing(*, campaign):
+    """(latest release, {"submitted", "included"} counts) when no new release is due, else None.
+
+    Two queries, whatever the campaign's size. None too when nothing is released yet, or when
+    the release predates stored gap statements: the caller then reads the whole campaign
+    (`release_current`), which cuts a release when one is due.
+    """
+    latest = Release.objects.filter(campaign=campaign).order_by("-number").first()
+    if latest is None or GAP_ITEMS not in latest.plan:
+        return None
+    counts = Response.objects.filter(campaign=campaign, submitted_at__isnull=False).aggregate(
+        submitted=Count("pk"),
+        pending=Count("pk", filter=Q(release_number__isnull=True)),
+        included=Count("pk", filter=Q(release_number__lte=latest.number)),
+    )
+    if counts["pending"] >= campaign.anonymity_threshold:
+        return None
+    return latest, {"submitted": counts["submitted"], "included": counts["included"]}
 
 
 def _plans(releases):
@@ -73,9 +97,12 @@ def _release_cut(*, campaign, frames, releases):
         if not plan.shows(("org",)):
             return None
         pending_ids = list(frames.respondents.loc[frames.respondents["release_number"].isna(), "respondent"])
+        # The perception gap's statements (those both executives and everyone else answered) are
+        # a campaign-wide fact of the release: kept with it, a department's report needs no one else.
+        gap_items = routing.shared_items(scoring.scored_answers(batched.answers, batched.items), batched.respondents)
         release = Release.objects.create(
             campaign=campaign, number=number, threshold=campaign.anonymity_threshold,
-            respondents=len(batched.respondents), plan=plan.to_json(),
+            respondents=len(batched.respondents), plan={**plan.to_json(), GAP_ITEMS: sorted(gap_items)},
         )
         Response.objects.filter(pk__in=pending_ids, release_number__isnull=True).update(release_number=number)
         frames.respondents.loc[frames.respondents["respondent"].isin(pending_ids), "release_number"] = number

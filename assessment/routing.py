@@ -76,7 +76,7 @@ def shared_items(scored, respondents):
     return set(pd.unique(items[is_executive])) & set(pd.unique(items[~is_executive]))
 
 
-def shared_scores(scored, items, respondents, spec):
+def shared_scores(scored, items, respondents, spec, shared=None):
     """Respondent × dimension scores on the statements both sides answered (the gap's basis).
 
     The routed minimum is counted over the shared statements shown to each respondent. The
@@ -84,7 +84,8 @@ def shared_scores(scored, items, respondents, spec):
     """
     from . import scoring
 
-    shared = shared_items(scored, respondents)
+    if shared is None:  # given when `respondents` are part of a release (its stored gap statements)
+        shared = shared_items(scored, respondents)
     shared_frame = items[items["item"].isin(shared)]
     on_shared = scored[scored["item"].isin(shared)]
     required = routed_minimum(shared_frame, respondents, spec.min_answered) if len(shared_frame) else None

@@ -104,3 +104,100 @@ def test_autosave_is_one_narrow_lookup_and_one_statement(client, campaign, token
     assert seen == [1, 2, 2]  # a changed answer is not counted twice
     assert dict(Answer.objects.filter(response__invitation=invitation).values_list("item__key", "value")) == {
         "vision_01": 2, "vision_02": None}
+
+
+# --- report pages: a fixed number of queries, and a department report reads its department only ---
+
+
+def _populated(framework, consultant, *, respondents, departments):
+    from assessment.models import Membership
+
+    from .factories import CampaignFactory
+
+    campaign = CampaignFactory(framework=framework)
+    Membership.objects.create(user=consultant, organisation=campaign.organisation, role="consultant")
+    depts = departments_create(organisation=campaign.organisation, count=departments)
+    campaign_populate(campaign=campaign, respondents=respondents, departments=depts)
+    return campaign
+
+
+def _report_urls(campaign):
+    return {"organisation": reverse("reports:organisation", args=[campaign.pk]),
+            "department": reverse("reports:department", args=[campaign.pk, "d00"])}
+
+
+def test_report_pages_keep_a_fixed_number_of_queries(client, framework, consultant):
+    small = _populated(framework, consultant, respondents=40, departments=3)
+    large = _populated(framework, consultant, respondents=600, departments=12)
+    counts = {}
+    for name, campaign in (("small", small), ("large", large)):
+        for page, url in _report_urls(campaign).items():
+            _get(client, consultant, url)  # the first reader cuts the release
+            _reply, queries = _get(client, consultant, url)
+            counts[name, page] = len(queries)
+    assert counts["small", "organisation"] == counts["large", "organisation"]
+    assert counts["small", "department"] == counts["large", "department"]
+
+
+def _normalised(result):
+    """A result with its statements by key: answers come back from the database in no set order."""
+    return {**result, "items": sorted(result.get("items", []), key=lambda item: item["item"])}
+
+
+def test_a_department_report_reads_only_its_department_and_shows_what_the_whole_read_shows(
+        client, framework, consultant, monkeypatch):
+    from assessment import analysis
+
+    campaign = _populated(framework, consultant, respondents=300, departments=6)
+    _get(client, consultant, _report_urls(campaign)["organisation"])  # cuts the release
+    reads = []
+    original = analysis.campaign_frames
+
+    def recording(**kwargs):
+        reads.append(kwargs.get("department"))
+        return original(**kwargs)
+
+    monkeypatch.setattr(analysis, "campaign_frames", recording)
+    reply, _queries = _get(client, consultant, _report_urls(campaign)["department"])
+    assert reads == ["d00"]
+    own = analysis.campaign_results(campaign=campaign, department="d00")
+    assert reads == ["d00", "d00"]
+    whole = analysis.campaign_results(campaign=campaign, department="d00", frames=original(campaign=campaign))
+    assert own["shown"] and own["respondents"] == 40  # 300 invited, 240 submitted over six departments
+    assert _normalised(own) == _normalised(whole)
+    assert reply.context["respondents"] == 40
+
+
+def test_a_department_the_release_does_not_publish_shows_no_size_of_its_own(framework, consultant):
+    from assessment import analysis
+    from assessment.models import Response
+
+    campaign = _populated(framework, consultant, respondents=60, departments=3)
+    small = Response.objects.filter(campaign=campaign, department__key="d02", submitted_at__isnull=False)
+    keep = list(small.values_list("pk", flat=True)[:2])
+    Response.objects.filter(campaign=campaign, department__key="d02").exclude(pk__in=keep).delete()
+    analysis.campaign_results(campaign=campaign)  # cuts the release
+    result = analysis.campaign_results(campaign=campaign, department="d02")
+    whole = analysis.campaign_results(campaign=campaign, department="d02", frames=analysis.campaign_frames(campaign=campaign))
+    assert result["shown"] is False and whole["shown"] is False
+    assert result["respondents"] == whole["respondents"] == result["release"]["included"] > 2
+    assert result["release"] == whole["release"]
+
+
+def test_a_release_without_stored_gap_statements_is_read_whole(framework, consultant):
+    """Releases cut before the gap's statements were stored with them: the department report reads
+    the whole campaign, as before, and shows the same figures."""
+    from assessment import analysis
+    from assessment.models import Release
+
+    campaign = _populated(framework, consultant, respondents=120, departments=3)
+    analysis.campaign_results(campaign=campaign)
+    release = Release.objects.get(campaign=campaign)
+    assert sorted(release.plan["gap_items"])
+    stored = release.plan
+    Release.objects.filter(pk=release.pk).update(plan={k: v for k, v in stored.items() if k != "gap_items"})
+    with CaptureQueriesContext(connection) as queries:
+        old_style = analysis.campaign_results(campaign=campaign, department="d01")
+    assert not [q for q in queries.captured_queries if "department" in q["sql"] and "assessment_answer" in q["sql"]]
+    Release.objects.filter(pk=release.pk).update(plan=stored)
+    assert _normalised(old_style) == _normalised(analysis.campaign_results(campaign=campaign, department="d01"))
