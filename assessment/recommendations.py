@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from .scoring import LevelBands, rounded
+from .bands import LevelBands, rounded
 
 # A trigger's limit is a number, except `role_below`: {"role": key, "points": N}.
 TRIGGERS = (

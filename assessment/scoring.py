@@ -22,10 +22,11 @@ treated as 60.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
+
+from .bands import LevelBands, rounded  # noqa: F401  (re-exported: scoring is where figures are defined)
 
 FAVOURABLE_MIN = 75.0
 LEVEL_KEYS = ("ad_hoc", "emerging", "defined", "managed", "embedded")
@@ -43,58 +44,6 @@ class FrameworkSpec:
     @property
     def bands(self):
         return LevelBands(tuple(self.level_mins), tuple(self.favourable_mins))
-
-
-@dataclass(frozen=True)
-class LevelBands:
-    """The framework's levels: the one place that says which level a score and share reach."""
-
-    mins: tuple  # score minimum of levels 1..n (inclusive)
-    favourable_mins: tuple = ()  # favourable share minimum of levels 1..n (inclusive); () = none
-
-    @classmethod
-    def from_levels(cls, levels):
-        """From a framework's `levels` list ({"level", "min", "favourable_min"?}), in level order."""
-        ordered = sorted(levels, key=lambda level: int(level["level"]))
-        shares = tuple(float(level["favourable_min"]) for level in ordered if "favourable_min" in level)
-        return cls(tuple(float(level["min"]) for level in ordered), shares if len(shares) == len(ordered) else ())
-
-    def level(self, score, favourable=None):
-        """Level 1..n of a (rounded) score and favourable share, or None for a missing score."""
-        if score is None or pd.isna(score):
-            return None
-        by_score = int(np.searchsorted(np.asarray(self.mins, dtype=float), rounded(score), side="right"))
-        if not self.favourable_mins:
-            return by_score
-        share = 0.0 if favourable is None or pd.isna(favourable) else rounded(favourable)
-        by_share = int(np.searchsorted(np.asarray(self.favourable_mins, dtype=float), share, side="right"))
-        return max(1, min(by_score, by_share))
-
-    def limited_by_share(self, score, favourable):
-        """True where the favourable share, not the score, holds the level down."""
-        if score is None or not self.favourable_mins:
-            return False
-        return self.level(score, favourable) < LevelBands(self.mins).level(score)
-
-    def upper(self, level):
-        """The first score of the level above `level` (100 for the top level)."""
-        return self.mins[level] if level < len(self.mins) else 100.0
-
-    def rows(self):
-        """[{"level", "min", "next_min", "favourable_min"}] for texts and charts."""
-        return [
-            {"level": i + 1, "min": low, "next_min": self.mins[i + 1] if i + 1 < len(self.mins) else None,
-             "favourable_min": self.favourable_mins[i] if self.favourable_mins else None}
-            for i, low in enumerate(self.mins)
-        ]
-
-
-def rounded(value):
-    """A figure at its published precision: whole points, half up (59.5 → 60, −2.5 → −3)."""
-    if value is None or pd.isna(value):
-        return None
-    # round(…, 9) first: a mean meant to be exactly x.5 may arrive as x.4999999999.
-    return float(Decimal(repr(round(float(value), 9))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # --- single values -----------------------------------------------------------------------------

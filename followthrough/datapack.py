@@ -43,7 +43,6 @@ def _frames(campaign, lang, result):
     info = selectors.framework_dimensions_info(campaign=campaign)
     dim_name = {d["key"]: d["name"][lang] for d in info}
     level_name = {level["level"]: level["name"][lang] for level in campaign.framework.levels}
-    mins = adapter.level_mins(campaign.framework)
     summary = [
         (_("Organisation"), result["campaign"]["organisation_name"][lang]),
         (_("Campaign"), campaign.name),
@@ -60,7 +59,7 @@ def _frames(campaign, lang, result):
         rows = []
         for d in info:
             cell, gap = result["dimensions"][d["key"]], gaps.get(d["key"], {})
-            levels = adapter.dimension_levels(result, d["key"], mins)
+            levels = adapter.dimension_levels(result, d["key"])
             rows.append({
                 _("Dimension"): dim_name[d["key"]],
                 _("Score"): _v(cell["score"]),

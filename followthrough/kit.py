@@ -56,14 +56,13 @@ def kit_context(*, campaign, lang):
         result = campaign_results(campaign=campaign)
         info = selectors.framework_dimensions_info(campaign=campaign)
         level_name = {level["level"]: level["name"][lang] for level in campaign.framework.levels}
-        mins = adapter.level_mins(campaign.framework)
         spreads = statement_spreads(campaign=campaign, result=result) if result["shown"] else {}
         text = {i["key"]: (i["dimension"], i["text"][lang]) for i in result["item_info"]}
         current = selectors.commitments_current(campaign=campaign)
         cards = []
         for d in info:
             ranked = sorted((k for k in spreads if text.get(k, (None,))[0] == d["key"]), key=lambda k: (-spreads[k], k))
-            levels = adapter.dimension_levels(result, d["key"], mins)
+            levels = adapter.dimension_levels(result, d["key"])
             commitment = current.get(d["key"])
             cards.append({
                 "key": d["key"],

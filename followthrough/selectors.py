@@ -88,11 +88,10 @@ def loop_data(*, campaign, result=None):
         return None
     result = result if result is not None else campaign_results(campaign=campaign)
     before = campaign_results(campaign=earlier)
-    mins = adapter.level_mins(campaign.framework)
     rows = []
     for info in framework_dimensions_info(campaign=campaign):
         key = info["key"]
-        now, then = adapter.dimension_levels(result, key, mins), adapter.dimension_levels(before, key, mins)
+        now, then = adapter.dimension_levels(result, key), adapter.dimension_levels(before, key)
         commitment = commitments.get(key)
         mine = [a for a in actions if a.dimension == key]
         done = [a for a in mine if a.status == ActionStatus.DONE]

@@ -34,14 +34,13 @@ def campaign_followthrough(request, pk):
 
     result = campaign_results(campaign=campaign)
     dimensions = selectors.framework_dimensions_info(campaign=campaign)
-    mins = adapter.level_mins(campaign.framework)
     level_names = _level_names(campaign)
     current = selectors.commitments_current(campaign=campaign)
     planned = set(selectors.actions_for_campaign(campaign=campaign).exclude(recommendation="").values_list("recommendation", flat=True))
     names = {d["key"]: d["name"][lang] for d in dimensions}
     rows = []
     for info, actions in selectors.actions_by_dimension(campaign=campaign, dimensions=dimensions):
-        levels = adapter.dimension_levels(result, info["key"], mins)
+        levels = adapter.dimension_levels(result, info["key"])
         commitment = current.get(info["key"])
         rows.append({
             "key": info["key"],

@@ -56,7 +56,8 @@ MUTED = "#767676"
 MISSING = "#ececec"
 PERSONAL = "#e7298a"  # magenta: the respondent's own line, distinct from the group colours
 STYLE_COLOURS = {"all": ALL, "executives": EXECUTIVES, "others": OTHERS, "personal": PERSONAL}
-LEVEL_RINGS = (20, 40, 60, 80)  # maturity level band boundaries
+# Neutral scale ticks; reports pass the framework's level minimums as `rings` (one source for bands).
+SCALE_TICKS = (25, 50, 75)
 
 # IPAexGothic covers Japanese and Latin; the others are fallbacks for any glyph it lacks.
 FONTS = ["IPAexGothic", "Noto Sans CJK JP", "DejaVu Sans"]
@@ -201,7 +202,7 @@ def _bar_axes(fig, labels, limits):
 
 
 @memoised_chart
-def radar_svg(*, labels, series, title, missing_note=None):
+def radar_svg(*, labels, series, title, missing_note=None, rings=None):
     """Radar chart of the dimension scores, one polygon per series.
 
     `series`: [{"name", "values", "style": "all"|"executives"|"others"|"personal"}]. A series with no
@@ -216,7 +217,8 @@ def radar_svg(*, labels, series, title, missing_note=None):
         ax.set_theta_offset(np.pi / 2)  # first dimension at the top, then clockwise
         ax.set_theta_direction(-1)
         ax.set_ylim(0, 100)
-        ax.set_yticks(LEVEL_RINGS, [str(r) for r in LEVEL_RINGS], fontsize=7, color="#a0a0a0")
+        ticks = tuple(rings or SCALE_TICKS)
+        ax.set_yticks(ticks, [f"{r:g}" for r in ticks], fontsize=7, color="#a0a0a0")
         ax.set_rlabel_position(180 / len(labels))  # between two spokes, away from the data
         ax.set_xticks(angles, [])
         ax.grid(color=GRID, linewidth=0.6)
@@ -313,7 +315,7 @@ def gap_svg(*, labels, gaps, threshold, title, band_labels):
 
 
 @memoised_chart
-def heatmap_svg(*, rows, columns, values, title, missing_label):
+def heatmap_svg(*, rows, columns, values, title, missing_label, rings=None):
     """Departments (rows) × dimensions (columns) on the 0–100 scale, each cell with its number."""
     _load()
     data = np.ma.masked_invalid(np.array([[_score(v) for v in row] for row in values], dtype=float)
@@ -340,14 +342,14 @@ def heatmap_svg(*, rows, columns, values, title, missing_label):
             ink = "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
             ax.text(j + 0.5, i + 0.5, f"{int(round(value))}", ha="center", va="center", color=ink)
         bar = fig.colorbar(mesh, ax=ax, location="bottom", shrink=0.45, aspect=35, pad=0.02,
-                           ticks=[0, *LEVEL_RINGS, 100])
+                           ticks=[0, *(rings or SCALE_TICKS), 100])
         bar.outline.set_visible(False)
         bar.ax.tick_params(labelsize=7, length=2)
         return _to_svg(fig, title)
 
 
 @memoised_chart
-def delta_svg(*, labels, previous, current, title, legend):
+def delta_svg(*, labels, previous, current, title, legend, rings=None):
     """Previous vs current campaign per dimension as a dumbbell plot, the change written at the right.
 
     `legend`: {"previous": str, "current": str}. Where either value is missing the change is "—".
@@ -356,7 +358,7 @@ def delta_svg(*, labels, previous, current, title, legend):
     height = max(2.4, 0.42 * len(labels) + 1.2)
     with _figure("delta", title, (6, height), layout="constrained") as fig:
         ax = _bar_axes(fig, labels, (0, 100))
-        ax.set_xticks([0, *LEVEL_RINGS, 100])
+        ax.set_xticks([0, *(rings or SCALE_TICKS), 100])
         for y, (before, after) in enumerate(zip(previous, current)):
             if before is not None and after is not None:
                 ax.plot([before, after], [y, y], color=_tint(ALL, 0.6), linewidth=2.5,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from . import charts
+from . import labels as labels_module
 
 OWNER_LABELS = {
     "executives": lambda: _("Executives"),
@@ -76,6 +77,8 @@ def _build(result, lang, kind, personal):
         overall_level_name=level_name.get(result["overall"]["level"], ""),
         dimensions=[_dimension(result, d, gaps.get(d["key"]), level_name, lang) for d in result["dimension_info"]],
         first_three=[_recommendation(r, names, lang) for r in result["first_three"]],
+        headline_staff=any(cell.get("basis") == "staff" for cell in result["dimensions"].values()),
+        mixed_basis=len({cell.get("basis") for cell in result["dimensions"].values() if cell["score"] is not None}) > 1,
         recommendations=[_recommendation(r, names, lang) for r in result["recommendations"]],
         gaps=[_gap(gaps[key], names[key]) for key in order],
         role_groups=_groups(result["groups"]["role_group"], order, lambda k: _role_name(result, k, lang)),
@@ -98,9 +101,11 @@ def _role_name(result, key, lang):
 
 
 def _level_bands(bands, lang):
-    """[{"level", "name", "range"}] from the framework's level minimums (one source for the bands)."""
+    """[{"level", "name", "range", "share"}] from the framework's levels (one source for the bands)."""
     out = []
     for band in bands:
+        share = band.get("favourable_min")
+        share_text = _("at least %(share)s%% favourable") % {"share": f"{share:g}"} if share else ""
         low, high = band["min"], band["next_min"]
         if high is None:
             text = _("%(low)s and above") % {"low": f"{low:g}"}
@@ -108,7 +113,7 @@ def _level_bands(bands, lang):
             text = _("below %(high)s") % {"high": f"{high:g}"}
         else:
             text = f"{low:g}–{high - 1:g}" if float(high).is_integer() else f"{low:g}–{high:g}"
-        out.append({"level": band["level"], "name": band["name"][lang], "range": text})
+        out.append({"level": band["level"], "name": band["name"][lang], "range": text, "share": share_text})
     return out
 
 
@@ -121,8 +126,13 @@ def _department_name(result, key, lang):
 def _dimension(result, info, gap, level_name, lang):
     cell = result["dimensions"][info["key"]]
     item_text = {i["key"]: i["text"][lang] for i in result["item_info"]}
-    items = [i for i in result["items"] if i["dimension"] == info["key"] and i["score"] is not None]
+    reverse = {i["key"] for i in result["item_info"] if i.get("reverse")}
+    # A reverse-worded statement ("budgets are cut first in a downturn") scores high when people
+    # disagree: it is marked, so a negative statement never reads as a strength.
+    items = [{**i, "reverse": i["item"] in reverse} for i in result["items"]
+             if i["dimension"] == info["key"] and i["score"] is not None]
     ranked = sorted(items, key=lambda i: i["score"])
+    executives = cell.get("executives")
     return {
         "key": info["key"],
         "name": info["name"][lang],
@@ -131,6 +141,10 @@ def _dimension(result, info, gap, level_name, lang):
         "level_name": level_name.get(cell["level"], ""),
         "level_description": info["levels"].get(str(cell["level"]), {}).get(lang, "") if cell["level"] else "",
         "consensus": consensus_label(cell["spread"]),
+        "basis": cell.get("basis", "everyone"),
+        "executives": {**executives, "level_name": level_name.get(executives["level"], "")} if executives else None,
+        "everyone": cell.get("everyone"),
+        "held_by_share": cell.get("limited_by_share", False),
         "strongest": [{**i, "text": item_text[i["item"]]} for i in reversed(ranked[-2:])],
         "weakest": [{**i, "text": item_text[i["item"]]} for i in ranked[:2]],
         # over the statements the release publishes (a blank statement's count stays unknown)
@@ -189,16 +203,10 @@ def _previous(result, names, order):
 
 def _charts(result, names, order, gaps, lang, personal):
     labels = [names[k] for k in order]
-    series = [{"name": _("All respondents"), "values": [result["dimensions"][k]["score"] for k in order], "style": "all"}]
-    if any(gaps[k]["exact"] for k in order):
-        series += [
-            {"name": _("Executives"), "values": [gaps[k]["executives"] for k in order], "style": "executives"},
-            {"name": _("Everyone else"), "values": [gaps[k]["others"] for k in order], "style": "others"},
-        ]
-    if personal:
-        series.append({"name": _("Your answers"), "values": [personal["scores"].get(k) for k in order], "style": "personal"})
+    rings = labels_module.chart_rings(result)
+    series = labels_module.radar_series(result, order, personal)
     charts_out = {
-        "radar": charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension")),
+        "radar": charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"), rings=rings),
         "gap": charts.gap_svg(
             labels=labels,
             gaps=[{"gap": gaps[k]["gap"], "band": gaps[k]["band"], "large": gaps[k]["large"]} for k in order],
@@ -215,6 +223,7 @@ def _charts(result, names, order, gaps, lang, personal):
             values=[[row["dimensions"][k]["score"] for k in order] for row in departments],
             title=_("Departments by dimension"),
             missing_label="–",
+            rings=rings,
         )
     if result.get("previous"):
         charts_out["delta"] = charts.delta_svg(
@@ -223,5 +232,6 @@ def _charts(result, names, order, gaps, lang, personal):
             current=[result["dimensions"][k]["score"] for k in order],
             title=_("Change since the previous assessment"),
             legend={"previous": result["previous"]["campaign"]["name"], "current": result["campaign"]["name"]},
+            rings=rings,
         )
     return charts_out

@@ -35,22 +35,29 @@ def role_label(key, role_names=None, lang=None):
 
 
 def radar_series(result, order, personal=None):
-    """The radar's series, in the active language: everyone; executives and everyone else where
-    the release publishes both sides of the gap on some dimension; the respondent's own answers.
+    """The radar's series, in the active language: what people other than executives experience
+    (the headline) with the executives' own view beside it (their dimension scores, where the
+    release shows them); everyone's where no dimension can show the executives apart; the
+    respondent's own answers.
 
     [{"name", "values" (one per key of `order`, None where withheld), "style"}] as
     `charts.radar_svg` draws them; the deck draws the same series.
     """
-    gaps = {g["dimension"]: g for g in result["gaps"]}
-    series = [{"name": _("All respondents"), "values": [result["dimensions"][k]["score"] for k in order],
-               "style": "all"}]
-    if any(gaps[k]["exact"] for k in order if k in gaps):
-        series += [
-            {"name": _("Executives"), "values": [gaps.get(k, {}).get("executives") for k in order],
+    cells = [result["dimensions"][k] for k in order]
+    if any(cell.get("basis") == "staff" for cell in cells):
+        series = [
+            {"name": _("People other than executives"), "values": [c["score"] for c in cells], "style": "others"},
+            {"name": _("Executives"), "values": [(c.get("executives") or {}).get("score") for c in cells],
              "style": "executives"},
-            {"name": _("Everyone else"), "values": [gaps.get(k, {}).get("others") for k in order], "style": "others"},
         ]
+    else:
+        series = [{"name": _("All respondents"), "values": [c["score"] for c in cells], "style": "all"}]
     if personal:
         series.append({"name": _("Your answers"), "values": [personal["scores"].get(k) for k in order],
                        "style": "personal"})
     return series
+
+
+def chart_rings(result):
+    """The framework's level minimums above 0 (`level_bands` of the result): every chart's rings and ticks."""
+    return tuple(band["min"] for band in result.get("level_bands", []) if band["min"] > 0) or None

@@ -7,12 +7,13 @@ from reports import labels
 from workshop import live
 
 
-def result_with(gaps_exact):
+def result_with(executives_shown):
     dims = ["vision", "budget"]
+    executives = {"score": 70.0, "level": 4} if executives_shown else None
     return {
-        "dimensions": {k: {"score": 50.0 + i} for i, k in enumerate(dims)},
-        "gaps": [{"dimension": k, "exact": gaps_exact, "executives": 70.0 if gaps_exact else None,
-                  "others": 40.0 if gaps_exact else None} for k in dims],
+        "dimensions": {k: {"score": 50.0 + i, "basis": "staff" if executives_shown else "everyone",
+                           "executives": executives} for i, k in enumerate(dims)},
+        "gaps": [],
     }, dims
 
 
@@ -26,15 +27,18 @@ def test_the_framework_versions_own_role_label_comes_first_then_the_built_in_one
         assert labels.role_label("no_such_role") == "no_such_role"
 
 
-def test_executives_and_everyone_else_are_drawn_only_where_the_release_publishes_both():
-    published, order = result_with(gaps_exact=True)
-    withheld, _ = result_with(gaps_exact=False)
+def test_the_headline_is_staff_experience_with_executives_beside_it_where_the_release_shows_them():
+    published, order = result_with(executives_shown=True)
+    withheld, _ = result_with(executives_shown=False)
     with translation.override("en"):
-        assert [s["style"] for s in labels.radar_series(published, order)] == ["all", "executives", "others"]
+        series = labels.radar_series(published, order)
+        assert [(s["style"], s["name"]) for s in series] == [("others", "People other than executives"),
+                                                           ("executives", "Executives")]
         assert [s["style"] for s in labels.radar_series(withheld, order)] == ["all"]
         mine = labels.radar_series(withheld, order, personal={"scores": {"vision": 25.0}})
     assert mine[-1] == {"name": "Your answers", "values": [25.0, None], "style": "personal"}
-    assert labels.radar_series(published, order)[1]["values"] == [70.0, 70.0]
+    assert series[0]["values"] == [50.0, 51.0] and series[1]["values"] == [70.0, 70.0]
+    assert labels.chart_rings({"level_bands": [{"min": 0}, {"min": 30}, {"min": 50}]}) == (30, 50)
 
 
 def test_the_workshop_screen_and_the_deck_use_the_one_definition():

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessment.bands import LevelBands
 from assessment.i18n import current_lang, localized
 from reports import cache, charts
-from reports.labels import BAND_LABELS, radar_series
+from reports.labels import BAND_LABELS, chart_rings, radar_series
 
 from . import selectors
 
@@ -50,12 +51,13 @@ def _survey_results(campaign):
     labels = [localized(d["name"], "name") for d in result["dimension_info"]]
     gaps = {g["dimension"]: g for g in result["gaps"]}
     scores = [result["dimensions"][k]["score"] for k in order]
-    # The two groups' own scores only where the release publishes both sides (reports.labels).
+    # the report's picture: what people other than executives experience, executives beside (reports.labels)
     series = radar_series(result, order)
     data["scores"] = dict(zip(order, scores))
     # An empty chart on a projector looks broken: say why instead (e.g. every participant is an executive).
     data["gap_empty"] = all(gaps[k]["band"] is None for k in order)
-    data["radar"] = charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"))
+    data["radar"] = charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"),
+                                     rings=chart_rings(result))
     data["gap"] = charts.gap_svg(
         labels=labels,
         gaps=[{"gap": gaps[k]["gap"], "band": gaps[k]["band"], "large": gaps[k]["large"]} for k in order],
@@ -74,9 +76,8 @@ def vote_on_score_scale(mean, levels):
     """
     if mean is None or not levels:
         return None
-    bounds = sorted((int(level["level"]), float(level["min"])) for level in levels)
-    mins = [low for _, low in bounds] + [100.0]
-    middles = [(mins[i] + mins[i + 1]) / 2 for i in range(len(bounds))]
+    mins = [*LevelBands.from_levels(levels).mins, 100.0]
+    middles = [(mins[i] + mins[i + 1]) / 2 for i in range(len(mins) - 1)]
     position = min(max(float(mean), 1.0), float(len(middles))) - 1
     below = int(position)
     if below >= len(middles) - 1:
@@ -86,9 +87,9 @@ def vote_on_score_scale(mean, levels):
 
 def level_bands(levels):
     """{"2": "20–39"}: the score band each vote value stands for (keys as posted, strings)."""
-    bounds = sorted((int(level["level"]), int(level["min"])) for level in levels)
-    tops = [low - 1 for _, low in bounds[1:]] + [100]
-    return {str(level): f"{low}–{top}" for (level, low), top in zip(bounds, tops)}
+    mins = [int(low) for low in LevelBands.from_levels(levels).mins]
+    tops = [low - 1 for low in mins[1:]] + [100]
+    return {str(level): f"{low}–{top}" for level, (low, top) in enumerate(zip(mins, tops), start=1)}
 
 
 def _with_score(cell, levels):
