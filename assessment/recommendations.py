@@ -194,8 +194,8 @@ def recommendations_select(catalogue, result, *, dimension_names, level_names, w
     """The fired catalogue entries, most important first, each with why it was chosen.
 
     `result` is a campaign result: headline dimension cells (what people other than executives
-    experience where released), "gaps", "groups" and "items". Ranking: priority, then severity,
-    then the dimension's weight, then catalogue order.
+    experience where released), "gaps", "groups" and "items". Ranking: priority, then severity
+    times the dimension's weight, then the weight, then catalogue order.
     """
     bands = bands or DEFAULT_BANDS
     gaps = {g["dimension"]: g for g in result.get("gaps", [])}
@@ -214,11 +214,14 @@ def recommendations_select(catalogue, result, *, dimension_names, level_names, w
             lang: reason_text(reason, dimension_names[entry["dimension"]], level_names, role_names or {}, lang)
             for lang in ("en", "ja")
         }
-        chosen.append(((entry["priority"], -severity, -weights.get(entry["dimension"], 1), order), entry, reason))
+        # Severity counts as much as the dimension weighs in the index: the three obstacles the
+        # diagnosis names (direction, budget continuity, buy-in) weigh most in the framework.
+        weight = weights.get(entry["dimension"], 1)
+        chosen.append(((entry["priority"], -severity * weight, -weight, order), entry, reason))
     chosen.sort(key=lambda c: c[0])
     return [
         {**{k: entry[k] for k in ("key", "dimension", "priority", "owner", "horizon", "title", "summary", "actions")},
-         "severity": -sort[1], "reason": reason}
+         "severity": -sort[1] + 0.0, "reason": reason}
         for sort, entry, reason in chosen[:limit]
     ]
 
@@ -250,7 +253,7 @@ def reason_text(reason, dimension_name, level_names, role_names, lang):
                 "with %(favourable).0f%% of answers favourable."
             ) % {**values, "favourable": reason["favourable"]}
             if reason.get("by_score"):
-                text += " " + gettext(
+                text += ("" if lang == "ja" else " ") + gettext(
                     "The score alone would reach level %(by_score)d, but that level needs at least %(needed).0f%% "
                     "favourable answers."
                 ) % {"by_score": reason["by_score"], "needed": reason["needed"]}
