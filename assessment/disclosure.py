@@ -35,28 +35,39 @@ split, so a group whose membership grew by fewer than `threshold` since the last
 be published again with the new figure.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+# A group's label: ("org",), ("role", key), ("in", department, "role", key), ... (nested tuples
+# of strings once read back from a release's JSON). A family: ("members",), ("dimension", key), ...
+Label = tuple[Any, ...]
+Family = tuple[str, ...]
+Mask = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int64]
+Weights = dict[Family, npt.NDArray[np.float64]]
+
 EXECUTIVE = "executive"
-MEMBERS = ("members",)
+MEMBERS: Family = ("members",)
 
 
-def dimension_family(key):
+def dimension_family(key: str) -> Family:
     return ("dimension", key)
 
 
-def item_family(key):
+def item_family(key: str) -> Family:
     return ("item", key)
 
 
-def gap_family(key):
+def gap_family(key: str) -> Family:
     return ("gap", key)
 
 
-def mapped_family(key):
+def mapped_family(key: str) -> Family:
     return ("mapped", key)
 
 
@@ -68,13 +79,13 @@ class Group:
     `label` names it for reports: ("org",), ("role", key), ("role_other", members), ("department", key), ...
     """
 
-    label: tuple
-    roles: frozenset | None = None
-    departments: frozenset | None = None
+    label: Label
+    roles: frozenset[str] | None = None
+    departments: frozenset[str] | None = None
     upto: int | None = None
 
-    def mask(self, atoms):
-        keep = np.ones(len(atoms), dtype=bool)
+    def mask(self, atoms: pd.DataFrame) -> Mask:
+        keep: Mask = np.ones(len(atoms), dtype=bool)
         if self.roles is not None:
             keep &= atoms["role_group"].isin(self.roles).to_numpy()
         if self.departments is not None:
@@ -83,7 +94,7 @@ class Group:
             keep &= (atoms["batch"] <= self.upto).to_numpy()
         return keep
 
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         return {
             "label": list(_jsonable(self.label)),
             "roles": sorted(self.roles) if self.roles is not None else None,
@@ -91,7 +102,7 @@ class Group:
         }
 
     @classmethod
-    def from_json(cls, data, upto):
+    def from_json(cls, data: Mapping[str, Any], upto: int | None) -> "Group":
         return cls(
             label=_tupled(data["label"]),
             roles=frozenset(data["roles"]) if data["roles"] is not None else None,
@@ -100,44 +111,44 @@ class Group:
         )
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     return [_jsonable(v) for v in value] if isinstance(value, (tuple, list)) else value
 
 
-def _tupled(value):
+def _tupled(value: Any) -> Any:
     return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
 
 
 @dataclass
 class Candidate:
     group: Group
-    families: tuple  # the families it would be published in
-    requires: tuple = ()  # labels that must be published (members) for this one to be tried
-    breakdown: tuple | None = None  # (kind, scope) of a breakdown row: kind "role" or "department"
-    other_of: tuple | None = None  # set for the pooled "other" of a breakdown: its (kind, scope)
+    families: tuple[Family, ...]  # the families it would be published in
+    requires: tuple[Label, ...] = ()  # labels that must be published (members) for this one to be tried
+    breakdown: tuple[str, Label] | None = None  # (kind, scope) of a breakdown row: kind "role" or "department"
+    other_of: tuple[str, Label] | None = None  # set for the pooled "other" of a breakdown: its (kind, scope)
 
 
 @dataclass
 class Plan:
     """The published groups of one release, per family, as labels; and the groups themselves."""
 
-    groups: dict = field(default_factory=dict)  # label -> Group
-    families: dict = field(default_factory=dict)  # family -> [label, ...] in priority order
+    groups: dict[Label, Group] = field(default_factory=dict)
+    families: dict[Family, list[Label]] = field(default_factory=dict)  # labels in priority order
 
-    def shows(self, label, family=MEMBERS):
+    def shows(self, label: Label, family: Family = MEMBERS) -> bool:
         return label in self.families.get(family, ())
 
-    def to_json(self):
+    def to_json(self) -> dict[str, Any]:
         return {
             "groups": [{**g.to_json(), "families": [list(f) for f in self._families_of(label)]}
                        for label, g in self.groups.items()],
         }
 
-    def _families_of(self, label):
+    def _families_of(self, label: Label) -> list[Family]:
         return [family for family, labels in self.families.items() if label in labels]
 
     @classmethod
-    def from_json(cls, data, upto):
+    def from_json(cls, data: Mapping[str, Any], upto: int | None) -> "Plan":
         plan = cls()
         for entry in data.get("groups", []):
             group = Group.from_json(entry, upto)
@@ -150,7 +161,7 @@ class Plan:
 # --- atoms and weights -------------------------------------------------------------------------
 
 
-def atoms_of(respondents):
+def atoms_of(respondents: pd.DataFrame) -> tuple[pd.DataFrame, Codes]:
     """Respondents grouped by everything a group can select on: role group, department, batch.
 
     `respondents` has columns respondent, role_group, department, batch. Returns (atoms, index):
@@ -160,8 +171,8 @@ def atoms_of(respondents):
     # same order (first seen first), as factorising the rows' tuples, without building the tuples
     columns = (respondents["role_group"].fillna("").astype(str), respondents["department"].fillna("").astype(str),
                respondents["batch"].astype(int))
-    combined = np.zeros(len(respondents), dtype=np.int64)
-    parts = []
+    combined: Codes = np.zeros(len(respondents), dtype=np.int64)
+    parts: list[tuple[Codes, Any]] = []
     for column in columns:
         codes, uniques = pd.factorize(column)
         combined = combined * max(len(uniques), 1) + codes
@@ -171,46 +182,62 @@ def atoms_of(respondents):
     atoms = pd.DataFrame({name: np.asarray(uniques)[column_codes[rows]]
                           for name, (column_codes, uniques) in zip(("role_group", "department", "batch"), parts)})
     atoms["batch"] = atoms["batch"].astype(int)
-    return atoms, atom_codes
+    return atoms, np.asarray(atom_codes, dtype=np.int64)
 
 
-def family_weights(respondents, atom_index, n_atoms, scores, answered, gap_scores=None, mapped_scores=None):
+def family_weights(
+    respondents: pd.DataFrame,
+    atom_index: Codes,
+    n_atoms: int,
+    scores: pd.DataFrame,
+    answered: pd.DataFrame,
+    gap_scores: pd.DataFrame | None = None,
+    mapped_scores: pd.DataFrame | None = None,
+) -> Weights:
     """Contributors per atom for every family.
 
     `scores` is the respondent × dimension score table (NaN = no score), `answered` a respondent ×
     item boolean table (True = answered with a value), both indexed by respondent in the order of
     `respondents`.
     """
-    weights = {MEMBERS: np.bincount(atom_index, minlength=n_atoms).astype(float)}
+    weights: Weights = {MEMBERS: np.bincount(atom_index, minlength=n_atoms).astype(float)}
+    def counted(has: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.asarray(np.bincount(atom_index, weights=has, minlength=n_atoms), dtype=np.float64)
+
     for key in scores.columns:
-        has = scores[key].notna().to_numpy(dtype=float)
-        weights[dimension_family(key)] = np.bincount(atom_index, weights=has, minlength=n_atoms)
+        weights[dimension_family(key)] = counted(scores[key].notna().to_numpy(dtype=float))
     for key in answered.columns:
-        has = answered[key].to_numpy(dtype=float)
-        weights[item_family(key)] = np.bincount(atom_index, weights=has, minlength=n_atoms)
-    for key in (gap_scores.columns if gap_scores is not None else ()):
-        has = gap_scores[key].notna().to_numpy(dtype=float)
-        weights[gap_family(key)] = np.bincount(atom_index, weights=has, minlength=n_atoms)
-    for key in (mapped_scores.columns if mapped_scores is not None else ()):
-        has = mapped_scores[key].notna().to_numpy(dtype=float)
-        weights[mapped_family(key)] = np.bincount(atom_index, weights=has, minlength=n_atoms)
+        weights[item_family(key)] = counted(answered[key].to_numpy(dtype=float))
+    if gap_scores is not None:
+        for key in gap_scores.columns:
+            weights[gap_family(key)] = counted(gap_scores[key].notna().to_numpy(dtype=float))
+    if mapped_scores is not None:
+        for key in mapped_scores.columns:
+            weights[mapped_family(key)] = counted(mapped_scores[key].notna().to_numpy(dtype=float))
     return weights
 
 
 # --- the cell split ----------------------------------------------------------------------------
 
 
-def _split(labels, mask):
+def _split(labels: Codes, mask: Mask) -> Codes:
     _, inverse = np.unique(labels * 2 + mask.astype(np.int64), return_inverse=True)
     return inverse.astype(np.int64)
 
 
-def _cells_ok(labels, weights, threshold):
+def _cells_ok(labels: Codes, weights: npt.NDArray[np.float64], threshold: float) -> bool:
     sizes = np.bincount(labels, weights=weights)
     return bool(np.all((sizes < 0.5) | (sizes >= threshold - 1e-9)))
 
 
-def plan_release(*, atoms, weights, candidates, prior, threshold):
+def plan_release(
+    *,
+    atoms: pd.DataFrame,
+    weights: Weights,
+    candidates: Sequence[Candidate],
+    prior: Sequence[tuple[Group, tuple[Family, ...]]],
+    threshold: int,
+) -> Plan:
     """The groups published in this release, per family.
 
     `prior` lists (Group, families) published in earlier releases; they are part of the split from
@@ -221,9 +248,9 @@ def plan_release(*, atoms, weights, candidates, prior, threshold):
     """
     plan = Plan()
     n_atoms = len(atoms)
-    masks = {}
+    masks: dict[Label, Mask] = {}
 
-    def mask_of(group):
+    def mask_of(group: Group) -> Mask:
         if group.label not in masks:
             masks[group.label] = group.mask(atoms)
         return masks[group.label]
@@ -233,10 +260,10 @@ def plan_release(*, atoms, weights, candidates, prior, threshold):
         if family not in weights:
             continue
         w = weights[family]
-        labels = np.zeros(n_atoms, dtype=np.int64)
-        for group, group_families in prior:
-            if family in group_families:
-                labels = _split(labels, group.mask(atoms))
+        labels: Codes = np.zeros(n_atoms, dtype=np.int64)
+        for earlier, earlier_families in prior:
+            if family in earlier_families:
+                labels = _split(labels, earlier.mask(atoms))
         published = plan.families.setdefault(family, [])
         for candidate in candidates:
             if family not in candidate.families:
@@ -245,16 +272,19 @@ def plan_release(*, atoms, weights, candidates, prior, threshold):
                 continue
             if any(not plan.shows(r) for r in candidate.requires):
                 continue
-            group = candidate.group
-            if candidate.other_of is not None and family == MEMBERS:
-                group = _pooled_other(candidate, candidates, plan, atoms)
-                if group is None:
+            if candidate.other_of is None:
+                group = candidate.group
+            elif family == MEMBERS:
+                pooled = _pooled_other(candidate, candidates, plan, atoms)
+                if pooled is None:
                     continue
-                masks.pop(group.label, None)
-            elif candidate.other_of is not None:
-                group = plan.groups.get(group.label)
-                if group is None:
+                masks.pop(pooled.label, None)
+                group = pooled
+            else:
+                shown = plan.groups.get(candidate.group.label)  # the "other" as published in members
+                if shown is None:
                     continue
+                group = shown
             trial = _split(labels, mask_of(group))
             if _cells_ok(trial, w, threshold):
                 labels = trial
@@ -265,18 +295,19 @@ def plan_release(*, atoms, weights, candidates, prior, threshold):
     return plan
 
 
-def _pooled_other(candidate, candidates, plan, atoms):
+def _pooled_other(candidate: Candidate, candidates: Sequence[Candidate], plan: Plan, atoms: pd.DataFrame) -> Group | None:
     """The "other" group of a breakdown: its members not published on their own, if any."""
     breakdown = candidate.other_of
+    assert breakdown is not None  # only pooled "other" candidates come here
     left_out = [
         c.group for c in candidates
         if c.other_of is None and c.breakdown == breakdown and not plan.shows(c.group.label)
     ]
     small = candidate.group
     base = small.roles if breakdown[0] == "role" else small.departments
-    extra = set()
+    extra: set[str] = set()
     for group in left_out:
-        extra |= set(group.roles if breakdown[0] == "role" else group.departments)
+        extra |= set((group.roles if breakdown[0] == "role" else group.departments) or ())
     members = frozenset(set(base or ()) | extra)
     if not members:
         return None
@@ -289,18 +320,28 @@ def _pooled_other(candidate, candidates, plan, atoms):
 # --- the candidates of a campaign --------------------------------------------------------------
 
 
-def _sizes(respondents, column):
-    return respondents[column].fillna("").astype(str).value_counts().to_dict()
+def _sizes(respondents: pd.DataFrame, column: str) -> dict[str, int]:
+    return {str(key): int(n) for key, n in respondents[column].fillna("").astype(str).value_counts().items()}
 
 
-def _breakdown(column, respondents, threshold, families, *, scope_roles=None, scope_departments=None,
-               label_prefix=(), requires=(), protect=()):
+def _breakdown(
+    column: str,
+    respondents: pd.DataFrame,
+    threshold: int,
+    families: tuple[Family, ...],
+    *,
+    scope_roles: frozenset[str] | None = None,
+    scope_departments: frozenset[str] | None = None,
+    label_prefix: Label = (),
+    requires: tuple[Label, ...] = (),
+    protect: tuple[str, ...] = (),
+) -> list[Candidate]:
     """Candidates for one breakdown: its groups that reach the threshold, largest first, then "other"."""
     kind = "role" if column == "role_group" else "department"
     sizes = _sizes(respondents, column)
     big = sorted((k for k, n in sizes.items() if n >= threshold), key=lambda k: (k not in protect, -sizes[k], k))
     small = sorted(k for k, n in sizes.items() if n < threshold)
-    out = []
+    out: list[Candidate] = []
     for key in big:
         if column == "role_group":
             group = Group(label=(*label_prefix, "role", key), roles=frozenset([key]), departments=scope_departments)
@@ -315,7 +356,13 @@ def _breakdown(column, respondents, threshold, families, *, scope_roles=None, sc
     return out
 
 
-def campaign_candidates(respondents, dimension_keys, item_keys, threshold, mapped_keys=()):
+def campaign_candidates(
+    respondents: pd.DataFrame,
+    dimension_keys: Iterable[str],
+    item_keys: Iterable[str],
+    threshold: int,
+    mapped_keys: Iterable[str] = (),
+) -> list[Candidate]:
     """Every group a report, workshop screen or personal report can show, in priority order.
 
     `respondents` has columns respondent, role_group, department (the released population).
@@ -326,7 +373,7 @@ def campaign_candidates(respondents, dimension_keys, item_keys, threshold, mappe
     items = tuple(item_family(k) for k in item_keys) + tuple(mapped_family(k) for k in mapped_keys)
     roles = respondents["role_group"].fillna("").astype(str)
     candidates = [Candidate(group=Group(label=("org",)), families=(MEMBERS, *dims, *items))]
-    all_roles = frozenset(roles.unique())
+    all_roles = frozenset(str(role) for role in roles.unique())
     if EXECUTIVE in all_roles:
         candidates.append(Candidate(group=Group(label=("role", EXECUTIVE), roles=frozenset([EXECUTIVE])),
                                     families=(MEMBERS, *dims, *gaps), breakdown=("role", ())))
@@ -336,14 +383,14 @@ def campaign_candidates(respondents, dimension_keys, item_keys, threshold, mappe
     candidates += [c for c in role_rows if c.group.label != ("role", EXECUTIVE)]
     candidates += _breakdown("department", respondents, threshold, (MEMBERS, *dims, *items))
     departments = respondents["department"].fillna("").astype(str)
-    for key, n in departments.value_counts().items():
+    for key, n in _sizes(respondents, "department").items():
         if not key or n < threshold:
             continue
         inside = respondents[departments == key]
         scope = frozenset([key])
         prefix = ("in", key)
         requires = (("department", key),)
-        inside_roles = frozenset(inside["role_group"].fillna("").astype(str).unique())
+        inside_roles = frozenset(str(role) for role in inside["role_group"].fillna("").astype(str).unique())
         if EXECUTIVE in inside_roles:
             candidates.append(Candidate(
                 group=Group(label=(*prefix, "role", EXECUTIVE), roles=frozenset([EXECUTIVE]), departments=scope),
@@ -357,9 +404,9 @@ def campaign_candidates(respondents, dimension_keys, item_keys, threshold, mappe
     return candidates
 
 
-def prior_groups(plans):
+def prior_groups(plans: Iterable[Plan]) -> list[tuple[Group, tuple[Family, ...]]]:
     """(Group, families) of every earlier release, each limited to the respondents it then covered."""
-    out = []
+    out: list[tuple[Group, tuple[Family, ...]]] = []
     for plan in plans:
         for label, group in plan.groups.items():
             families = tuple(f for f, labels in plan.families.items() if label in labels)

@@ -9,6 +9,7 @@ written as text) is a problem with its place too, never a traceback.
 import hashlib
 import json
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -382,7 +383,7 @@ def _check_audience(problems, audience, role_groups, where):
         problems.append(f"{where}: listed twice")
 
 
-def audience_includes(audience, role_group):
+def audience_includes(audience: Sequence[str] | None, role_group: str | None) -> bool:
     """Whether a statement with this audience is shown to a respondent of `role_group`.
 
     A respondent without a role group (not yet known) sees the statements for everyone only.

@@ -7,23 +7,25 @@ made together with every earlier release's (assessment.disclosure), so comparing
 never isolates the people who answered in between.
 """
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Count, Q
 
 from . import analysis, disclosure, routing, scoring
+from .analysis import CampaignFrames
 from .models import Campaign, Release, Response
 
 
-def _with_batches(frames, pending_batch):
+def _with_batches(frames: CampaignFrames, pending_batch: int) -> CampaignFrames:
     """Frames whose respondents carry `batch` (their release; `pending_batch` for the unreleased)."""
     respondents = frames.respondents.copy()
     respondents["batch"] = respondents["release_number"].fillna(pending_batch).astype(int)
     return replace(frames, respondents=respondents)
 
 
-def _released(frames, number):
+def _released(frames: CampaignFrames, number: int) -> CampaignFrames:
     """Frames narrowed to the respondents of releases 1..number."""
     respondents = frames.respondents
     respondents = respondents[respondents["release_number"].notna() & (respondents["release_number"] <= number)]
@@ -35,7 +37,7 @@ def _released(frames, number):
 GAP_ITEMS = "gap_items"  # key of the stored plan: the release's perception-gap statements
 
 
-def release_standing(*, campaign):
+def release_standing(*, campaign: Campaign) -> tuple[Release, dict[str, int]] | None:
     """(latest release, {"submitted", "included"} counts) when no new release is due, else None.
 
     Two queries, whatever the campaign's size. None too when nothing is released yet, or when
@@ -55,11 +57,13 @@ def release_standing(*, campaign):
     return latest, {"submitted": counts["submitted"], "included": counts["included"]}
 
 
-def _plans(releases):
+def _plans(releases: Iterable[Release]) -> list[disclosure.Plan]:
     return [disclosure.Plan.from_json(r.plan, upto=r.number) for r in releases]
 
 
-def release_current(*, campaign, frames):
+def release_current(
+    *, campaign: Campaign, frames: CampaignFrames
+) -> tuple[int, disclosure.Plan | None, CampaignFrames | None]:
     """(number, plan, frames of its respondents) of the latest release; cuts a new one when due.
 
     Returns (0, None, None) while nothing has been released.
@@ -77,7 +81,7 @@ def release_current(*, campaign, frames):
     return latest.number, plan, _released(frames, latest.number)
 
 
-def _release_cut(*, campaign, frames, releases):
+def _release_cut(*, campaign: Campaign, frames: CampaignFrames, releases: list[Release]) -> Release | None:
     number = (releases[-1].number if releases else 0) + 1
     with transaction.atomic():
         # One release at a time per campaign: a second reader waits, then sees the new release.

@@ -164,6 +164,18 @@ class PreviousCampaign(TypedDict):
 # --- the payloads ------------------------------------------------------------------------------
 
 
+class ReleaseFigures(TypedDict):
+    """`published.released_results`: the figures of one release, before analysis shapes them."""
+
+    org: GroupSummary
+    executives: GroupSummary | None
+    staff: GroupSummary | None
+    gaps: list[PerceptionGap]
+    roles: list[GroupRow]
+    departments: list[GroupRow]
+    items: list[StatementScore]
+
+
 class ReleasedResults(TypedDict):
     """`analysis.frames_results`: one group (organisation or a department) as a plan publishes it."""
 
