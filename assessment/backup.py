@@ -24,12 +24,14 @@ from django.utils import timezone
 
 from .errors import ApplicationError
 from .loading import answers_loading
-from .models import Answer, AnswerLoad, Campaign, Organisation
+from .models import Answer, AnswerLoad, Campaign, Organisation, RespondentListJob
 
 # Everything that makes up the product's data, in an order loaddata can follow. Permissions and
 # content types are referred to by natural keys, since their ids differ between databases.
-# Not included: task-queue rows and export jobs (transient; an export can be run again).
+# Not included: task-queue rows, export jobs and background respondent-list imports (transient:
+# an export can be run again, a list uploaded again), and AnswerLoad (never has committed rows).
 BACKUP_LABELS = ["auth.group", "auth.user", "assessment", "workshop", "followthrough"]
+NOT_BACKED_UP = (AnswerLoad, RespondentListJob)
 SCHEMA_APPS = ["auth", "assessment", "workshop", "followthrough"]
 TRAILER = "readiness-backup "
 
@@ -44,7 +46,7 @@ def _models():
             yield apps.get_model(label)
         else:
             yield from (m for m in apps.get_app_config(label).get_models()
-                        if not m._meta.proxy and m._meta.managed and m is not AnswerLoad)  # never has rows
+                        if not m._meta.proxy and m._meta.managed and m not in NOT_BACKED_UP)
 
 
 def _schema():
@@ -69,7 +71,7 @@ def backup_export(*, path):
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             expected = sum(model._default_manager.count() for model in _models())
             call_command("dumpdata", *BACKUP_LABELS, natural_foreign=True, natural_primary=True,
-                         output=str(partial), verbosity=0, format="xml")
+                         exclude=[m._meta.label for m in NOT_BACKED_UP], output=str(partial), verbosity=0, format="xml")
             counts = backup_counts()
             trailer = {"schema": _schema(), "objects": expected, "created": timezone.now().isoformat()}
         with _open(partial, "ab") as out:  # gzip: a second member, read as one stream

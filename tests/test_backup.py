@@ -81,3 +81,14 @@ def test_backup_command_errors(db, tmp_path):
         call_command("export_all", "-o", str(tmp_path / "b.zip"))
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_all", str(tmp_path / "missing.xml"))
+
+
+def test_background_respondent_list_imports_are_not_backed_up(campaign, tmp_path):
+    """Transient, and they hold an uploaded file: left out, and the file still verifies."""
+    from assessment.models import RespondentListJob
+
+    RespondentListJob.objects.create(campaign=campaign, file_name="list.csv", data=b"email\nsecret@example.com\n")
+    path = tmp_path / "b.xml"
+    call_command("export_all", "-o", str(path))
+    text = path.read_text()
+    assert "assessment.respondentlistjob" not in text and "assessment.campaign" in text
