@@ -166,7 +166,8 @@ def frames_scores(frames):
     # Statements are routed by role group (1.1): minimum answered relative to what each was shown.
     required = routing.routed_minimum(frames.items, frames.respondents, frames.spec.min_answered)
     scores = scoring.respondent_scores(scored, frames.spec, frames.respondents, required=required)
-    gap_scores = routing.shared_scores(scored, frames.items, frames.respondents, frames.spec, shared=frames.gap_items)
+    gap_scores = routing.shared_scores(scored, frames.items, frames.respondents, frames.spec, shared=frames.gap_items,
+                                       all_scores=scores)
     return scored, scores, gap_scores
 
 

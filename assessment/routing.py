@@ -76,20 +76,25 @@ def shared_items(scored, respondents):
     return set(pd.unique(items[is_executive])) & set(pd.unique(items[~is_executive]))
 
 
-def shared_scores(scored, items, respondents, spec, shared=None):
+def shared_scores(scored, items, respondents, spec, shared=None, all_scores=None):
     """Respondent × dimension scores on the statements both sides answered (the gap's basis).
 
     The routed minimum is counted over the shared statements shown to each respondent. The
     frame's `attrs["items_compared"]` says how many statements each dimension compared.
+    `all_scores`: the scores on every statement; when every statement is shared (1.0, where
+    everyone is asked everything), they are the gap's basis as they are.
     """
     from . import scoring
 
     if shared is None:  # given when `respondents` are part of a release (its stored gap statements)
         shared = shared_items(scored, respondents)
     shared_frame = items[items["item"].isin(shared)]
-    on_shared = scored[scored["item"].isin(shared)]
-    required = routed_minimum(shared_frame, respondents, spec.min_answered) if len(shared_frame) else None
-    scores = scoring.respondent_scores(on_shared, spec, respondents, required=required)
+    if all_scores is not None and len(shared_frame) == len(items):
+        scores = all_scores.copy()
+    else:
+        on_shared = scored[scored["item"].isin(shared)]
+        required = routed_minimum(shared_frame, respondents, spec.min_answered) if len(shared_frame) else None
+        scores = scoring.respondent_scores(on_shared, spec, respondents, required=required)
     scores.attrs["items_compared"] = {k: int(v) for k, v in shared_frame.groupby("dimension").size().items()}
     return scores
 

@@ -85,12 +85,30 @@ def respondent_scores(scored, spec, respondents=None, required=None):
     `required`: answers needed per (respondent, dimension) when statements are routed by role
     (`routing.routed_minimum`); otherwise `spec.min_answered` for everyone.
     """
-    answered = scored.dropna(subset=["score"])
-    stats = answered.groupby(["respondent", "dimension"])["score"].agg(["mean", "count"])
-    need = spec.min_answered if required is None else required.reindex(stats.index).fillna(spec.min_answered)
-    means = stats["mean"].where(stats["count"] >= need).unstack("dimension")
-    index = respondents["respondent"] if respondents is not None else means.index
-    return means.reindex(index=pd.Index(index, name="respondent"), columns=list(spec.dimensions))
+    answered = scored[scored["score"].notna()]
+    rows = pd.Index(respondents["respondent"] if respondents is not None else np.unique(answered["respondent"]))
+    people = rows.unique()
+    dimensions = pd.Index(list(spec.dimensions), name="dimension")
+    # sums and counts per (respondent, dimension) cell in one pass; item scores are multiples of
+    # 25, so every sum is exact and each mean the very one a pandas groupby gives
+    person = people.get_indexer(answered["respondent"])
+    dimension = dimensions.get_indexer(answered["dimension"])
+    keep = (person >= 0) & (dimension >= 0)
+    cells = person[keep] * len(dimensions) + dimension[keep]
+    size = len(people) * len(dimensions)
+    count = np.bincount(cells, minlength=size)
+    total = np.bincount(cells, weights=answered["score"].to_numpy(dtype=float)[keep], minlength=size)
+    need = np.full(size, float(spec.min_answered))
+    if required is not None:
+        who = people.get_indexer(required.index.get_level_values("respondent"))
+        which = dimensions.get_indexer(required.index.get_level_values("dimension"))
+        known = (who >= 0) & (which >= 0)
+        need[who[known] * len(dimensions) + which[known]] = required.to_numpy(dtype=float)[known]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where((count > 0) & (count >= need), total / count, np.nan)
+    table = pd.DataFrame(means.reshape(len(people), len(dimensions)), index=pd.Index(people, name="respondent"),
+                         columns=dimensions)
+    return table if len(people) == len(rows) else table.reindex(pd.Index(rows, name="respondent"))
 
 
 def summarise(scores, scored, spec):

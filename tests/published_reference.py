@@ -129,3 +129,19 @@ def released_results(scores, scored, respondents, spec, plan, *, department=None
         "departments": department_rows,
         "items": _items(top, plan, scored, respondents, audiences),
     }
+
+
+# scoring.respondent_scores before it was computed with numpy (one groupby over (respondent, dimension))
+def respondent_scores(scored, spec, respondents=None, required=None):
+    """Respondent × dimension table of scores (NaN where too few items were answered).
+
+    `required`: answers needed per (respondent, dimension) when statements are routed by role
+    (`routing.routed_minimum`); otherwise `spec.min_answered` for everyone.
+    """
+    answered = scored.dropna(subset=["score"])
+    stats = answered.groupby(["respondent", "dimension"])["score"].agg(["mean", "count"])
+    need = spec.min_answered if required is None else required.reindex(stats.index).fillna(spec.min_answered)
+    means = stats["mean"].where(stats["count"] >= need).unstack("dimension")
+    index = respondents["respondent"] if respondents is not None else means.index
+    return means.reindex(index=pd.Index(index, name="respondent"), columns=list(spec.dimensions))
+

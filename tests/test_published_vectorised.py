@@ -131,3 +131,26 @@ def test_atoms_are_the_distinct_role_department_batch_rows_first_seen_first(rows
     expected = list(dict.fromkeys(keys))
     assert list(atoms.itertuples(index=False, name=None)) == expected
     assert [expected[i] for i in index] == keys
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisation_shapes, st.integers(0, 10_000), st.sampled_from([0.0, 0.15, 0.6]), st.booleans(), st.booleans(),
+       st.booleans())
+def test_respondent_scores_equal_the_groupby_ones(cells, seed, dont_know, routed, shuffle, listed):
+    from assessment import routing, scoring
+
+    items = ROUTED_ITEMS if routed else ITEMS
+    frames = shaped(cells, seed, dont_know, 1, items=items, shuffle=shuffle)
+    scored = scoring.scored_answers(frames.answers, frames.items)
+    required = routing.routed_minimum(frames.items, frames.respondents, frames.spec.min_answered) if routed else None
+    respondents = frames.respondents if listed else None
+    new = scoring.respondent_scores(scored, frames.spec, respondents, required=required)
+    old = published_reference.respondent_scores(scored, frames.spec, respondents, required=required)
+    pd.testing.assert_frame_equal(new, old)
+    # a statement subset (the perception gap's basis) and nobody at all
+    subset = scored[scored["item"].isin({"v1", "b2"})]
+    pd.testing.assert_frame_equal(scoring.respondent_scores(subset, frames.spec, respondents),
+                                  published_reference.respondent_scores(subset, frames.spec, respondents))
+    empty = scored.iloc[:0]
+    pd.testing.assert_frame_equal(scoring.respondent_scores(empty, frames.spec, frames.respondents),
+                                  published_reference.respondent_scores(empty, frames.spec, frames.respondents))
