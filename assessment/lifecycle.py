@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .cells import cell_norm as _norm
 from .errors import ApplicationError
 from .models import (
     COMMENT_THRESHOLD_MIN,
@@ -38,7 +39,6 @@ from .respondent_list import (
     role_labels_for,
     unknown_department_names,
 )
-from .responses_io import _norm
 from .selectors import survey_duration
 from .services import invitation_create, invitation_token
 from .upload_reader import UploadReadError, table_read

@@ -14,8 +14,10 @@ from django.core.validators import validate_email
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .cells import cell_norm as _norm
+from .cells import department_lookup as _department_lookup
+from .errors import ApplicationError
 from .models import RoleGroup
-from .responses_io import _department_lookup, _norm, problems_capped
 
 EMAIL_MAX_LENGTH = 254  # Invitation.email is a default EmailField
 NAME_MAX_LENGTH = 200
@@ -40,7 +42,7 @@ HEADER_ALIASES = {
 COLUMNS = ("email", "name", "role_group", "department")
 
 
-class RespondentListError(Exception):
+class RespondentListError(ApplicationError):
     """The file cannot be imported; `problems` lists every reason, one line each.
 
     `unknown_departments`: the department names the file uses that do not exist yet;
@@ -48,10 +50,9 @@ class RespondentListError(Exception):
     """
 
     def __init__(self, problems, *, unknown_departments=(), creatable=False):
-        self.problems = problems_capped(problems)
+        super().__init__(problems=problems, capped=True)
         self.unknown_departments = list(unknown_departments)
         self.creatable = creatable
-        super().__init__("\n".join(self.problems))
 
 
 def _header(text):

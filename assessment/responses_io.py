@@ -8,11 +8,13 @@ import getpass
 import hashlib
 import logging
 import re
-import unicodedata
 from pathlib import Path
 
 from django.utils import timezone
 
+from .cells import cell_norm as _norm
+from .cells import department_lookup as _department_lookup
+from .errors import ApplicationError
 from .framework_file import audience_includes
 from .loading import answers_loading
 from .models import Answer, Campaign, Item, Response, ResponseImport, RoleGroup, Tenure
@@ -33,38 +35,15 @@ FORMATS = ("csv", "xlsx")
 
 
 # A wrong file (or a zip bomb) is refused by the reader's limits (upload_reader); of a file with
-# many problems, the first MAX_PROBLEMS are listed.
-MAX_PROBLEMS = 50
+# many problems, the first errors.MAX_PROBLEMS are listed.
 
 
-def problems_capped(problems):
-    """At most MAX_PROBLEMS lines, then one saying how many more there are."""
-    from django.utils.translation import gettext
-
-    problems = list(problems)
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return problems[:MAX_PROBLEMS] + [
-        gettext("… and %(count)d more problems not listed: fix these first, then check the file again.") % {"count": more}
-    ]
-
-
-class ResponsesFileError(Exception):
-    """The file cannot be imported; `problems` lists every reason, one line each (at most ~50)."""
+class ResponsesFileError(ApplicationError):
+    """The file cannot be imported; `problems` lists every reason, one line each (at most ~50),
+    `total` counts them all."""
 
     def __init__(self, problems):
-        problems = list(problems)
-        self.total = len(problems)
-        self.problems = problems_capped(problems)
-        super().__init__("\n".join(self.problems))
-
-
-def _norm(value):
-    """Compare cells the way a person reads them: full-width forms, case and edge spaces ignored."""
-    if value is None or (isinstance(value, float) and value != value):  # NaN from an empty Excel cell
-        return ""
-    return unicodedata.normalize("NFKC", str(value)).strip().casefold()
+        super().__init__(problems=problems, capped=True)
 
 
 # --- reading files (pure) --------------------------------------------------------------------
@@ -125,17 +104,6 @@ def _answer(cell):
     if match:
         return int(match.group(1)), None
     return "", f"{str(cell).strip()!r} is not an answer (use 1–5, dk, or leave blank)"
-
-
-def _department_lookup(departments):
-    """{normalised alias: {keys}}; keys win over names so a key can never be ambiguous."""
-    by_key, by_name = {}, {}
-    for key, name_en, name_ja in departments:
-        by_key[_norm(key)] = {key}
-        for name in (name_en, name_ja):
-            if _norm(name):
-                by_name.setdefault(_norm(name), set()).add(key)
-    return {**by_name, **by_key}
 
 
 def _check_columns(columns, items):
@@ -264,7 +232,7 @@ def _routing_problems(rows, item_by_key, framework):
     return problems
 
 
-class AlreadyImported(Exception):
+class AlreadyImported(ApplicationError):
     """This file's content was already imported into this campaign."""
 
 

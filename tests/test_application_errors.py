@@ -8,19 +8,24 @@ from assessment.backup import BackupError
 from assessment.errors import MAX_PROBLEMS, ApplicationError
 from assessment.framework_file import FrameworkFileError
 from assessment.lifecycle import LifecycleError, StaleEdit
+from assessment.respondent_list import RespondentListError
+from assessment.responses_io import AlreadyImported, ResponsesFileError
 from assessment.services import CampaignNotOpen, RespondentError
+from assessment.upload_reader import UploadReadError
 from followthrough.services import FollowthroughError
 from reports.exports import QueueUnavailable
 from workshop.services import JoinRefused, VotingClosed, WorkshopError
 
+LISTS = (FrameworkFileError, ResponsesFileError, RespondentListError, UploadReadError)  # take a list
 KINDS = [BackupError, FrameworkFileError, LifecycleError, StaleEdit, RespondentError, CampaignNotOpen,
-         FollowthroughError, QueueUnavailable, WorkshopError, VotingClosed, JoinRefused]
+         FollowthroughError, QueueUnavailable, WorkshopError, VotingClosed, JoinRefused, ResponsesFileError,
+         RespondentListError, AlreadyImported, UploadReadError]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)
 def test_every_application_error_is_one_kind_with_a_list_of_problems(kind):
     assert issubclass(kind, ApplicationError)
-    error = kind() if kind is StaleEdit else kind(["line 2: bad"]) if kind is FrameworkFileError else kind("bad")
+    error = kind() if kind is StaleEdit else kind(["line 2: bad"]) if kind in LISTS else kind("bad")
     assert isinstance(error.problems, list) and len(error.problems) == 1
     assert str(error) == "\n".join(str(p) for p in error.problems)
 
@@ -50,3 +55,20 @@ def test_a_lazy_message_is_translated_when_shown_not_when_raised():
 def test_kinds_that_were_value_errors_still_are():
     # callers that caught ValueError keep working
     assert issubclass(FrameworkFileError, ValueError) and issubclass(FollowthroughError, ValueError)
+
+
+def test_both_upload_parsers_cap_their_problems_the_same_way():
+    many = [f"line {n}: bad" for n in range(MAX_PROBLEMS + 3)]
+    for kind in (ResponsesFileError, RespondentListError):
+        error = kind(many)
+        assert len(error.problems) == MAX_PROBLEMS + 1 and error.total == MAX_PROBLEMS + 3, kind
+
+
+def test_both_upload_parsers_read_cells_with_the_same_helpers():
+    from assessment import cells, lifecycle, respondent_list, responses_io
+
+    assert respondent_list._norm is responses_io._norm is lifecycle._norm is cells.cell_norm
+    assert respondent_list._department_lookup is responses_io._department_lookup is cells.department_lookup
+    assert cells.cell_norm("  ＲＤ ") == "rd" and cells.cell_norm(float("nan")) == ""
+    lookup = cells.department_lookup([("rd", "R&D", "研究開発"), ("sales", "Sales", "営業")])
+    assert lookup["研究開発"] == {"rd"} and lookup["sales"] == {"sales"}
