@@ -73,8 +73,16 @@ def overall_index(dimension_scores, weights):
 
 
 def scored_answers(answers, items):
-    """answers joined to their items with a 0–100 `score` column."""
-    frame = answers.merge(items[["item", "dimension", "reverse"]], on="item", how="inner", validate="many_to_one")
+    """answers joined to their items with a 0–100 `score` column (answers to unknown items dropped)."""
+    keys = pd.Index(items["item"])
+    if not keys.is_unique:
+        raise ValueError("items must have unique keys")
+    # the join by position: what a merge gives (answers' order, a fresh index), without its hashing
+    where = keys.get_indexer(answers["item"])
+    known = where >= 0
+    frame = answers[known].reset_index(drop=True) if not known.all() else answers.reset_index(drop=True)
+    where = where[known]
+    frame = frame.assign(dimension=items["dimension"].to_numpy()[where], reverse=items["reverse"].to_numpy()[where])
     frame["score"] = item_scores(frame["value"], frame["reverse"])
     return frame
 

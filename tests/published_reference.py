@@ -145,3 +145,10 @@ def respondent_scores(scored, spec, respondents=None, required=None):
     index = respondents["respondent"] if respondents is not None else means.index
     return means.reindex(index=pd.Index(index, name="respondent"), columns=list(spec.dimensions))
 
+
+
+def scored_answers(answers, items):
+    """scoring.scored_answers before the join by position: a pandas merge."""
+    frame = answers.merge(items[["item", "dimension", "reverse"]], on="item", how="inner", validate="many_to_one")
+    frame["score"] = scoring.item_scores(frame["value"], frame["reverse"])
+    return frame

@@ -154,3 +154,17 @@ def test_respondent_scores_equal_the_groupby_ones(cells, seed, dont_know, routed
     empty = scored.iloc[:0]
     pd.testing.assert_frame_equal(scoring.respondent_scores(empty, frames.spec, frames.respondents),
                                   published_reference.respondent_scores(empty, frames.spec, frames.respondents))
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_scored_answers_equal_the_merged_ones(shuffle):
+    from assessment import scoring
+
+    frames = shaped({(role, department): 4 for role in ROLES for department in DEPARTMENTS[:2]}, seed=11,
+                    dont_know=0.2, releases=1, shuffle=shuffle)
+    stray = pd.DataFrame({"respondent": [0], "value": [3.0], "item": ["not-a-statement"]})
+    answers = pd.concat([frames.answers.iloc[:5], stray, frames.answers.iloc[5:]])  # an unknown item, a gap in the index
+    pd.testing.assert_frame_equal(scoring.scored_answers(answers, frames.items),
+                                  published_reference.scored_answers(answers, frames.items))
+    with pytest.raises(Exception):
+        scoring.scored_answers(answers, pd.concat([frames.items, frames.items]))
