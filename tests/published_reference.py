@@ -152,3 +152,10 @@ def scored_answers(answers, items):
     frame = answers.merge(items[["item", "dimension", "reverse"]], on="item", how="inner", validate="many_to_one")
     frame["score"] = scoring.item_scores(frame["value"], frame["reverse"])
     return frame
+
+
+def answered_table(scored, respondents, item_keys):
+    """scoring.answered_table before it was marked by position: a crosstab."""
+    answered = scored.dropna(subset=["score"])
+    table = pd.crosstab(answered["respondent"], answered["item"]).astype(bool)
+    return table.reindex(index=respondents["respondent"], columns=item_keys, fill_value=False)

@@ -168,3 +168,16 @@ def test_scored_answers_equal_the_merged_ones(shuffle):
                                   published_reference.scored_answers(answers, frames.items))
     with pytest.raises(Exception):
         scoring.scored_answers(answers, pd.concat([frames.items, frames.items]))
+
+
+@pytest.mark.parametrize("routed", [False, True])
+def test_answered_table_equals_the_crosstab(routed):
+    from assessment import scoring
+
+    frames = shaped({(role, department): 3 for role in ROLES for department in DEPARTMENTS[:3]}, seed=2,
+                    dont_know=0.3, releases=1, items=ROUTED_ITEMS if routed else ITEMS, shuffle=True)
+    scored = scoring.scored_answers(frames.answers, frames.items)
+    keys = [*frames.items["item"], "never-answered"]
+    new = scoring.answered_table(scored, frames.respondents, keys)
+    pd.testing.assert_frame_equal(new, published_reference.answered_table(scored, frames.respondents, keys))
+    assert not new["never-answered"].any() and new.to_numpy().sum() == scored["score"].notna().sum()
