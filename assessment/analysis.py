@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from . import disclosure, published, routing, scoring
+from . import appendix, disclosure, published, routing, scoring
 from . import recommendations as recs
 from .models import Answer, Campaign, Department, Dimension, Item, Response
 from .result_types import CampaignResults, CoreResults, ReleasedResults
@@ -94,8 +94,9 @@ def campaign_frames(*, campaign, department=None, upto=None, gap_items=None):
     if department is not None:
         submitted = submitted.filter(department__key=department, release_number__lte=upto)
     respondents = pd.DataFrame(
-        _rows(submitted.order_by("id").values_list("id", "role_group", "department__key", "release_number")),
-        columns=["respondent", "role_group", "department", "release_number"],
+        _rows(submitted.order_by("id").values_list("id", "role_group", "department__key", "release_number",
+                                                   "language")),
+        columns=["respondent", "role_group", "department", "release_number", "language"],
     )
     respondents["release_number"] = pd.to_numeric(respondents["release_number"]).astype(float)
     answers = _answers(Answer.objects.filter(response__in=submitted).values_list("response_id", "item_id", "value"),
@@ -156,6 +157,9 @@ def frames_results(
     result["gaps"] = released["gaps"]
     result["groups"] = {"role_group": released["roles"], "department": released["departments"]}
     result["items"] = released["items"]
+    result["method"] = appendix.method_appendix(
+        scored=scored, respondents=frames.respondents, items=frames.items, plan=plan, threshold=threshold, top=top,
+        dimension_keys=spec.dimensions, role_rows=released["roles"], department=department)
     return result
 
 

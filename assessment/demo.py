@@ -161,6 +161,8 @@ def demo_organisation_create(*, framework, seed=1):
                 department=invitation.department,
                 tenure=tenures[int(rng.integers(len(tenures)))],
                 submitted_at=now - timedelta(days=int(rng.integers(1, 14))),
+                # the innovation team, with its mid-career and overseas hires, answers in English
+                language="en" if role == RoleGroup.INNOVATION_TEAM else "ja",
             )
             answers += [Answer(response=response, item=item_by_key[k], value=v) for k, v in person.items()]
     partial = demo_answers(seed=seed + 1, items=item_specs, role_group=RoleGroup.BUSINESS, count=IN_PROGRESS)

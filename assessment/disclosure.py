@@ -369,17 +369,20 @@ def campaign_candidates(
     """
     dims = tuple(dimension_family(k) for k in dimension_keys)
     gaps = tuple(gap_family(k) for k in dimension_keys)
-    # statements and cross-version scores are shown for the organisation and whole departments only
-    items = tuple(item_family(k) for k in item_keys) + tuple(mapped_family(k) for k in mapped_keys)
+    # statements are shown for the organisation and whole departments, their counts for role groups
+    # (the method appendix); cross-version scores for the organisation and whole departments only
+    statements = tuple(item_family(k) for k in item_keys)
+    items = statements + tuple(mapped_family(k) for k in mapped_keys)
     roles = respondents["role_group"].fillna("").astype(str)
     candidates = [Candidate(group=Group(label=("org",)), families=(MEMBERS, *dims, *items))]
     all_roles = frozenset(str(role) for role in roles.unique())
     if EXECUTIVE in all_roles:
         candidates.append(Candidate(group=Group(label=("role", EXECUTIVE), roles=frozenset([EXECUTIVE])),
-                                    families=(MEMBERS, *dims, *gaps), breakdown=("role", ())))
+                                    families=(MEMBERS, *dims, *gaps, *statements), breakdown=("role", ())))
         candidates.append(Candidate(group=Group(label=("nonexecutive",), roles=all_roles - {EXECUTIVE}),
                                     families=(MEMBERS, *dims, *gaps)))
-    role_rows = _breakdown("role_group", respondents, threshold, (MEMBERS, *dims), protect=(EXECUTIVE,))
+    # role groups' statement counts feed the method appendix's "don't know" by role group
+    role_rows = _breakdown("role_group", respondents, threshold, (MEMBERS, *dims, *statements), protect=(EXECUTIVE,))
     candidates += [c for c in role_rows if c.group.label != ("role", EXECUTIVE)]
     candidates += _breakdown("department", respondents, threshold, (MEMBERS, *dims, *items))
     departments = respondents["department"].fillna("").astype(str)

@@ -327,6 +327,10 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The results release that first included this response (None: submitted since the last one).
     release_number = models.PositiveIntegerField(null=True, blank=True)
+    # The language the answers were given in ("ja"/"en"), set at submission; None before it was
+    # recorded and for imported answers. Nullable without a default so SQLite adds the column in
+    # place (no table rebuild, which would drop migration 0006's triggers).
+    language = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "submitted_at"])]

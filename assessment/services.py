@@ -287,7 +287,7 @@ def response_missing_items(*, response):
     ]
 
 
-def response_submit(*, response):
+def response_submit(*, response, language=None):
     """Submit once. Returns True when this call submitted it, False when it already was.
 
     A second click, a second tab or the back button all arrive here; the row lock makes
@@ -302,7 +302,8 @@ def response_submit(*, response):
         if missing:
             raise ResponseIncomplete(missing)
         response.submitted_at = timezone.now()
-        response.save(update_fields=["submitted_at", "updated_at"])
+        response.language = language
+        response.save(update_fields=["submitted_at", "language", "updated_at"])
     return True
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -324,7 +324,7 @@ def respondent_submit(request, survey):
         if survey.framework.comments and "obstacle" in request.POST and not survey.response.is_submitted:
             comments.comment_save(response=survey.response, campaign=survey.campaign, kind="obstacle",
                                   text=request.POST["obstacle"])
-        services.response_submit(response=survey.response)
+        services.response_submit(response=survey.response, language=translation.get_language())
     except services.ResponseIncomplete as error:
         return render(
             request,

@@ -87,6 +87,7 @@ def _build(result, lang, kind, personal):
         ),
         previous=_previous(result, names, order),
         charts=_charts(result, names, order, gaps, lang, personal),
+        appendix=None if personal else _appendix(result, names, order, lang),
         personal=personal,
     )
     return context
@@ -198,6 +199,38 @@ def _previous(result, names, order):
              "delta": previous["delta"]["dimensions"].get(k)}
             for k in order
         ],
+    }
+
+
+LANGUAGE_NAMES = {"ja": lambda: _("Japanese"), "en": lambda: _("English"), "unknown": lambda: _("Not recorded")}
+
+
+def _appendix(result, names, order, lang):
+    """The method appendix in `lang`: reliability per dimension, then per statement its item–total
+    correlation and "don't know" rate by role group, and answers by language."""
+    method = result.get("method")
+    if not method:
+        return None
+    reliability = method["reliability"]
+    roles = method["dont_know_by_role"]
+    item_total = {row["item"]: row["item_total"] for cell in reliability.values() if cell for row in cell["items"]}
+    statements = []
+    for info in result["item_info"]:
+        rates = [row["items"].get(info["key"]) for row in roles]
+        if info["key"] in item_total or any(rate is not None for rate in rates):
+            statements.append({"dimension": names[info["dimension"]], "text": info["text"][lang],
+                               "reverse": info["reverse"], "item_total": item_total.get(info["key"]), "rates": rates})
+    return {
+        "reliability": [{"name": names[k], **(reliability.get(k) or {"alpha": None, "n": None, "low": False})}
+                        for k in order],
+        "low_alpha": method["low_alpha"],
+        "roles": [_role_name(result, row["key"], lang) if row["key"] is not None else
+                  pgettext("group", "Other (merged: %(names)s)") % {
+                      "names": pgettext("list separator", ", ").join(_role_name(result, m, lang) for m in row["members"])}
+                  for row in roles],
+        "statements": statements,
+        "languages": [{**row, "name": LANGUAGE_NAMES.get(row["language"], lambda r=row: r["language"])()}
+                      for row in method["languages"]["rows"]] if method["languages"]["shown"] else [],
     }
 
 

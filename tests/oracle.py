@@ -79,6 +79,12 @@ def published_sets(result, people, scored_in, answered, department=None, gap_sco
         if cells:
             ids = _role_set(scope, [EXECUTIVE]) if side == "executives" else base - _role_set(scope, [EXECUTIVE])
             group(ids, cells)
+    # the method appendix: a role group's "don't know" rate of a statement gives away how many of
+    # the group answered it (the group's size is published)
+    for row in (result.get("method") or {}).get("dont_know_by_role", []):
+        for item, rate in row["items"].items():
+            if rate is not None:
+                add(("item", item), _role_set(scope, row["members"]) & answered[item])
     for item in result["items"]:
         if item["score"] is not None or item["answered"] is not None:
             add(("item", item["item"]), base & answered[item["item"]])

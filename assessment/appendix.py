@@ -1,0 +1,143 @@
+"""The report's method appendix: how far the scales can be trusted, who could not judge what, and
+whether the answer language mattered. Pure functions over released frames and the release's plan.
+
+Every figure is computed only for groups the release publishes, and only where the extra split it
+introduces keeps every cell at 0 or at least the threshold:
+- reliability (Cronbach's α, corrected item–total correlation) for the report's own group, per
+  dimension it publishes, over the people who answered every statement of the dimension asked of
+  everyone (at least the threshold of them);
+- "don't know" per statement by role group, where the plan publishes the statement for that group
+  (the item family, planned like every other figure);
+- answers by language, only when splitting every published group by language leaves no cell of
+  1..threshold−1 people (a lone English respondent among executives is never a column of its own).
+"""
+
+import numpy as np
+import pandas as pd
+
+from . import disclosure, routing
+from .bands import rounded
+
+LOW_ALPHA = 0.6
+
+
+def _two(value):
+    return None if value is None or not np.isfinite(value) else round(float(value), 2)
+
+
+def reliability(scored, items, member_ids, dimension_keys, threshold):
+    """{dimension: {"alpha", "n", "low", "items": [{"item", "item_total"}]}} (None where not computable)."""
+    answered = scored[scored["respondent"].isin(member_ids)].dropna(subset=["score"])
+    table = answered.pivot_table(index="respondent", columns="item", values="score", aggfunc="first")
+    out = {}
+    for key in dimension_keys:
+        mine = items[(items["dimension"] == key)]
+        if "audience" in mine:
+            mine = mine[mine["audience"].map(lambda a: routing.EVERYONE in (a or [routing.EVERYONE]))]
+        keys = [k for k in mine["item"] if k in table.columns]
+        complete = table[keys].dropna() if keys else pd.DataFrame()
+        if len(keys) < 2 or len(complete) < max(threshold, 2):
+            out[key] = None
+            continue
+        total = complete.sum(axis=1)
+        total_var = total.var(ddof=1)
+        if not total_var:
+            out[key] = None
+            continue
+        k = len(keys)
+        alpha = k / (k - 1) * (1 - complete.var(ddof=1).sum() / total_var)
+        rows = []
+        for item in keys:
+            rest = total - complete[item]
+            r = complete[item].corr(rest) if complete[item].std() and rest.std() else None
+            rows.append({"item": item, "item_total": _two(r)})
+        out[key] = {"alpha": _two(alpha), "n": int(len(complete)), "low": bool(alpha < LOW_ALPHA), "items": rows}
+    return out
+
+
+def dont_know_by_role(scored, respondents, items, plan, role_rows):
+    """[{"key", "members", "items": {item: % "don't know" or None}}] for the published role rows.
+
+    A statement's rate is shown for a role group only where the plan publishes the statement for
+    that group and everyone in it was asked it (routing).
+    """
+    audiences = dict(zip(items["item"], items["audience"])) if "audience" in items else {}
+    out = []
+    for row in role_rows:
+        label = ("role", row["key"]) if row["key"] is not None else ("role_other",)
+        group = plan.groups.get(label)
+        if group is None:
+            continue
+        ids = set(respondents.loc[respondents["role_group"].fillna("").isin(row["members"]), "respondent"])
+        mine = scored[scored["respondent"].isin(ids)]
+        answered = mine.dropna(subset=["score"]).groupby("item")["respondent"].nunique()
+        rates = {}
+        for key in items["item"]:
+            asked_all = all(routing.audience_includes(audiences.get(key), role) for role in row["members"])
+            if not asked_all or not plan.shows(label, disclosure.item_family(key)) or not ids:
+                rates[key] = None
+                continue
+            rates[key] = rounded(100 * (len(ids) - int(answered.get(key, 0))) / len(ids))
+        out.append({"key": row["key"], "members": row["members"], "items": rates})
+    return out
+
+
+def language_split_safe(respondents, plan, threshold):
+    """True when every published group, split by answer language, keeps each cell at 0 or ≥ threshold."""
+    frame = respondents.assign(
+        role_group=respondents["role_group"].fillna("").astype(str),
+        department=respondents["department"].fillna("").astype(str),
+        language=respondents["language"].fillna("").astype(str),
+    )
+    if "batch" not in frame:
+        frame = frame.assign(batch=1)
+    columns = [group.mask(frame) for group in plan.groups.values()]
+    columns.append(pd.factorize(frame["language"])[0])
+    cells = pd.DataFrame(np.column_stack(columns)).value_counts()
+    return bool(((cells == 0) | (cells >= threshold)).all())
+
+
+def answers_by_language(scored, respondents, plan, threshold):
+    """{"shown": bool, "rows": [{"language", "n", "favourable", "neutral", "unfavourable", "dont_know"}]}
+
+    Shares (%) of all answers given in each language; "unknown" for responses from before the
+    language was recorded or imported. Not shown with a single language, or when the split by
+    language could single anyone out together with the other published groups.
+    """
+    if "language" not in respondents:
+        return {"shown": False, "rows": []}
+    languages = respondents["language"].fillna("unknown")
+    if languages.nunique() < 2 or not language_split_safe(respondents, plan, threshold):
+        return {"shown": False, "rows": []}
+    by_respondent = dict(zip(respondents["respondent"], languages))
+    frame = scored.assign(language=scored["respondent"].map(by_respondent))
+    rows = []
+    for language, part in frame.groupby("language", sort=True):
+        score = part["score"]
+        total = len(part)
+        rows.append({
+            "language": language,
+            "n": int(part["respondent"].nunique()),
+            "favourable": rounded(100 * (score >= 75).sum() / total),
+            "neutral": rounded(100 * (score == 50).sum() / total),
+            "unfavourable": rounded(100 * (score <= 25).sum() / total),
+            "dont_know": rounded(100 * score.isna().sum() / total),
+        })
+    return {"shown": True, "rows": rows}
+
+
+def method_appendix(*, scored, respondents, items, plan, threshold, top, dimension_keys, role_rows, department):
+    """The appendix for one report (organisation, or one department with `department`)."""
+    frame = respondents.assign(role_group=respondents["role_group"].fillna("").astype(str),
+                               department=respondents["department"].fillna("").astype(str))
+    if "batch" not in frame:
+        frame = frame.assign(batch=1)
+    members = set(frame.loc[plan.groups[top].mask(frame), "respondent"]) if top in plan.groups else set()
+    shown = [k for k in dimension_keys if plan.shows(top, disclosure.dimension_family(k))]
+    return {
+        "reliability": reliability(scored, items, members, shown, threshold),
+        "low_alpha": LOW_ALPHA,
+        "dont_know_by_role": dont_know_by_role(scored, respondents, items, plan, role_rows) if department is None else [],
+        "languages": answers_by_language(scored, respondents, plan, threshold) if department is None
+        else {"shown": False, "rows": []},
+    }
