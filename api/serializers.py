@@ -50,9 +50,24 @@ class DimensionCell(s.Serializer):
     favourable = s.FloatField(allow_null=True, help_text="Percent of answers agreeing (4 or 5).")
 
 
+class Figures(s.Serializer):
+    score = s.FloatField(allow_null=True)
+    level = s.IntegerField(allow_null=True)
+    n = s.IntegerField(allow_null=True)
+    spread = s.FloatField(allow_null=True)
+    favourable = s.FloatField(allow_null=True)
+
+
 class DimensionScore(DimensionCell):
     name = Bilingual()
     level_name = Bilingual(allow_null=True)
+    basis = s.ChoiceField(
+        choices=["staff", "everyone"],
+        help_text="Whose experience the headline figures describe: people other than executives ('staff'), or "
+                  "everyone where the release cannot show the executives apart.")
+    limited_by_share = s.BooleanField(help_text="True where the favourable share, not the score, holds the level down.")
+    everyone = Figures(help_text="All respondents' figures, executives included.")
+    executives = Figures(allow_null=True, help_text="The executives' own view; null where not released.")
 
 
 class ResultHeader(s.Serializer):
