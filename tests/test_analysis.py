@@ -109,6 +109,13 @@ def test_campaign_scores_command_prints_json_and_text(campaign, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["overall"]["score"] == 50.0
     assert {"dimensions", "groups", "gaps", "recommendations", "first_three", "previous"} <= set(data)
+    # issue 11's fields: whose experience, everyone's and the executives' figures, the bands with
+    # their favourable shares, the method appendix
+    cell = data["dimensions"]["vision"]
+    assert {"basis", "everyone", "executives", "limited_by_share"} <= set(cell)
+    assert {"level", "min", "next_min", "favourable_min", "name"} <= set(data["level_bands"][0])
+    assert {"reliability", "dont_know_by_role", "languages", "low_alpha"} <= set(data["method"])
+    assert all("severity" in rec for rec in data["recommendations"])
     call_command("campaign_scores", str(campaign.pk), "--lang", "ja")
     text = capsys.readouterr().out
     assert "経営陣" in text or "ビジョン" in text

@@ -48,10 +48,15 @@ class Command(BaseCommand):
         overall = result["overall"]
         write(f"\nOverall readiness index: {fmt(overall['score'])}  level {overall['level']} "
               f"({level_names[overall['level']][lang] if overall['level'] else '–'})")
-        write("\nDimension                                     score  level  spread  favourable")
+        write("\nScores and levels: people other than executives (* everyone: executives cannot be shown apart)")
+        write("Dimension                                     score  level  spread  favourable  executives")
         for key, cell in result["dimensions"].items():
             spread = "  –  " if cell["spread"] is None else f"{cell['spread']:5.1f}"
-            write(f"{names[key][:46]:<46} {fmt(cell['score'])}  {cell['level'] or '–'}      {spread}  {fmt(cell['favourable'])}%")
+            theirs = cell.get("executives")
+            executives = f"{fmt(theirs['score'])}  L{theirs['level']}" if theirs else "  –"
+            mark = "*" if cell.get("basis") == "everyone" else " "
+            write(f"{names[key][:45]:<45}{mark} {fmt(cell['score'])}  {cell['level'] or '–'}      {spread}  "
+                  f"{fmt(cell['favourable'])}%   {executives}")
         write("\nPerception gap (executives minus others)")
         for gap in result["gaps"]:
             value = f"{gap['gap']:+.1f}" if gap["exact"] else (gap["band"] or "n/a")
@@ -62,7 +67,8 @@ class Command(BaseCommand):
             write(f"    why: {rec['reason']['text'][lang]}")
         if result["previous"]:
             delta = result["previous"]["delta"]
-            write(f"\nSince {result['previous']['campaign']['name']}: overall {delta['overall']:+.1f}")
+            change = "n/a (different groups)" if delta["overall"] is None else f"{delta['overall']:+.1f}"
+            write(f"\nSince {result['previous']['campaign']['name']}: overall {change}")
         self._version_comparison(result["version_comparison"], names, lang)
 
     def _version_comparison(self, comparison, names, lang):
