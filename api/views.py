@@ -1,6 +1,7 @@
 """The read-only API. Every figure comes from `campaign_results`, the function the reports use."""
 
 import re
+from collections.abc import Mapping
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -50,9 +51,9 @@ def _within(text, low, high):
 
 
 class ApiView(GenericAPIView):
-    required_scope = None
+    required_scope: str | None = None
     campaign_action = "view"
-    query_parameters = {}  # name -> str, or (min, max) for a whole number; anything else is refused with 400
+    query_parameters: Mapping[str, object] = {}  # name -> str, or (min, max) for a whole number; anything else is refused with 400
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, scopes and rate limit first

@@ -99,7 +99,7 @@ class ResponseAdmin(admin.ModelAdmin):
     # Answers are anonymous: staff see counts and dates, never who answered what.
     list_display = ["id", "campaign", "role_group", "department", "started_at", "submitted_at"]
     list_filter = ["campaign", "role_group"]
-    fields = ["campaign", "role_group", "department", "tenure", "started_at", "submitted_at"]
+    fields = ("campaign", "role_group", "department", "tenure", "started_at", "submitted_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -22,7 +22,7 @@ def invitation_get_for_token(*, token):
         raise Http404("unknown respondent link") from None
 
 
-_AUTOSAVE_SQL = {}
+_AUTOSAVE_SQL: dict[str, tuple[str, int]] = {}  # database vendor -> (statement, parameter count)
 
 
 def autosave_target(*, token):
@@ -87,7 +87,7 @@ def response_answer_values(*, response):
     return dict(Answer.objects.filter(response=response).values_list("item_id", "value"))
 
 
-_ITEM_KEYS = {}
+_ITEM_KEYS: dict[tuple[int, str], dict[str, Item]] = {}
 
 
 def framework_item_keys(*, framework):
@@ -174,7 +174,7 @@ DURATION_MEASURED_MIN = 20
 DURATION_MEASURED_LATEST = 200
 DURATION_PLAUSIBLE = (timedelta(minutes=1), timedelta(hours=3))
 DURATION_CACHE_SECONDS = 600  # read at most every ten minutes per process: a median of 200 moves slowly
-_PACE = {}  # (framework pk, file hash, loaded at) -> (monotonic time read, seconds per statement or None)
+_PACE: dict[tuple[int, str, object], tuple[float, float | None]] = {}  # (framework pk, file hash, loaded at) -> (monotonic time read, seconds per statement or None)
 
 
 def survey_seconds_per_statement(*, framework):

@@ -5,8 +5,8 @@ from assessment.models import Industry, SizeBand
 
 
 class BenchmarkProfileForm(forms.Form):
-    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—")] + Industry.choices, required=False)
-    size_band = forms.ChoiceField(label=_("Size"), choices=[("", "—")] + SizeBand.choices, required=False)
+    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *Industry.choices], required=False)
+    size_band = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *SizeBand.choices], required=False)
     consent = forms.BooleanField(
         label=_("The organisation agrees that its released results count, anonymously, in other clients' benchmarks"),
         help_text=_("No name is ever shown; a percentile appears only when at least five organisations form the comparison."),

@@ -198,6 +198,7 @@ CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 # Charts and PDFs by a digest of what produced them (reports/cache.py): files on this machine by
 # default, shared by its web and worker processes; REPORT_CACHE_REDIS_URL shares them between
 # machines; REPORT_CACHE=off turns caching off.
+_REPORT_CACHE: dict[str, object]
 if os.environ.get("REPORT_CACHE", "on").lower() in {"0", "off", "false", "no"}:
     _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 elif os.environ.get("REPORT_CACHE_REDIS_URL"):

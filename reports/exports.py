@@ -105,7 +105,7 @@ def _beat(job, **fields):
 
 
 # What the forked printers inherit: set by the parent just before it forks them.
-_batch = {}
+_batch: dict[str, object] = {}
 
 
 def _render_part(part):
