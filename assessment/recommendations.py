@@ -28,7 +28,6 @@ TRIGGERS = (
 )
 OWNERS = ("executives", "innovation_team", "business_units", "hr", "corporate_planning", "board")
 HORIZONS = ("90d", "1y", "3y")
-DEFAULT_BANDS = LevelBands((0.0, 20.0, 40.0, 60.0, 80.0))
 
 
 class CatalogueError(ValueError):
@@ -189,15 +188,14 @@ def _fired(entry, cell, gap, result, bands):
     return None
 
 
-def recommendations_select(catalogue, result, *, dimension_names, level_names, weights, gap_threshold=None,
-                           bands=None, role_names=None, limit=10):
+def recommendations_select(catalogue, result, *, dimension_names, level_names, weights, bands, role_names=None,
+                           limit=10):
     """The fired catalogue entries, most important first, each with why it was chosen.
 
     `result` is a campaign result: headline dimension cells (what people other than executives
     experience where released), "gaps", "groups" and "items". Ranking: priority, then severity
     times the dimension's weight, then the weight, then catalogue order.
     """
-    bands = bands or DEFAULT_BANDS
     gaps = {g["dimension"]: g for g in result.get("gaps", [])}
     chosen = []
     for order, entry in enumerate(catalogue):

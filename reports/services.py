@@ -84,6 +84,9 @@ def _organisation_only(result):
         "items": [{**item, "score": None, "favourable": None, "answered": None, "dont_know": None}
                   for item in result["items"]],
         "executives": None, "staff": None, "recommendations": [], "first_three": [], "previous": None,
+        # the headline and everyone's figures stay; the executives' own view is a breakdown
+        "dimensions": {key: {**cell, "executives": None} for key, cell in result["dimensions"].items()},
+        "method": None,
     }
 
 

@@ -5,6 +5,7 @@ import copy
 import pytest
 import yaml
 
+from assessment.bands import LevelBands
 from assessment.recommendations import (
     catalogue_load,
     catalogue_path,
@@ -51,7 +52,7 @@ def result(scores, spreads=None, gaps=None):
 
 def select(res, limit=10):
     return recommendations_select(CATALOGUE, res, dimension_names=NAMES, level_names=LEVELS, weights=WEIGHTS,
-                                  gap_threshold=15, limit=limit)
+                                  bands=LevelBands((0, 20, 40, 60, 80)), limit=limit)
 
 
 def test_only_triggered_entries_are_chosen_with_their_reason():

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
@@ -183,3 +184,21 @@ def test_personal_report_only_with_the_link_and_after_submitting(client, demo):
     pdf = client.get(reverse("reports:personal_pdf", args=[token]) + "?lang=ja")
     assert pdf.content.startswith(b"%PDF")
     assert client.get(reverse("reports:personal", args=["wrong-token"])).status_code == 404
+
+
+def test_the_report_marks_reverse_worded_statements_and_keeps_executives_out_of_personal_reports(demo):
+    from reports.context import report_context
+    from reports.services import _organisation_only
+
+    result = campaign_results(campaign=demo)
+    context = report_context(result, lang="en")
+    reverse = {i["key"] for i in result["item_info"] if i["reverse"]}
+    listed = [i for d in context["dimensions"] for i in d["strongest"] + d["weakest"]]
+    assert listed and all(i["reverse"] == (i["item"] in reverse) for i in listed)
+    assert any(i["reverse"] for i in listed)  # the demo has reverse-worded statements among them
+    html = render_to_string("reports/report_body.html", context)
+    assert "(reverse-worded: a" in html
+    assert "Executives' own view" in html and "Appendix: how far the numbers can be trusted" in html
+    personal = _organisation_only(result)
+    assert all(cell["executives"] is None for cell in personal["dimensions"].values())
+    assert personal["method"] is None

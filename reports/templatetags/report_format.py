@@ -1,23 +1,25 @@
 from django import template
 from django.utils.formats import number_format
 
+from assessment.bands import rounded
+
 register = template.Library()
 
 
 @register.filter
 def score(value):
-    """A 0–100 score as a whole number, or a dash where none may be shown."""
-    return "–" if value is None else number_format(round(value), 0)
+    """A 0–100 score as a whole number (half up, as it was banded), or a dash where none may be shown."""
+    return "–" if value is None else number_format(int(rounded(value)), 0)
 
 
 @register.filter
 def signed(value):
-    return "–" if value is None else f"{value:+.0f}"
+    return "–" if value is None else f"{int(rounded(value)):+d}"
 
 
 @register.filter
 def percent(value):
-    return "–" if value is None else f"{round(value)}%"
+    return "–" if value is None else f"{int(rounded(value))}%"
 
 
 @register.filter
