@@ -78,7 +78,10 @@ def release_current(
         return 0, None, None
     latest = releases[-1]
     plan = disclosure.Plan.from_json(latest.plan, upto=None)
-    return latest.number, plan, _released(frames, latest.number)
+    released = _released(frames, latest.number)
+    if GAP_ITEMS in latest.plan:  # stored with the release: no pass over the answers to find them again
+        released = replace(released, gap_items=frozenset(latest.plan[GAP_ITEMS]))
+    return latest.number, plan, released
 
 
 def _release_cut(*, campaign: Campaign, frames: CampaignFrames, releases: list[Release]) -> Release | None:
