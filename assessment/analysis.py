@@ -4,6 +4,7 @@
 all use it, so a number means the same everywhere.
 """
 
+import json
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -90,6 +91,9 @@ def campaign_frames(*, campaign, department=None, upto=None, gap_items=None):
         ),
         columns=["item_id", "item", "dimension", "reverse", "text_en", "text_ja", "audience"],
     )
+    # Rows read straight from the cursor skip JSONField decoding: SQLite returns the audience as JSON
+    # text (PostgreSQL as a list). Substring tests on that text happened to work; lists are meant.
+    items["audience"] = items["audience"].map(lambda a: json.loads(a) if isinstance(a, str) else (a or []))
     submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
     if department is not None:
         submitted = submitted.filter(department__key=department, release_number__lte=upto)
@@ -283,7 +287,8 @@ def campaign_results(
         dimension_info=frames.dimensions,
         item_info=[
             {"key": row.item, "dimension": row.dimension, "reverse": bool(row.reverse),
-             "text": {"en": row.text_en, "ja": row.text_ja}}
+             "text": {"en": row.text_en, "ja": row.text_ja},
+             "audience": list(getattr(row, "audience", None) or [routing.EVERYONE])}
             for row in frames.items.itertuples()
         ],
         level_names=levels,

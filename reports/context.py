@@ -124,14 +124,24 @@ def _department_name(result, key, lang):
     return result["department_names"].get(key, {}).get(lang, key)
 
 
+def _asked_of(result, audience, lang):
+    """"" for a statement everyone is asked, else the role groups it is asked of, in `lang`."""
+    if "everyone" in audience:
+        return ""
+    return pgettext("list separator", ", ").join(_role_name(result, key, lang) for key in audience)
+
+
 def _dimension(result, info, gap, level_name, lang):
     cell = result["dimensions"][info["key"]]
     item_text = {i["key"]: i["text"][lang] for i in result["item_info"]}
     reverse = {i["key"] for i in result["item_info"] if i.get("reverse")}
     # A reverse-worded statement ("budgets are cut first in a downturn") scores high when people
     # disagree: it is marked, so a negative statement never reads as a strength.
-    items = [{**i, "reverse": i["item"] in reverse} for i in result["items"]
-             if i["dimension"] == info["key"] and i["score"] is not None]
+    # A statement asked of some role groups only is said to be theirs: an executive's account of
+    # their own visits is not what staff experience.
+    audience = {i["key"]: i.get("audience") or ["everyone"] for i in result["item_info"]}
+    items = [{**i, "reverse": i["item"] in reverse, "asked_of": _asked_of(result, audience[i["item"]], lang)}
+             for i in result["items"] if i["dimension"] == info["key"] and i["score"] is not None]
     ranked = sorted(items, key=lambda i: i["score"])
     executives = cell.get("executives")
     return {
