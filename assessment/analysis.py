@@ -147,7 +147,7 @@ def frames_results(
     if not result["shown"]:
         # Below the threshold (or not publishable with the rest) the group shows nothing at all.
         return result
-    audiences = dict(zip(frames.items["item"], frames.items["audience"])) if "audience" in frames.items else None
+    audiences = dict(zip(frames.items["item"], frames.items["audience"], strict=True)) if "audience" in frames.items else None
     released = published.released_results(scores, scored, frames.respondents, spec, plan, department=department,
                                           gap_scores=gap_scores, audiences=audiences)
     result["respondents"] = released["org"]["n"]
@@ -242,8 +242,8 @@ def _release_read(*, campaign, department=None, frames=None):
             return ReleaseRead(part, release.number, plan, _released(part, release.number), **counts)
     frames = frames if frames is not None else campaign_frames(campaign=campaign)
     number, plan, released = release_current(campaign=campaign, frames=frames)
-    return ReleaseRead(frames, number, plan, released, int(len(frames.respondents)),
-                       int(len(released.respondents)) if released is not None else 0)
+    return ReleaseRead(frames, number, plan, released, len(frames.respondents),
+                       len(released.respondents) if released is not None else 0)
 
 
 def previous_campaign(*, campaign):

@@ -51,7 +51,7 @@ def reliability(scored, items, member_ids, dimension_keys, threshold):
             rest = total - complete[item]
             r = complete[item].corr(rest) if complete[item].std() and rest.std() else None
             rows.append({"item": item, "item_total": _two(r)})
-        out[key] = {"alpha": _two(alpha), "n": int(len(complete)), "low": bool(alpha < LOW_ALPHA), "items": rows}
+        out[key] = {"alpha": _two(alpha), "n": len(complete), "low": bool(alpha < LOW_ALPHA), "items": rows}
     return out
 
 
@@ -61,7 +61,7 @@ def dont_know_by_role(scored, respondents, items, plan, role_rows):
     A statement's rate is shown for a role group only where the plan publishes the statement for
     that group and everyone in it was asked it (routing).
     """
-    audiences = dict(zip(items["item"], items["audience"])) if "audience" in items else {}
+    audiences = dict(zip(items["item"], items["audience"], strict=True)) if "audience" in items else {}
     out = []
     for row in role_rows:
         label = ("role", row["key"]) if row["key"] is not None else ("role_other",)
@@ -109,7 +109,7 @@ def answers_by_language(scored, respondents, plan, threshold):
     languages = respondents["language"].fillna("unknown")
     if languages.nunique() < 2 or not language_split_safe(respondents, plan, threshold):
         return {"shown": False, "rows": []}
-    by_respondent = dict(zip(respondents["respondent"], languages))
+    by_respondent = dict(zip(respondents["respondent"], languages, strict=True))
     frame = scored.assign(language=scored["respondent"].map(by_respondent))
     rows = []
     for language, part in frame.groupby("language", sort=True):

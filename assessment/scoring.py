@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .bands import LevelBands, rounded  # noqa: F401  (re-exported: scoring is where figures are defined)
+from .bands import LevelBands, rounded
 
 FAVOURABLE_MIN = 75.0
 LEVEL_KEYS = ("ad_hoc", "emerging", "defined", "managed", "embedded")
@@ -140,11 +140,11 @@ def summarise(scores, scored, spec):
         dimensions[key] = {
             "score": score,
             "level": bands.level(score, share),
-            "n": int(len(column)),
+            "n": len(column),
             "spread": rounded(column.std(ddof=1)) if len(column) > 1 else None,
             "favourable": share,
         }
-    return {"n": int(len(scores)), "dimensions": dimensions, "overall": overall_of(dimensions, spec)}
+    return {"n": len(scores), "dimensions": dimensions, "overall": overall_of(dimensions, spec)}
 
 
 def overall_of(dimensions, spec):
