@@ -23,11 +23,21 @@ class LocalText(TypedDict):
 
 
 class DimensionScore(TypedDict):
-    score: float | None  # 0–100 mean of the group's respondent scores
-    level: int | None  # maturity level 1–5 of `score`
+    score: float | None  # 0–100 mean of the group's respondent scores, whole points (half up)
+    level: int | None  # maturity level 1–5: the band `score` AND `favourable` both reach
     n: int | None  # people with a score for the dimension
     spread: float | None  # standard deviation of their scores (consensus); None for one person
     favourable: float | None  # percent of their answers scoring 75 or more
+
+
+class HeadlineScore(DimensionScore):
+    """A dimension of the organisation's (or a department's) own results: what people other than
+    executives experience, with everyone's figures and the executives' own view beside it."""
+
+    basis: Literal["staff", "everyone"]  # "everyone" where the executives cannot be shown apart
+    limited_by_share: bool  # the favourable share, not the score, holds the level down
+    everyone: DimensionScore
+    executives: DimensionScore | None  # None where not released
 
 
 class OverallScore(TypedDict):
@@ -86,15 +96,24 @@ class PerceptionGap(TypedDict):
 class RecommendationReason(TypedDict):
     """Why an entry was chosen: its trigger, the figures that fired it and the sentence saying so."""
 
-    kind: str  # the catalogue's trigger: level_at_most, score_below, gap_at_least, spread_at_least
-    limit: float
+    kind: str  # the catalogue's trigger (recommendations.TRIGGERS)
+    limit: float | dict[str, str | float]  # role_below: {"role", "points"}
     dimension: str
     text: LocalText
-    score: NotRequired[float]
-    level: NotRequired[int]
+    score: NotRequired[float | None]
+    level: NotRequired[int | None]
+    favourable: NotRequired[float | None]
+    basis: NotRequired[str]
+    by_score: NotRequired[int | None]  # the level the score alone would reach, where the share holds it down
+    needed: NotRequired[float | None]  # the favourable share that level needs
     spread: NotRequired[float]
     gap: NotRequired[float]
-    band: NotRequired[GapBand]
+    items: NotRequired[int | None]
+    share: NotRequired[float]  # dont_know_at_least: % "don't know"
+    role: NotRequired[str]
+    role_score: NotRequired[float]
+    everyone: NotRequired[float]
+    below: NotRequired[float]
 
 
 class Recommendation(TypedDict):
@@ -106,6 +125,7 @@ class Recommendation(TypedDict):
     title: LocalText
     summary: LocalText
     actions: list[LocalText]
+    severity: float  # how far past its trigger, times the dimension's weight: the ranking
     reason: RecommendationReason
 
 
@@ -138,6 +158,7 @@ class StatementInfo(TypedDict):
     dimension: str
     reverse: bool
     text: LocalText
+    audience: list[str]  # role groups asked the statement, or ["everyone"]
 
 
 class LevelBand(TypedDict):
@@ -145,6 +166,34 @@ class LevelBand(TypedDict):
     name: LocalText
     min: float
     next_min: float | None  # None for the top level
+    favourable_min: float | None  # the favourable share the level needs (None: 1.0, score only)
+
+
+class Reliability(TypedDict):
+    alpha: float | None
+    n: int
+    low: bool  # alpha below 0.6
+    items: list[dict[str, str | float | None]]  # {"item", "item_total"}
+
+
+class RoleDontKnow(TypedDict):
+    key: str | None
+    members: list[str]
+    items: dict[str, float | None]  # % "don't know" per statement, None where not published
+
+
+class LanguageAnswers(TypedDict):
+    shown: bool
+    rows: list[dict[str, str | int | float | None]]
+
+
+class MethodAppendix(TypedDict):
+    """`appendix.method_appendix`: each figure under the disclosure rules."""
+
+    reliability: dict[str, Reliability | None]
+    low_alpha: float
+    dont_know_by_role: list[RoleDontKnow]
+    languages: LanguageAnswers
 
 
 class ScoreChange(TypedDict):
@@ -182,13 +231,15 @@ class ReleasedResults(TypedDict):
     respondents: int
     shown: bool
     n: NotRequired[int]
-    dimensions: NotRequired[dict[str, DimensionScore]]
-    overall: NotRequired[OverallScore]
+    dimensions: NotRequired[dict[str, HeadlineScore]]
+    overall: NotRequired[OverallScore]  # over the headline figures
+    overall_everyone: NotRequired[OverallScore]  # over everyone's figures
     staff: NotRequired[GroupSummary | None]  # everyone but executives, when published
     executives: NotRequired[GroupSummary | None]
     gaps: NotRequired[list[PerceptionGap]]
     groups: NotRequired[Breakdowns]
     items: NotRequired[list[StatementScore]]
+    method: NotRequired[MethodAppendix | None]
 
 
 class CoreResults(ReleasedResults):
@@ -213,5 +264,5 @@ class CampaignResults(ReleasedResults):
     role_names: dict[str, LocalText]
     published_departments: list[str]
     recommendations: list[Recommendation]
-    first_three: list[Recommendation]  # the top recommendation of the three most urgent dimensions
+    first_three: list[Recommendation]  # the three most urgent, across dimensions
     previous: PreviousCampaign | None
