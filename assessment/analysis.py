@@ -52,8 +52,8 @@ def _answers(queryset, items):
     if connection.vendor == "postgresql":
         sql, params = queryset.query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT string_agg(concat_ws(',', t.r, t.i, COALESCE(t.v, 0)), ',') "
-                           f"FROM ({sql}) AS t (r, i, v)", params)
+            joined = f"SELECT string_agg(concat_ws(',', t.r, t.i, COALESCE(t.v, 0)), ',') FROM ({sql}) AS t (r, i, v)"  # noqa: S608
+            cursor.execute(joined, params)  # `sql` is Django's own compiled query, its values in `params`
             text = cursor.fetchone()[0] or ""
         respondent, item_id, value = np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, 3).T
         value = np.where(value == 0, np.nan, value.astype(float))

@@ -180,7 +180,7 @@ def atoms_of(respondents: pd.DataFrame) -> tuple[pd.DataFrame, Codes]:
     atom_codes, _ = pd.factorize(combined)
     rows = np.unique(atom_codes, return_index=True)[1]  # each atom's first respondent
     atoms = pd.DataFrame({name: np.asarray(uniques)[column_codes[rows]]
-                          for name, (column_codes, uniques) in zip(("role_group", "department", "batch"), parts)})
+                          for name, (column_codes, uniques) in zip(("role_group", "department", "batch"), parts, strict=True)})
     atoms["batch"] = atoms["batch"].astype(int)
     return atoms, np.asarray(atom_codes, dtype=np.int64)
 

@@ -167,7 +167,7 @@ class _Population:
         for d, key in enumerate(self.dimensions):
             column = self.gaps[d][mask & ~np.isnan(self.gaps[d])]
             if len(column) and plan.shows(label, disclosure.gap_family(key)):
-                out[key] = (scoring.rounded(_mean(column)), int(len(column)))
+                out[key] = (scoring.rounded(_mean(column)), len(column))
         return out
 
 

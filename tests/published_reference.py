@@ -64,7 +64,7 @@ def _gap_side(label, plan, gap_scores, respondents, spec):
     for key in spec.dimensions:
         column = rows[key].dropna() if key in rows else pd.Series(dtype=float)
         if len(column) and plan.shows(label, disclosure.gap_family(key)):
-            out[key] = (scoring.rounded(column.mean()), int(len(column)))
+            out[key] = (scoring.rounded(column.mean()), len(column))
     return out
 
 

@@ -25,7 +25,7 @@ ROUTED_ITEMS = ITEMS.assign(audience=[["everyone"], ["executive"], ["everyone"],
 def both(frames, plan, department):
     scored, scores, gap_scores = analysis.frames_scores(frames)
     args = (scores, scored, frames.respondents, frames.spec, plan)
-    audiences = dict(zip(frames.items["item"], frames.items["audience"])) if "audience" in frames.items else None
+    audiences = dict(zip(frames.items["item"], frames.items["audience"], strict=True)) if "audience" in frames.items else None
     new = published.released_results(*args, department=department, gap_scores=gap_scores, audiences=audiences)
     old = published_reference.released_results(*args, department=department, gap_scores=gap_scores,
                                                audiences=audiences)
@@ -63,8 +63,8 @@ def shaped(cells, seed, dont_know, releases, items=ITEMS, shuffle=False):
     if items is ROUTED_ITEMS:  # a statement not shown to a role group is not answered
         shown = {role: {row.item for row in items.itertuples() if "everyone" in row.audience or role in row.audience}
                  for role in ROLES}
-        roles = dict(zip(frames.respondents["respondent"], frames.respondents["role_group"]))
-        keep = [item in shown[roles[r]] for r, item in zip(frames.answers["respondent"], frames.answers["item"])]
+        roles = dict(zip(frames.respondents["respondent"], frames.respondents["role_group"], strict=True))
+        keep = [item in shown[roles[r]] for r, item in zip(frames.answers["respondent"], frames.answers["item"], strict=True)]
         frames = analysis.replace(frames, answers=frames.answers[keep].reset_index(drop=True))
     if shuffle:  # the database returns answers in no particular order
         order = rng.permutation(len(frames.answers))
@@ -127,7 +127,8 @@ def test_atoms_are_the_distinct_role_department_batch_rows_first_seen_first(rows
         "batch": rng.integers(1, 4, rows),
     })
     atoms, index = disclosure.atoms_of(respondents)
-    keys = list(zip(respondents["role_group"].fillna(""), respondents["department"].fillna(""), respondents["batch"]))
+    keys = list(zip(respondents["role_group"].fillna(""), respondents["department"].fillna(""), respondents["batch"],
+                    strict=True))
     expected = list(dict.fromkeys(keys))
     assert list(atoms.itertuples(index=False, name=None)) == expected
     assert [expected[i] for i in index] == keys
@@ -166,7 +167,7 @@ def test_scored_answers_equal_the_merged_ones(shuffle):
     answers = pd.concat([frames.answers.iloc[:5], stray, frames.answers.iloc[5:]])  # an unknown item, a gap in the index
     pd.testing.assert_frame_equal(scoring.scored_answers(answers, frames.items),
                                   published_reference.scored_answers(answers, frames.items))
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError):  # the merge's MergeError is a ValueError too
         scoring.scored_answers(answers, pd.concat([frames.items, frames.items]))
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from assessment.selectors import campaign_response_counts
 from bench.population import campaign_populate, departments_create
 
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
