@@ -142,7 +142,9 @@ def _dimension(result, info, gap, level_name, lang):
     audience = {i["key"]: i.get("audience") or ["everyone"] for i in result["item_info"]}
     items = [{**i, "reverse": i["item"] in reverse, "asked_of": _asked_of(result, audience[i["item"]], lang)}
              for i in result["items"] if i["dimension"] == info["key"] and i["score"] is not None]
-    ranked = sorted(items, key=lambda i: i["score"])
+    # ties in questionnaire order: the answers' read order (PostgreSQL gives none) must not reorder them
+    position = {info["key"]: n for n, info in enumerate(result["item_info"])}
+    ranked = sorted(items, key=lambda i: (i["score"], position.get(i["item"], 0)))
     executives = cell.get("executives")
     return {
         "key": info["key"],
