@@ -12,24 +12,29 @@ introduces keeps every cell at 0 or at least the threshold:
   1..threshold−1 people (a lone English respondent among executives is never a column of its own).
 """
 
+from collections.abc import Collection, Iterable
+
 import numpy as np
 import pandas as pd
 
 from . import disclosure, routing
 from .bands import rounded
+from .result_types import GroupRow, LanguageAnswers, MethodAppendix, Reliability, RoleDontKnow
 
 LOW_ALPHA = 0.6
 
 
-def _two(value):
+def _two(value: float | None) -> float | None:
     return None if value is None or not np.isfinite(value) else round(float(value), 2)
 
 
-def reliability(scored, items, member_ids, dimension_keys, threshold):
+def reliability(
+    scored: pd.DataFrame, items: pd.DataFrame, member_ids: Collection[int], dimension_keys: Iterable[str], threshold: int
+) -> dict[str, Reliability | None]:
     """{dimension: {"alpha", "n", "low", "items": [{"item", "item_total"}]}} (None where not computable)."""
     answered = scored[scored["respondent"].isin(member_ids)].dropna(subset=["score"])
     table = answered.pivot_table(index="respondent", columns="item", values="score", aggfunc="first")
-    out = {}
+    out: dict[str, Reliability | None] = {}
     for key in dimension_keys:
         mine = items[(items["dimension"] == key)]
         if "audience" in mine:
@@ -46,7 +51,7 @@ def reliability(scored, items, member_ids, dimension_keys, threshold):
             continue
         k = len(keys)
         alpha = k / (k - 1) * (1 - complete.var(ddof=1).sum() / total_var)
-        rows = []
+        rows: list[dict[str, str | float | None]] = []
         for item in keys:
             rest = total - complete[item]
             r = complete[item].corr(rest) if complete[item].std() and rest.std() else None
@@ -55,23 +60,29 @@ def reliability(scored, items, member_ids, dimension_keys, threshold):
     return out
 
 
-def dont_know_by_role(scored, respondents, items, plan, role_rows):
+def dont_know_by_role(
+    scored: pd.DataFrame,
+    respondents: pd.DataFrame,
+    items: pd.DataFrame,
+    plan: disclosure.Plan,
+    role_rows: Iterable[GroupRow],
+) -> list[RoleDontKnow]:
     """[{"key", "members", "items": {item: % "don't know" or None}}] for the published role rows.
 
     A statement's rate is shown for a role group only where the plan publishes the statement for
     that group and everyone in it was asked it (routing).
     """
     audiences = dict(zip(items["item"], items["audience"], strict=True)) if "audience" in items else {}
-    out = []
+    out: list[RoleDontKnow] = []
     for row in role_rows:
-        label = ("role", row["key"]) if row["key"] is not None else ("role_other",)
+        label: disclosure.Label = ("role", row["key"]) if row["key"] is not None else ("role_other",)
         group = plan.groups.get(label)
         if group is None:
             continue
         ids = set(respondents.loc[respondents["role_group"].fillna("").isin(row["members"]), "respondent"])
         mine = scored[scored["respondent"].isin(ids)]
         answered = mine.dropna(subset=["score"]).groupby("item")["respondent"].nunique()
-        rates = {}
+        rates: dict[str, float | None] = {}
         for key in items["item"]:
             asked_all = all(routing.audience_includes(audiences.get(key), role) for role in row["members"])
             if not asked_all or not plan.shows(label, disclosure.item_family(key)) or not ids:
@@ -82,7 +93,7 @@ def dont_know_by_role(scored, respondents, items, plan, role_rows):
     return out
 
 
-def language_split_safe(respondents, plan, threshold):
+def language_split_safe(respondents: pd.DataFrame, plan: disclosure.Plan, threshold: int) -> bool:
     """True when every published group, split by answer language, keeps each cell at 0 or ≥ threshold."""
     frame = respondents.assign(
         role_group=respondents["role_group"].fillna("").astype(str),
@@ -97,7 +108,9 @@ def language_split_safe(respondents, plan, threshold):
     return bool(((cells == 0) | (cells >= threshold)).all())
 
 
-def answers_by_language(scored, respondents, plan, threshold):
+def answers_by_language(
+    scored: pd.DataFrame, respondents: pd.DataFrame, plan: disclosure.Plan, threshold: int
+) -> LanguageAnswers:
     """{"shown": bool, "rows": [{"language", "n", "favourable", "neutral", "unfavourable", "dont_know"}]}
 
     Shares (%) of all answers given in each language; "unknown" for responses from before the
@@ -111,7 +124,7 @@ def answers_by_language(scored, respondents, plan, threshold):
         return {"shown": False, "rows": []}
     by_respondent = dict(zip(respondents["respondent"], languages, strict=True))
     frame = scored.assign(language=scored["respondent"].map(by_respondent))
-    rows = []
+    rows: list[dict[str, str | int | float | None]] = []
     for language, part in frame.groupby("language", sort=True):
         score = part["score"]
         total = len(part)
@@ -126,7 +139,18 @@ def answers_by_language(scored, respondents, plan, threshold):
     return {"shown": True, "rows": rows}
 
 
-def method_appendix(*, scored, respondents, items, plan, threshold, top, dimension_keys, role_rows, department):
+def method_appendix(
+    *,
+    scored: pd.DataFrame,
+    respondents: pd.DataFrame,
+    items: pd.DataFrame,
+    plan: disclosure.Plan,
+    threshold: int,
+    top: disclosure.Label,
+    dimension_keys: Iterable[str],
+    role_rows: list[GroupRow],
+    department: str | None,
+) -> MethodAppendix:
     """The appendix for one report (organisation, or one department with `department`)."""
     frame = respondents.assign(role_group=respondents["role_group"].fillna("").astype(str),
                                department=respondents["department"].fillna("").astype(str))

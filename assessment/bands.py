@@ -9,57 +9,66 @@ starts at 60.
 
 import math
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .result_types import BandRow
 
 
-def _missing(value):
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def rounded(value):
-    """A figure at its published precision: whole points, half up (59.5 → 60, −2.5 → −3)."""
-    if _missing(value):
-        return None
+def _half_up(value: float) -> float:
     # round(…, 9) first: a mean meant to be exactly x.5 may arrive as x.4999999999.
     return float(Decimal(repr(round(float(value), 9))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def rounded(value: float | None) -> float | None:
+    """A figure at its published precision: whole points, half up (59.5 → 60, −2.5 → −3)."""
+    if value is None or _missing(value):
+        return None
+    return _half_up(value)
 
 
 @dataclass(frozen=True)
 class LevelBands:
     """The framework's levels: the one place that says which level a score and share reach."""
 
-    mins: tuple  # score minimum of levels 1..n (inclusive)
-    favourable_mins: tuple = ()  # favourable share minimum of levels 1..n (inclusive); () = none
+    mins: tuple[float, ...]  # score minimum of levels 1..n (inclusive)
+    favourable_mins: tuple[float, ...] = ()  # favourable share minimum of levels 1..n (inclusive); () = none
 
     @classmethod
-    def from_levels(cls, levels):
+    def from_levels(cls, levels: Iterable[Mapping[str, Any]]) -> "LevelBands":
         """From a framework's `levels` list ({"level", "min", "favourable_min"?}), in level order."""
         ordered = sorted(levels, key=lambda level: int(level["level"]))
         shares = tuple(float(level["favourable_min"]) for level in ordered if "favourable_min" in level)
         return cls(tuple(float(level["min"]) for level in ordered), shares if len(shares) == len(ordered) else ())
 
-    def level(self, score, favourable=None):
+    def level(self, score: float | None, favourable: float | None = None) -> int | None:
         """Level 1..n of a (rounded) score and favourable share, or None for a missing score."""
-        if _missing(score):
+        if score is None or _missing(score):
             return None
-        by_score = bisect_right(self.mins, rounded(score))
+        by_score = bisect_right(self.mins, _half_up(score))
         if not self.favourable_mins:
             return by_score
-        share = 0.0 if _missing(favourable) else rounded(favourable)
+        share = 0.0 if favourable is None or _missing(favourable) else _half_up(favourable)
         return max(1, min(by_score, bisect_right(self.favourable_mins, share)))
 
-    def limited_by_share(self, score, favourable):
+    def limited_by_share(self, score: float | None, favourable: float | None) -> bool:
         """True where the favourable share, not the score, holds the level down."""
         if score is None or not self.favourable_mins:
             return False
-        return self.level(score, favourable) < LevelBands(self.mins).level(score)
+        level, by_score = self.level(score, favourable), LevelBands(self.mins).level(score)
+        return level is not None and by_score is not None and level < by_score  # None: a NaN score
 
-    def upper(self, level):
+    def upper(self, level: int) -> float:
         """The first score of the level above `level` (100 for the top level)."""
         return self.mins[level] if level < len(self.mins) else 100.0
 
-    def rows(self):
+    def rows(self) -> list[BandRow]:
         """[{"level", "min", "next_min", "favourable_min"}] for texts and charts."""
         return [
             {"level": i + 1, "min": low, "next_min": self.mins[i + 1] if i + 1 < len(self.mins) else None,

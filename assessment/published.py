@@ -166,8 +166,10 @@ class _Population:
         out: GapSide = {}
         for d, key in enumerate(self.dimensions):
             column = self.gaps[d][mask & ~np.isnan(self.gaps[d])]
-            if len(column) and plan.shows(label, disclosure.gap_family(key)):
-                out[key] = (scoring.rounded(_mean(column)), len(column))
+            # the mean of values is never None: the walrus only tells the type checker so
+            if len(column) and plan.shows(label, disclosure.gap_family(key)) and (
+                    mean := scoring.rounded(_mean(column))) is not None:
+                out[key] = (mean, len(column))
         return out
 
 

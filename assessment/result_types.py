@@ -161,12 +161,17 @@ class StatementInfo(TypedDict):
     audience: list[str]  # role groups asked the statement, or ["everyone"]
 
 
-class LevelBand(TypedDict):
+class BandRow(TypedDict):
+    """`bands.LevelBands.rows`: one level's minimums."""
+
     level: int
-    name: LocalText
     min: float
     next_min: float | None  # None for the top level
     favourable_min: float | None  # the favourable share the level needs (None: 1.0, score only)
+
+
+class LevelBand(BandRow):
+    name: LocalText
 
 
 class Reliability(TypedDict):

@@ -21,12 +21,46 @@ trigger, so a score shown as 60 is level 4 wherever bands start at 60, and 59.5 
 treated as 60.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .bands import LevelBands, rounded
+from .result_types import (
+    DimensionScore,
+    GapBand,
+    GroupSummary,
+    HeadlineScore,
+    OverallScore,
+    ReleasedResults,
+    ScoreChange,
+)
+
+__all__ = [
+    "EXPERIENCED_FIELDS",
+    "FAVOURABLE_MIN",
+    "GAP_BANDS",
+    "LEVEL_KEYS",
+    "FrameworkSpec",
+    "LevelBands",
+    "answered_table",
+    "deltas",
+    "experienced",
+    "gap_band",
+    "item_scores",
+    "item_summary",
+    "level_of",
+    "overall_index",
+    "overall_of",
+    "respondent_scores",
+    "rounded",
+    "scored_answers",
+    "summarise",
+]
 
 FAVOURABLE_MIN = 75.0
 LEVEL_KEYS = ("ad_hoc", "emerging", "defined", "managed", "embedded")
@@ -34,33 +68,38 @@ LEVEL_KEYS = ("ad_hoc", "emerging", "defined", "managed", "embedded")
 
 @dataclass(frozen=True)
 class FrameworkSpec:
-    dimensions: tuple  # keys in questionnaire order
-    weights: dict  # key -> weight
-    level_mins: tuple  # lower bound of levels 1..5, e.g. (0, 20, 40, 60, 80)
+    dimensions: tuple[str, ...]  # keys in questionnaire order
+    weights: dict[str, float]  # key -> weight
+    level_mins: tuple[float, ...]  # lower bound of levels 1..5, e.g. (0, 20, 40, 60, 80)
     min_answered: int
     gap_threshold: float
-    favourable_mins: tuple = field(default=())  # favourable share (%) levels 1..5 need; () no rule
+    favourable_mins: tuple[float, ...] = field(default=())  # favourable share (%) levels 1..5 need; () no rule
 
     @property
-    def bands(self):
+    def bands(self) -> LevelBands:
         return LevelBands(tuple(self.level_mins), tuple(self.favourable_mins))
 
 
 # --- single values -----------------------------------------------------------------------------
 
 
-def item_scores(values, reverse):
+def item_scores(values: npt.ArrayLike, reverse: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """0–100 scores for answers 1–5 (NaN stays NaN); `reverse` mirrors them."""
     score = (np.asarray(values, dtype=float) - 1.0) * 25.0
     return np.where(np.asarray(reverse, dtype=bool), 100.0 - score, score)
 
 
-def level_of(score, level_mins, favourable=None, favourable_mins=()):
+def level_of(
+    score: float | None,
+    level_mins: Iterable[float],
+    favourable: float | None = None,
+    favourable_mins: Iterable[float] = (),
+) -> int | None:
     """Maturity level 1–5 for a 0–100 score (and favourable share), or None for a missing score."""
     return LevelBands(tuple(level_mins), tuple(favourable_mins)).level(score, favourable)
 
 
-def overall_index(dimension_scores, weights):
+def overall_index(dimension_scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
     """Weighted mean of the dimension scores that are present; None when none is."""
     present = {k: s for k, s in dimension_scores.items() if s is not None and not pd.isna(s)}
     total = sum(weights[k] for k in present)
@@ -72,7 +111,7 @@ def overall_index(dimension_scores, weights):
 # --- frames ------------------------------------------------------------------------------------
 
 
-def scored_answers(answers, items):
+def scored_answers(answers: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """answers joined to their items with a 0–100 `score` column (answers to unknown items dropped)."""
     keys = pd.Index(items["item"])
     if not keys.is_unique:
@@ -87,7 +126,12 @@ def scored_answers(answers, items):
     return frame
 
 
-def respondent_scores(scored, spec, respondents=None, required=None):
+def respondent_scores(
+    scored: pd.DataFrame,
+    spec: FrameworkSpec,
+    respondents: pd.DataFrame | None = None,
+    required: pd.Series | None = None,
+) -> pd.DataFrame:
     """Respondent × dimension table of scores (NaN where too few items were answered).
 
     `required`: answers needed per (respondent, dimension) when statements are routed by role
@@ -119,7 +163,7 @@ def respondent_scores(scored, spec, respondents=None, required=None):
     return table if len(people) == len(rows) else table.reindex(pd.Index(rows, name="respondent"))
 
 
-def summarise(scores, scored, spec):
+def summarise(scores: pd.DataFrame, scored: pd.DataFrame, spec: FrameworkSpec) -> GroupSummary:
     """Scores of one group: per dimension score, level, n, spread, favourable; and the overall index.
 
     `scores` is the group's rows of `respondent_scores`, `scored` its rows of `scored_answers`.
@@ -131,7 +175,7 @@ def summarise(scores, scored, spec):
     keep = pd.MultiIndex.from_arrays([answered["respondent"], answered["dimension"]]).isin(has_score)
     answered = answered[keep]
     favourable = (answered["score"] >= FAVOURABLE_MIN).groupby(answered["dimension"]).mean()
-    dimensions = {}
+    dimensions: dict[str, DimensionScore] = {}
     bands = spec.bands
     for key in spec.dimensions:
         column = scores[key].dropna() if key in scores else pd.Series(dtype=float)
@@ -147,7 +191,7 @@ def summarise(scores, scored, spec):
     return {"n": len(scores), "dimensions": dimensions, "overall": overall_of(dimensions, spec)}
 
 
-def overall_of(dimensions, spec):
+def overall_of(dimensions: Mapping[str, DimensionScore], spec: FrameworkSpec) -> OverallScore:
     """The index over the shown dimensions; its level needs the same share of favourable answers
     as a dimension's, taken as the weighted mean of the dimensions' shares."""
     overall = overall_index({k: d["score"] for k, d in dimensions.items()}, spec.weights)
@@ -159,7 +203,15 @@ def overall_of(dimensions, spec):
 EXPERIENCED_FIELDS = ("score", "level", "n", "spread", "favourable")
 
 
-def experienced(everyone, staff, executives, spec):
+def _figures(cell: DimensionScore) -> DimensionScore:
+    """The EXPERIENCED_FIELDS of a cell alone (a headline cell carries more)."""
+    return {"score": cell["score"], "level": cell["level"], "n": cell["n"], "spread": cell["spread"],
+            "favourable": cell["favourable"]}
+
+
+def experienced(
+    everyone: GroupSummary, staff: GroupSummary | None, executives: GroupSummary | None, spec: FrameworkSpec
+) -> tuple[dict[str, HeadlineScore], OverallScore]:
     """The headline of each dimension: what people other than executives experience.
 
     Executives' own view is kept beside it, never pooled in (a confident executive team would
@@ -167,24 +219,23 @@ def experienced(everyone, staff, executives, spec):
     executives for a dimension (too few executives to separate), the headline is everyone's, and
     `basis` says so. Arguments are `summarise` results (None where the group is not published).
     """
-    dimensions = {}
+    dimensions: dict[str, HeadlineScore] = {}
     for key, cell in everyone["dimensions"].items():
         mine = staff["dimensions"].get(key) if staff else None
-        basis = "staff" if mine and mine["score"] is not None else "everyone"
-        head = dict(mine if basis == "staff" else cell)
+        basis: Literal["staff", "everyone"] = "staff" if mine and mine["score"] is not None else "everyone"
+        head = mine if mine and basis == "staff" else cell
         theirs = executives["dimensions"].get(key) if executives else None
         dimensions[key] = {
-            **{name: head[name] for name in EXPERIENCED_FIELDS},
+            **_figures(head),
             "basis": basis,
             "limited_by_share": spec.bands.limited_by_share(head["score"], head["favourable"]),
-            "everyone": {name: cell[name] for name in EXPERIENCED_FIELDS},
-            "executives": ({name: theirs[name] for name in EXPERIENCED_FIELDS}
-                           if theirs and theirs["score"] is not None else None),
+            "everyone": _figures(cell),
+            "executives": _figures(theirs) if theirs and theirs["score"] is not None else None,
         }
     return dimensions, overall_of(dimensions, spec)
 
 
-def answered_table(scored, respondents, item_keys):
+def answered_table(scored: pd.DataFrame, respondents: pd.DataFrame, item_keys: Iterable[str]) -> pd.DataFrame:
     """Respondent × item: True where the respondent answered the statement with a value."""
     answered = scored[scored["score"].notna()]
     rows, columns = pd.Index(respondents["respondent"]), pd.Index(list(item_keys), name="item")
@@ -196,7 +247,7 @@ def answered_table(scored, respondents, item_keys):
     return pd.DataFrame(table, index=rows, columns=columns)
 
 
-def item_summary(scored):
+def item_summary(scored: pd.DataFrame) -> pd.DataFrame:
     """Per item: mean score, favourable share and how many answered or chose "don't know"."""
     answered = scored["score"].notna()
     flags = scored.assign(
@@ -220,7 +271,7 @@ def item_summary(scored):
 GAP_BANDS = ("much_lower", "lower", "similar", "higher", "much_higher")
 
 
-def gap_band(gap, threshold):
+def gap_band(gap: float, threshold: float) -> GapBand:
     """A coarse band for a gap: within a third of the threshold is "similar"."""
     third = threshold / 3
     if gap <= -threshold:
@@ -237,23 +288,27 @@ def gap_band(gap, threshold):
 # --- re-assessment -----------------------------------------------------------------------------
 
 
-def deltas(current, previous):
+def deltas(current: ReleasedResults, previous: ReleasedResults) -> ScoreChange:
     """Change per dimension and overall between two `summarise` results (None where either is missing)."""
 
-    def diff(a, b):
+    def diff(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None else a - b
 
-    def same_people(cell, before):
+    def same_people(cell: Mapping[str, object], before: Mapping[str, object]) -> bool:
         # A change is only a change between figures about the same kind of people (both the
         # non-executives' experience, or both everyone's).
         return cell.get("basis") == before.get("basis")
+
+    def score_before(key: str) -> float | None:
+        before = previous["dimensions"].get(key)
+        return before["score"] if before is not None else None
 
     same_basis = all(same_people(cell, previous["dimensions"].get(key, {}))
                      for key, cell in current["dimensions"].items() if cell["score"] is not None)
     return {
         "overall": diff(current["overall"]["score"], previous["overall"]["score"]) if same_basis else None,
         "dimensions": {
-            key: diff(cell["score"], previous["dimensions"].get(key, {}).get("score"))
+            key: diff(cell["score"], score_before(key))
             if same_people(cell, previous["dimensions"].get(key, {})) else None
             for key, cell in current["dimensions"].items()
         },
