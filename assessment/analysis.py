@@ -5,44 +5,48 @@ all use it, so a number means the same everywhere.
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.db import connection
+from django.db.models import QuerySet
 
 from . import appendix, disclosure, published, routing, scoring
 from . import recommendations as recs
 from .models import Answer, Campaign, Department, Dimension, Item, Response
-from .result_types import CampaignResults, CoreResults, ReleasedResults
+from .result_types import CampaignResults, CoreResults, DimensionInfo, LocalText, ReleasedResults
 from .selectors import framework_role_labels
 
 
 @dataclass
 class CampaignFrames:
     spec: scoring.FrameworkSpec
-    dimensions: list  # [{"key", "name": {"en","ja"}, "weight", "levels": {...}}]
+    dimensions: list[DimensionInfo]
     items: pd.DataFrame  # item (key), dimension, reverse, text_en, text_ja
     respondents: pd.DataFrame  # respondent, role_group, department, release_number (NaN: not yet released)
     answers: pd.DataFrame  # respondent, item (key), value
-    departments: dict  # key -> {"en", "ja"}
+    departments: dict[str, LocalText]  # by key
     # Statements shared with an earlier questionnaire version (re-assessment across versions):
     # dimension scores on these alone are a published figure of their own ("mapped" family).
-    mapped_items: frozenset = frozenset()
+    mapped_items: frozenset[str] = frozenset()
     # The release's perception-gap statements, when the frames hold only part of it (one department):
     # the statements both executives and everyone else answered are a fact of the whole release.
-    gap_items: frozenset | None = None
+    gap_items: frozenset[str] | None = None
 
 
-def _rows(queryset):
+def _rows(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """Rows of a values_list queryset straight from the cursor: no per-row model overhead."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _answers(queryset, items):
+def _answers(queryset: QuerySet[Any, Any], items: pd.DataFrame) -> pd.DataFrame:
     """Frame (respondent, value, item key) of a values_list("response_id", "item_id", "value") queryset.
 
     On PostgreSQL the database joins the rows into one text ("response,item,value,...", "don't
@@ -54,7 +58,8 @@ def _answers(queryset, items):
         with connection.cursor() as cursor:
             joined = f"SELECT string_agg(concat_ws(',', t.r, t.i, COALESCE(t.v, 0)), ',') FROM ({sql}) AS t (r, i, v)"  # noqa: S608
             cursor.execute(joined, params)  # `sql` is Django's own compiled query, its values in `params`
-            text = cursor.fetchone()[0] or ""
+            row = cursor.fetchone()  # an aggregate: always one row
+            text = (row[0] if row is not None else None) or ""
         respondent, item_id, value = np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, 3).T
         value = np.where(value == 0, np.nan, value.astype(float))
     else:
@@ -71,7 +76,9 @@ def _answers(queryset, items):
     })
 
 
-def campaign_frames(*, campaign, department=None, upto=None, gap_items=None):
+def campaign_frames(
+    *, campaign: Campaign, department: str | None = None, upto: int | None = None, gap_items: Iterable[str] | None = None
+) -> CampaignFrames:
     """Four queries, whatever the number of respondents: dimensions, items, respondents, answers (+ departments).
 
     With `department` and `upto` only that department's respondents of releases 1..upto (and
@@ -105,7 +112,7 @@ def campaign_frames(*, campaign, department=None, upto=None, gap_items=None):
     respondents["release_number"] = pd.to_numeric(respondents["release_number"]).astype(float)
     answers = _answers(Answer.objects.filter(response__in=submitted).values_list("response_id", "item_id", "value"),
                        items)
-    departments = {
+    departments: dict[str, LocalText] = {
         key: {"en": en, "ja": ja}
         for key, en, ja in Department.objects.filter(organisation_id=campaign.organisation_id).values_list(
             "key", "name_en", "name_ja"
@@ -119,7 +126,7 @@ def campaign_frames(*, campaign, department=None, upto=None, gap_items=None):
         min_answered=framework.min_answered_per_dimension,
         gap_threshold=float(framework.gap_threshold),
     )
-    dimensions = [
+    dimensions: list[DimensionInfo] = [
         {"key": d["key"], "name": {"en": d["name_en"], "ja": d["name_ja"]}, "weight": float(d["weight"]),
          "levels": d["level_descriptions"]}
         for d in dimension_rows
@@ -143,7 +150,7 @@ def frames_results(
     if plan is None:
         plan = plan_for_frames(frames, threshold=threshold)
     top = ("org",) if department is None else ("department", department)
-    result = {"respondents": total, "shown": plan.shows(top)}
+    result: ReleasedResults = {"respondents": total, "shown": plan.shows(top)}
     if not result["shown"]:
         # Below the threshold (or not publishable with the rest) the group shows nothing at all.
         return result
@@ -151,7 +158,7 @@ def frames_results(
     released = published.released_results(scores, scored, frames.respondents, spec, plan, department=department,
                                           gap_scores=gap_scores, audiences=audiences)
     result["respondents"] = released["org"]["n"]
-    result.update(released["org"])
+    result["n"] = released["org"]["n"]  # with "dimensions" and "overall", the order of the org's summary
     # Levels say what people other than executives experience; everyone's figures stay beside them.
     result["dimensions"], result["overall"] = scoring.experienced(
         released["org"], released["staff"], released["executives"], spec)
@@ -167,7 +174,7 @@ def frames_results(
     return result
 
 
-def frames_scores(frames):
+def frames_scores(frames: CampaignFrames) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """(scored answers, respondent × dimension scores, the same on the statements both executives
     and everyone else answered: the perception gap's basis)."""
     scored = scoring.scored_answers(frames.answers, frames.items)
@@ -179,7 +186,7 @@ def frames_scores(frames):
     return scored, scores, gap_scores
 
 
-def mapped_scores(frames, scored=None):
+def mapped_scores(frames: CampaignFrames, scored: pd.DataFrame | None = None) -> pd.DataFrame | None:
     """Respondent × dimension scores on the statements shared with the earlier version, or None."""
     if not frames.mapped_items:
         return None
@@ -192,7 +199,9 @@ def mapped_scores(frames, scored=None):
     return mapped[[k for k in frames.spec.dimensions if k in set(items["dimension"])]]
 
 
-def plan_for_frames(frames, *, threshold, prior=()):
+def plan_for_frames(
+    frames: CampaignFrames, *, threshold: int, prior: Iterable[disclosure.Plan] = ()
+) -> disclosure.Plan:
     """The disclosure plan of one release over `frames.respondents` (column `batch` optional)."""
     respondents = frames.respondents
     if "batch" not in respondents:
@@ -208,7 +217,7 @@ def plan_for_frames(frames, *, threshold, prior=()):
                                    prior=disclosure.prior_groups(prior), threshold=threshold)
 
 
-def _num(value):
+def _num(value: Any) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
@@ -222,7 +231,9 @@ class ReleaseRead:
     included: int  # responses in releases 1..number
 
 
-def _release_read(*, campaign, department=None, frames=None):
+def _release_read(
+    *, campaign: Campaign, department: str | None = None, frames: CampaignFrames | None = None
+) -> ReleaseRead:
     """The latest release of the campaign and the frames it covers, reading as little as it can.
 
     A department's report reads only its department's released respondents and their answers
@@ -236,7 +247,7 @@ def _release_read(*, campaign, department=None, frames=None):
         standing = release_standing(campaign=campaign)
         if standing is not None:
             release, counts = standing
-            plan = disclosure.Plan.from_json(release.plan, upto=None)
+            plan: disclosure.Plan | None = disclosure.Plan.from_json(release.plan, upto=None)
             part = campaign_frames(campaign=campaign, department=department, upto=release.number,
                                    gap_items=release.plan["gap_items"])
             return ReleaseRead(part, release.number, plan, _released(part, release.number), **counts)
@@ -246,7 +257,7 @@ def _release_read(*, campaign, department=None, frames=None):
                        len(released.respondents) if released is not None else 0)
 
 
-def previous_campaign(*, campaign):
+def previous_campaign(*, campaign: Campaign) -> Campaign | None:
     """The organisation's latest earlier campaign on the same framework version (same items)."""
     return (
         Campaign.objects.filter(
@@ -269,40 +280,43 @@ def campaign_results(
     framework = campaign.framework
     read = _release_read(campaign=campaign, department=department, frames=frames)
     frames, number, plan, released = read.frames, read.number, read.plan, read.released
+    scores: ReleasedResults
     if plan is None:
-        result = {"respondents": read.submitted, "shown": False}
-    elif not plan.shows(("org",) if department is None else ("department", department)):
-        result = {"respondents": read.included, "shown": False}  # never the size of the group not shown
+        scores = {"respondents": read.submitted, "shown": False}
+    # (a plan always comes with its released frames: `released is None` only tells the type checker)
+    elif released is None or not plan.shows(("org",) if department is None else ("department", department)):
+        scores = {"respondents": read.included, "shown": False}  # never the size of the group not shown
     else:
-        result = frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
+        scores = frames_results(released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
     levels = {level["level"]: level["name"] for level in framework.levels}
-    result.update(
-        campaign={"id": campaign.pk, "name": campaign.name, "organisation": campaign.organisation.name_en,
-                  "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
-                  "framework": f"{framework.key} {framework.version}"},
-        release={"number": number, "submitted": read.submitted, "included": read.included},
-        anonymity_threshold=campaign.anonymity_threshold,
-        gap_threshold=float(framework.gap_threshold),
-        department=department,
-        dimension_info=frames.dimensions,
-        item_info=[
+    result: CampaignResults = {
+        **scores,
+        "campaign": {"id": campaign.pk, "name": campaign.name, "organisation": campaign.organisation.name_en,
+                     "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
+                     "framework": f"{framework.key} {framework.version}"},
+        "release": {"number": number, "submitted": read.submitted, "included": read.included},
+        "anonymity_threshold": campaign.anonymity_threshold,
+        "gap_threshold": float(framework.gap_threshold),
+        "department": department,
+        "dimension_info": frames.dimensions,
+        "item_info": [
             {"key": row.item, "dimension": row.dimension, "reverse": bool(row.reverse),
              "text": {"en": row.text_en, "ja": row.text_ja},
              "audience": list(getattr(row, "audience", None) or [routing.EVERYONE])}
             for row in frames.items.itertuples()
         ],
-        level_names=levels,
-        level_bands=[
+        "level_names": levels,
+        "level_bands": [
             {**row, "name": levels[row["level"]]}
             for row in scoring.LevelBands.from_levels(framework.levels).rows()
         ],
-        department_names=frames.departments,
-        role_names=framework_role_labels(framework=framework),
-        published_departments=_published_departments(plan),
-        recommendations=[],
-        first_three=[],
-        previous=None,
-    )
+        "department_names": frames.departments,
+        "role_names": framework_role_labels(framework=framework),
+        "published_departments": _published_departments(plan),
+        "recommendations": [],
+        "first_three": [],
+        "previous": None,
+    }
     if not result["shown"]:
         return result
     path = recs.catalogue_path(framework.key, framework.version)
@@ -340,14 +354,15 @@ def campaign_results_core(
     plan = read.plan
     if plan is None:
         return {"respondents": 0, "shown": False, "published_departments": []}
-    if not plan.shows(("org",) if department is None else ("department", department)):
+    result: ReleasedResults
+    # (a plan always comes with its released frames: `released is None` only tells the type checker)
+    if read.released is None or not plan.shows(("org",) if department is None else ("department", department)):
         result = {"respondents": read.included, "shown": False}
     else:
         result = frames_results(read.released, threshold=campaign.anonymity_threshold, plan=plan,
                                 department=department)
-    result["published_departments"] = _published_departments(plan)
-    return result
+    return {**result, "published_departments": _published_departments(plan)}
 
 
-def _published_departments(plan):
+def _published_departments(plan: disclosure.Plan | None) -> list[str]:
     return [label[1] for label in (plan.families.get(disclosure.MEMBERS, []) if plan else []) if label[0] == "department" and label[1]]

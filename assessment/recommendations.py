@@ -5,8 +5,10 @@ priority, then by how far past its trigger the finding is, then by the dimension
 Every chosen entry carries the reason it was chosen, in English and Japanese.
 """
 
+from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal, TypedDict, cast
 
 import yaml
 from django.conf import settings
@@ -14,6 +16,16 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from .bands import LevelBands, rounded
+from .result_types import (
+    FiredTrigger,
+    HeadlineScore,
+    LocalText,
+    PerceptionGap,
+    ReasonFacts,
+    Recommendation,
+    RecommendationReason,
+    ReleasedResults,
+)
 
 # A trigger's limit is a number, except `role_below`: {"role": key, "points": N}.
 TRIGGERS = (
@@ -30,13 +42,27 @@ OWNERS = ("executives", "innovation_team", "business_units", "hr", "corporate_pl
 HORIZONS = ("90d", "1y", "3y")
 
 
+class CatalogueEntry(TypedDict):
+    """One entry of a catalogue file, as `catalogue_problems` accepts it."""
+
+    key: str
+    dimension: str
+    trigger: dict[str, Any]  # {kind: limit}, exactly one
+    priority: int
+    owner: str
+    horizon: str
+    title: LocalText
+    summary: LocalText
+    actions: list[LocalText]
+
+
 class CatalogueError(ValueError):
-    def __init__(self, problems):
+    def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
 
 
-def _trigger_problem(trigger, role_keys):
+def _trigger_problem(trigger: object, role_keys: Collection[str] | None) -> str | None:
     if not isinstance(trigger, dict) or len(trigger) != 1 or next(iter(trigger)) not in TRIGGERS:
         return f"must be exactly one of {', '.join(TRIGGERS)}"
     kind, limit = next(iter(trigger.items()))
@@ -57,23 +83,26 @@ def _trigger_problem(trigger, role_keys):
     return None
 
 
-def _trigger_signature(trigger):
+def _trigger_signature(trigger: Mapping[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...] | float]:
     kind, limit = next(iter(trigger.items()))
     return (kind, tuple(sorted(limit.items())) if isinstance(limit, dict) else float(limit))
 
 
-def catalogue_problems(data, dimension_keys, role_keys=None):
+def catalogue_problems(
+    data: Any, dimension_keys: Collection[str], role_keys: Collection[str] | None = None
+) -> list[str]:
     """Every problem of a catalogue, located (`recommendations[3].trigger: ...`); [] when valid.
 
     From `format: 2` (catalogue 1.1) two entries of one dimension may not share a trigger: the same
     finding would otherwise produce two pieces of advice competing for the first three.
     """
-    problems = []
+    problems: list[str] = []
     entries = data.get("recommendations") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         return ["recommendations: must be a non-empty list"]
     unique_triggers = isinstance(data.get("format"), int) and data["format"] >= 2
-    seen, triggers = set(), {}
+    seen: set[object] = set()
+    triggers: dict[tuple[object, object], str] = {}
     for index, entry in enumerate(entries):
         where = f"recommendations[{index}]"
         if not isinstance(entry, dict):
@@ -111,7 +140,7 @@ def catalogue_problems(data, dimension_keys, role_keys=None):
     return problems
 
 
-def catalogue_path(framework_key, version):
+def catalogue_path(framework_key: str, version: str) -> Path | None:
     folder = Path(settings.BASE_DIR) / "fixtures" / "recommendations"
     exact = folder / f"{framework_key}-{version}.yaml"
     if exact.exists():
@@ -122,7 +151,9 @@ def catalogue_path(framework_key, version):
 
 
 @lru_cache(maxsize=8)
-def catalogue_load(path, dimension_keys, role_keys=None):
+def catalogue_load(
+    path: str, dimension_keys: tuple[str, ...], role_keys: tuple[str, ...] | None = None
+) -> tuple[CatalogueEntry, ...]:
     """Read and validate a catalogue file; `dimension_keys` (and `role_keys`) are tuples of the framework's keys."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     problems = catalogue_problems(data, set(dimension_keys), set(role_keys) if role_keys else None)
@@ -134,22 +165,32 @@ def catalogue_load(path, dimension_keys, role_keys=None):
 # --- choosing -----------------------------------------------------------------------------------
 
 
-def _dont_know_share(result, dimension):
+def _dont_know_share(result: ReleasedResults, dimension: str) -> float | None:
     """% of the dimension's answers that were "don't know", over the statements whose count the
     release publishes for the whole group; None when there are none."""
-    rows = [i for i in result.get("items", []) if i["dimension"] == dimension and i.get("dont_know") is not None]
-    asked = sum(i["answered"] + i["dont_know"] for i in rows)
-    return rounded(100 * sum(i["dont_know"] for i in rows) / asked) if asked else None
+    # (answered, don't know) of those statements; the two counts are published together
+    rows = [(i["answered"], i["dont_know"]) for i in result.get("items", [])
+            if i["dimension"] == dimension and i["answered"] is not None and i["dont_know"] is not None]
+    asked = sum(answered + dont_know for answered, dont_know in rows)
+    return rounded(100 * sum(dont_know for _, dont_know in rows) / asked) if asked else None
 
 
-def _role_score(result, role, dimension):
-    for row in result.get("groups", {}).get("role_group", []):
+def _role_score(result: ReleasedResults, role: str, dimension: str) -> float | None:
+    groups = result.get("groups")
+    for row in groups["role_group"] if groups else []:
         if row["members"] == [role]:
-            return row["dimensions"].get(dimension, {}).get("score")
+            cell = row["dimensions"].get(dimension)
+            return cell["score"] if cell is not None else None
     return None
 
 
-def _fired(entry, cell, gap, result, bands):
+def _fired(
+    entry: CatalogueEntry,
+    cell: HeadlineScore,
+    gap: PerceptionGap | None,
+    result: ReleasedResults,
+    bands: LevelBands,
+) -> tuple[float, ReasonFacts] | None:
     """(severity, facts) if the entry's trigger holds for this result, else None.
 
     Severity is how far past its trigger the finding is, in points of score (or of share), so
@@ -157,11 +198,14 @@ def _fired(entry, cell, gap, result, bands):
     """
     kind, limit = next(iter(entry["trigger"].items()))
     score, level = cell.get("score"), cell.get("level")
-    facts = {"score": score, "level": level, "favourable": cell.get("favourable"), "basis": cell.get("basis", "everyone")}
-    if kind == "level_at_most" and level is not None and level <= limit:
+    favourable, spread = cell.get("favourable"), cell.get("spread")
+    gap_points = gap.get("gap") if gap is not None else None
+    facts: ReasonFacts = {"score": score, "level": level, "favourable": cell.get("favourable"), "basis": cell.get("basis", "everyone")}
+    # a level is never without a score (`score is not None` tells the type checker so)
+    if kind == "level_at_most" and level is not None and score is not None and level <= limit:
         below = bands.upper(int(limit)) - score
-        if bands.favourable_mins and int(limit) < len(bands.favourable_mins) and cell.get("favourable") is not None:
-            below = max(below, bands.favourable_mins[int(limit)] - cell["favourable"])
+        if bands.favourable_mins and int(limit) < len(bands.favourable_mins) and favourable is not None:
+            below = max(below, bands.favourable_mins[int(limit)] - favourable)
         by_score = LevelBands(bands.mins).level(score)
         return below, {**facts, "by_score": by_score if by_score != level else None,
                        "needed": bands.favourable_mins[level] if by_score != level and bands.favourable_mins else None}
@@ -169,12 +213,12 @@ def _fired(entry, cell, gap, result, bands):
         return 0.0, facts
     if kind == "score_below" and score is not None and score < limit:
         return limit - score, facts
-    if kind == "spread_at_least" and cell.get("spread") is not None and cell["spread"] >= limit:
-        return cell["spread"] - limit, {**facts, "spread": cell["spread"]}
-    if kind == "gap_at_least" and gap is not None and gap.get("gap") is not None and gap["gap"] >= limit:
-        return gap["gap"] - limit, {"gap": gap["gap"], "items": gap.get("items_compared")}
-    if kind == "gap_at_most" and gap is not None and gap.get("gap") is not None and gap["gap"] <= limit:
-        return limit - gap["gap"], {"gap": gap["gap"], "items": gap.get("items_compared")}
+    if kind == "spread_at_least" and spread is not None and spread >= limit:
+        return spread - limit, {**facts, "spread": spread}
+    if kind == "gap_at_least" and gap is not None and gap_points is not None and gap_points >= limit:
+        return gap_points - limit, {"gap": gap_points, "items": gap.get("items_compared")}
+    if kind == "gap_at_most" and gap is not None and gap_points is not None and gap_points <= limit:
+        return limit - gap_points, {"gap": gap_points, "items": gap.get("items_compared")}
     if kind == "dont_know_at_least":
         share = _dont_know_share(result, entry["dimension"])
         if share is not None and share >= limit:
@@ -188,8 +232,17 @@ def _fired(entry, cell, gap, result, bands):
     return None
 
 
-def recommendations_select(catalogue, result, *, dimension_names, level_names, weights, bands, role_names=None,
-                           limit=10):
+def recommendations_select(
+    catalogue: Iterable[CatalogueEntry],
+    result: ReleasedResults,
+    *,
+    dimension_names: Mapping[str, LocalText],
+    level_names: Mapping[int, LocalText],
+    weights: Mapping[str, float],
+    bands: LevelBands,
+    role_names: Mapping[str, LocalText] | None = None,
+    limit: int = 10,
+) -> list[Recommendation]:
     """The fired catalogue entries, most important first, each with why it was chosen.
 
     `result` is a campaign result: headline dimension cells (what people other than executives
@@ -197,7 +250,7 @@ def recommendations_select(catalogue, result, *, dimension_names, level_names, w
     times the dimension's weight, then the weight, then catalogue order.
     """
     gaps = {g["dimension"]: g for g in result.get("gaps", [])}
-    chosen = []
+    chosen: list[tuple[tuple[int, float, float, int], CatalogueEntry, RecommendationReason]] = []
     for order, entry in enumerate(catalogue):
         cell = result["dimensions"].get(entry["dimension"])
         if cell is None:
@@ -207,42 +260,51 @@ def recommendations_select(catalogue, result, *, dimension_names, level_names, w
             continue
         severity, facts = fired
         kind, trigger_limit = next(iter(entry["trigger"].items()))
-        reason = {"kind": kind, "limit": trigger_limit, "dimension": entry["dimension"], **facts}
-        reason["text"] = {
-            lang: reason_text(reason, dimension_names[entry["dimension"]], level_names, role_names or {}, lang)
-            for lang in ("en", "ja")
-        }
+        fired_trigger: FiredTrigger = {"kind": kind, "limit": trigger_limit, "dimension": entry["dimension"], **facts}
+        name = dimension_names[entry["dimension"]]
+        reason: RecommendationReason = {**fired_trigger, "text": {
+            "en": reason_text(fired_trigger, name, level_names, role_names or {}, "en"),
+            "ja": reason_text(fired_trigger, name, level_names, role_names or {}, "ja"),
+        }}
         # Severity counts as much as the dimension weighs in the index: the three obstacles the
         # diagnosis names (direction, budget continuity, buy-in) weigh most in the framework.
         weight = weights.get(entry["dimension"], 1)
         chosen.append(((entry["priority"], -severity * weight, -weight, order), entry, reason))
     chosen.sort(key=lambda c: c[0])
     return [
-        {**{k: entry[k] for k in ("key", "dimension", "priority", "owner", "horizon", "title", "summary", "actions")},
+        {"key": entry["key"], "dimension": entry["dimension"], "priority": entry["priority"], "owner": entry["owner"],
+         "horizon": entry["horizon"], "title": entry["title"], "summary": entry["summary"], "actions": entry["actions"],
          "severity": -sort[1] + 0.0, "reason": reason}
         for sort, entry, reason in chosen[:limit]
     ]
 
 
-def first_three(recommendations):
+def first_three(recommendations: list[Recommendation]) -> list[Recommendation]:
     """The three things to do first: the three most urgent findings across all dimensions (two may
     concern one dimension when it is that far behind), by priority and then severity."""
     return list(recommendations[:3])
 
 
-def _who(basis):
+def _who(basis: str | None) -> str:
     return gettext("people other than executives") if basis == "staff" else gettext("all respondents")
 
 
-def reason_text(reason, dimension_name, level_names, role_names, lang):
+def reason_text(
+    reason: FiredTrigger,
+    dimension_name: LocalText,
+    level_names: Mapping[int, LocalText],
+    role_names: Mapping[str, LocalText],
+    lang: Literal["en", "ja"],
+) -> str:
     """Why an entry was chosen, as a consultant would say it, in `lang`."""
     with translation.override(lang):
         kind = reason["kind"]
-        values = {"dimension": dimension_name[lang], "limit": reason["limit"]}
+        values: dict[str, object] = {"dimension": dimension_name[lang], "limit": reason["limit"]}
         if "score" in reason and reason["score"] is not None:
             values.update(score=reason["score"], who=_who(reason.get("basis")))
+        # a level trigger fires only on a level: never None there
         if kind == "level_at_most":
-            values.update(level=reason["level"], level_name=level_names[reason["level"]][lang])
+            values.update(level=reason["level"], level_name=level_names[cast(int, reason["level"])][lang])
             if reason.get("favourable") is None:
                 return gettext("For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s): a score of "
                                "%(score).0f.") % values
@@ -260,7 +322,7 @@ def reason_text(reason, dimension_name, level_names, role_names, lang):
             return gettext(
                 "For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s; score %(score).0f). What "
                 "got it there often rests on a few people and this year's budget: make it last."
-            ) % {**values, "level": reason["level"], "level_name": level_names[reason["level"]][lang]}
+            ) % {**values, "level": reason["level"], "level_name": level_names[cast(int, reason["level"])][lang]}
         if kind == "score_below":
             return gettext("%(who)s score %(dimension)s %(score).0f, below %(limit).0f.") % values
         if kind == "spread_at_least":
@@ -282,7 +344,8 @@ def reason_text(reason, dimension_name, level_names, role_names, lang):
                 "%(share).0f%% of the answers on %(dimension)s were \"don't know\" (at least %(limit).0f%%): "
                 "many people cannot judge it, which is itself a finding."
             ) % {**values, "share": reason["share"]}
-        role = role_names.get(reason["role"], {}).get(lang, reason["role"])
+        named = role_names.get(reason["role"])
+        role = named[lang] if named else reason["role"]
         return gettext(
             "%(role)s score %(dimension)s %(role_score).0f, %(below).0f points below the organisation as a "
             "whole (%(everyone).0f)."

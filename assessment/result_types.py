@@ -93,13 +93,9 @@ class PerceptionGap(TypedDict):
 # --- recommendations (assessment.recommendations) ------------------------------------------------
 
 
-class RecommendationReason(TypedDict):
-    """Why an entry was chosen: its trigger, the figures that fired it and the sentence saying so."""
+class ReasonFacts(TypedDict):
+    """The figures that fired a trigger: each trigger names its own."""
 
-    kind: str  # the catalogue's trigger (recommendations.TRIGGERS)
-    limit: float | dict[str, str | float]  # role_below: {"role", "points"}
-    dimension: str
-    text: LocalText
     score: NotRequired[float | None]
     level: NotRequired[int | None]
     favourable: NotRequired[float | None]
@@ -114,6 +110,20 @@ class RecommendationReason(TypedDict):
     role_score: NotRequired[float]
     everyone: NotRequired[float]
     below: NotRequired[float]
+
+
+class FiredTrigger(ReasonFacts):
+    """A fired trigger and its figures: what the reason's sentence is made from."""
+
+    kind: str  # the catalogue's trigger (recommendations.TRIGGERS)
+    limit: float | dict[str, str | float]  # role_below: {"role", "points"}
+    dimension: str
+
+
+class RecommendationReason(FiredTrigger):
+    """Why an entry was chosen: its trigger, the figures that fired it and the sentence saying so."""
+
+    text: LocalText
 
 
 class Recommendation(TypedDict):

@@ -3,11 +3,13 @@
 import statistics
 import time
 from datetime import timedelta
+from typing import overload
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
 from .models import Answer, Dimension, Framework, Invitation, Item, Response
+from .result_types import LocalText
 from .routing import items_shown, survey_minutes  # routing imports pandas only where used
 from .tokens import token_hash
 
@@ -145,7 +147,11 @@ def campaign_recommendations(*, campaign, limit=10):
     return campaign_results(campaign=campaign, limit=limit)["recommendations"]
 
 
-def framework_role_labels(*, framework, lang=None):
+@overload
+def framework_role_labels(*, framework: Framework, lang: None = None) -> dict[str, LocalText]: ...
+@overload
+def framework_role_labels(*, framework: Framework, lang: str) -> dict[str, str]: ...
+def framework_role_labels(*, framework: Framework, lang: str | None = None) -> dict[str, LocalText] | dict[str, str]:
     """{role key: {"en", "ja"}} short labels of a framework version's role groups, in its order.
 
     Reports label groups with these (1.1 has six role groups, 1.0 four); `lang` gives plain strings.
