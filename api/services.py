@@ -10,7 +10,7 @@ from assessment.models import Membership
 
 from .models import SCOPES, ApiToken
 
-TOKEN_PREFIX = "irk_"
+TOKEN_PREFIX = "irk_"  # noqa: S105 (the visible mark of an API token, not a secret)
 # Benchmark percentiles are the consultant's view; other roles cannot hold the scope.
 ROLE_SCOPES = {
     Membership.Role.CONSULTANT: frozenset(SCOPES),

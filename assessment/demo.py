@@ -27,7 +27,7 @@ from .services import invitation_create
 
 DEMO_SLUG = "demo-manufacturing"
 DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo-innovation"
+DEMO_PASSWORD = "demo-innovation"  # noqa: S105 (published demo login; check --deploy refuses it)
 
 DEPARTMENTS = [
     ("rd", "Research & Development", "研究開発本部"),

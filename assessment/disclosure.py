@@ -298,7 +298,8 @@ def plan_release(
 def _pooled_other(candidate: Candidate, candidates: Sequence[Candidate], plan: Plan, atoms: pd.DataFrame) -> Group | None:
     """The "other" group of a breakdown: its members not published on their own, if any."""
     breakdown = candidate.other_of
-    assert breakdown is not None  # only pooled "other" candidates come here
+    if breakdown is None:  # only pooled "other" candidates have a breakdown to pool
+        return None
     left_out = [
         c.group for c in candidates
         if c.other_of is None and c.breakdown == breakdown and not plan.shows(c.group.label)

@@ -34,6 +34,5 @@ def problems_capped(problems):
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
-    return problems[:MAX_PROBLEMS] + [
-        gettext("… and %(count)d more problems not listed: fix these first, then check the file again.") % {"count": more}
-    ]
+    more_line = gettext("… and %(count)d more problems not listed: fix these first, then check the file again.")
+    return [*problems[:MAX_PROBLEMS], more_line % {"count": more}]

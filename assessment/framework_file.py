@@ -8,8 +8,8 @@ written as text) is a problem with its place too, never a traceback.
 
 import hashlib
 import json
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -176,9 +176,7 @@ def _message(error):
     text_expected = kind == "model_type" and error.get("ctx", {}).get("class_name") == "Text"
     if text_expected or (kind in ("missing", "dict_type") and field in _TEXT_FIELDS):
         what = "needs English and Japanese text ({en: ..., ja: ...})"
-    elif kind == "missing" and field in ("en", "ja"):
-        what = "missing or empty"
-    elif kind == "string_type" and field in ("en", "ja"):
+    elif kind in ("missing", "string_type") and field in ("en", "ja"):
         what = "missing or empty"
     elif kind == "missing":
         what = "missing"

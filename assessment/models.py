@@ -12,7 +12,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 COMMENT_MAX_LENGTH = 2000
 # Free text can give its writer away more easily than a score: groups of at least 10 (issue #12).
 COMMENT_THRESHOLD_MIN = 10
@@ -79,6 +78,14 @@ class Framework(models.Model):
     def __str__(self):
         return f"{self.key} {self.version}"
 
+    def save(self, *args, **kwargs):
+        self.ensure_unlocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.ensure_unlocked()
+        return super().delete(*args, **kwargs)
+
     @property
     def is_locked(self):
         return Answer.objects.filter(response__campaign__framework=self).exists()
@@ -89,14 +96,6 @@ class Framework(models.Model):
                 _("Framework %(fw)s already has answers and cannot be changed; load it as a new version instead.")
                 % {"fw": self}
             )
-
-    def save(self, *args, **kwargs):
-        self.ensure_unlocked()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.ensure_unlocked()
-        return super().delete(*args, **kwargs)
 
 
 class LockedWithFramework(models.Model):
@@ -425,6 +424,9 @@ class AnswerLoad(models.Model):
 
     started_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"Answer load {self.pk} ({self.started_at})"
+
 
 class Comment(models.Model):
     """An optional free-text comment: one per dimension page, and one on the biggest obstacle.
@@ -479,6 +481,9 @@ class ResponseImport(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.file_name} into {self.campaign_id} ({self.rows} rows)"
+
 class Release(models.Model):
     """A published state of a campaign's results: what every report, screen and export shows.
 
@@ -521,3 +526,6 @@ class ThresholdChange(models.Model):
 
     class Meta:
         ordering = ["campaign", "changed_at"]
+
+    def __str__(self):
+        return f"{self.kind} threshold of {self.campaign_id}: {self.old_value} → {self.new_value}"

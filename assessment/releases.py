@@ -95,7 +95,7 @@ def _release_cut(*, campaign: Campaign, frames: CampaignFrames, releases: list[R
             given = dict(Response.objects.filter(pk__in=pending_ids).values_list("pk", "release_number"))
             frames.respondents["release_number"] = [
                 given.get(pk, number) if number != number else number  # NaN != NaN: still pending here
-                for pk, number in zip(frames.respondents["respondent"], frames.respondents["release_number"])
+                for pk, number in zip(frames.respondents["respondent"], frames.respondents["release_number"], strict=True)
             ]
             frames.respondents["release_number"] = frames.respondents["release_number"].astype(float)
             return Release.objects.filter(campaign=campaign).order_by("-number").first()

@@ -143,7 +143,7 @@ def respondent_list_parse(*, header, records, departments, role_labels, invited_
         cells = {column: record[i] if i < len(record) else "" for column, i in columns.items()}
         row = {"line": line, "email": "", "name": "", "role_group": "", "department": None}
 
-        def bad(problem):
+        def bad(problem, line=line):
             problems.append(_line(line, problem))
 
         if any(_norm(cell) != "" for i, cell in enumerate(record) if i not in headed):

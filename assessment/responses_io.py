@@ -163,7 +163,7 @@ def responses_parse(frame, *, items, departments, role_labels):
         line = index + 2  # the header is line 1
         row = {"line": line, "role": "", "department": None, "tenure": "", "answers": {}}
 
-        def bad(column, problem):
+        def bad(column, problem, line=line):
             problems.append(f"line {line}, column {column}: {problem}")
 
         if "role" in columns:

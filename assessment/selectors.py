@@ -43,7 +43,8 @@ def autosave_target(*, token):
             "campaign__framework__source_sha256", "response__id", "response__role_group", "response__submitted_at",
         )[:1]
         sql, params = query.query.sql_with_params()
-        assert list(params) == ["", 1] or list(params) == [""], params  # the token hash (and the LIMIT) only
+        if list(params) not in (["", 1], [""]):  # the token hash (and the LIMIT) only
+            raise RuntimeError(f"autosave query has unexpected parameters: {params!r}")
         _AUTOSAVE_SQL[connection.vendor] = (sql, len(params))
     sql, n_params = _AUTOSAVE_SQL[connection.vendor]
     with connection.cursor() as cursor:

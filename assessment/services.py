@@ -7,9 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
-from .framework_file import EVERYONE, FrameworkFileError, audience_includes, framework_file_read
+from .framework_file import (
+    EVERYONE,
+    FrameworkFileError,
+    audience_includes,
+    framework_file_read,
+    items_shown,  # not .routing: that imports pandas
+)
 from .models import Answer, Campaign, Dimension, Framework, FrameworkLocked, Invitation, Item, Response
-from .framework_file import items_shown  # not .routing: that imports pandas
 from .selectors import framework_dimensions
 from .tokens import token_for_nonce, token_hash, token_nonce_new
 

@@ -21,7 +21,6 @@ from . import comments, selectors, services
 from .forms import DimensionAnswersForm, ProfileForm, SingleAnswerForm
 from .framework_file import items_shown  # not .routing: that imports pandas
 
-
 _UNAVAILABLE = {
     "not_open": lambda: gettext("This survey has not opened yet."),
     "closed": lambda: gettext("This survey has closed. Answers can no longer be given or changed."),
@@ -191,13 +190,12 @@ def respondent_dimension(request, survey, key):
         return redirect("respondent:done", survey.token)
     items = survey.shown(dimension)
     form = DimensionAnswersForm(request.POST or None, items=items)
-    if request.method == "POST":
-        if form.is_valid():
-            services.answers_save(response=survey.response, campaign=survey.campaign, values=form.answers())
-            if survey.framework.comments and "comment" in request.POST:
-                comments.comment_save(response=survey.response, campaign=survey.campaign, kind="dimension",
-                                      dimension=dimension, text=request.POST["comment"])
-            return redirect(_next_url(survey, dimension, request.POST.get("go")))
+    if request.method == "POST" and form.is_valid():
+        services.answers_save(response=survey.response, campaign=survey.campaign, values=form.answers())
+        if survey.framework.comments and "comment" in request.POST:
+            comments.comment_save(response=survey.response, campaign=survey.campaign, kind="dimension",
+                                  dimension=dimension, text=request.POST["comment"])
+        return redirect(_next_url(survey, dimension, request.POST.get("go")))
     index = survey.dimensions.index(dimension)
     rows = [{"item": item, "value": _posted_or_saved(form, survey, item)} for item in items]
     # Coming back to a half-answered page on a phone: one tap to where the answers stop.

@@ -128,8 +128,8 @@ def build():
     from django.utils import timezone
 
     from assessment.models import Campaign, Organisation
-    from assessment.services import framework_load, invitation_create, response_start
     from assessment.selectors import invitation_get_for_token
+    from assessment.services import framework_load, invitation_create, response_start
     from bench.population import campaign_populate, departments_create
 
     framework, _ = framework_load(path=ROOT / "fixtures/framework/innovation-readiness-1.0.yaml")

@@ -34,8 +34,6 @@ django.setup()
 
 
 
-from bench.timing import HEADER, Sample, descendants_cpu, measure  # noqa: E402
-
 from django.conf import settings  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.test import override_settings  # noqa: E402
@@ -45,6 +43,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from assessment.demo import demo_organisation_create  # noqa: E402
 from assessment.services import framework_load  # noqa: E402
+from bench.timing import HEADER, Sample, descendants_cpu, measure  # noqa: E402
 from reports.pdf import html_to_pdf  # noqa: E402
 from reports.services import report_context_for, report_pdf  # noqa: E402
 

@@ -38,7 +38,7 @@ from django.utils import timezone  # noqa: E402
 from assessment.models import Campaign, Membership, Organisation  # noqa: E402
 from assessment.services import framework_load  # noqa: E402
 from bench.population import campaign_populate, departments_create  # noqa: E402
-from bench.timing import HEADER, Sample, db_backend_pid, measure  # noqa: E402
+from bench.timing import HEADER, db_backend_pid, measure  # noqa: E402
 
 FRAMEWORK = ROOT / "fixtures/framework/innovation-readiness-1.0.yaml"
 TARGET_CPU = 0.300

@@ -27,8 +27,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench.timing import HEADER, db_backend_pid, measure  # noqa: E402
-
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
@@ -38,6 +36,7 @@ from assessment.analysis import campaign_frames, campaign_results, frames_result
 from assessment.loading import answers_loading  # noqa: E402
 from assessment.models import Answer, Campaign, Invitation, Organisation, Response, RoleGroup  # noqa: E402
 from assessment.services import framework_load  # noqa: E402
+from bench.timing import HEADER, db_backend_pid, measure  # noqa: E402
 
 ITEMS_WANTED = 45
 

@@ -8,6 +8,7 @@ serving it, read from /proc) beside wall time, as min and median of repeated run
 import os
 import statistics
 import time
+from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -15,7 +16,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 def process_cpu(pid):
     """CPU seconds (user + system) used so far by another process on this machine, or None."""
     try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / TICKS
@@ -105,7 +106,7 @@ def _proc_table():
         if not entry.isdigit():
             continue
         try:
-            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS)

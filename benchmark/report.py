@@ -1,6 +1,7 @@
 """The benchmark as the report templates show it (benchmark/report_section.html)."""
 
-from django.utils.translation import gettext as _, override
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .permissions import benchmark_visible
 from .selectors import benchmark_for_campaign

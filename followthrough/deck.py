@@ -171,7 +171,7 @@ def _deck(campaign, lang):
         _chart_fonts(chart, lang)
     rows = [[_("Dimension"), _("Perception gap")]] + [
         [name, f"{gaps[k]['gap']:+.0f}" if gaps[k]["exact"] else (BAND_LABELS[gaps[k]["band"]]() if gaps[k]["band"] else None)]
-        for k, name in zip(order, names)
+        for k, name in zip(order, names, strict=True)
     ]
     if not any(gaps[k]["exact"] for k in order):
         _table(slide, rows, lang, top=Inches(1.4), widths=[Inches(6), Inches(5)])
@@ -188,7 +188,7 @@ def _deck(campaign, lang):
             return dept_names.get(row["key"], row["key"] or _("Not given"))
         return _("Other (merged)")
 
-    rows = [[_("Department")] + names] + [[label(row)] + [
+    rows = [[_("Department"), *names]] + [[label(row)] + [
         None if row["dimensions"][k]["score"] is None else round(row["dimensions"][k]["score"]) for k in order]
         for row in departments]
     fills = {(r, c + 1): _heat(row["dimensions"][k]["score"]) for r, row in enumerate(departments, start=1) for c, k in enumerate(order)}
@@ -212,7 +212,7 @@ def _deck(campaign, lang):
     current = selectors.commitments_current(campaign=campaign)
     actions = list(selectors.actions_for_campaign(campaign=campaign))
     rows = [[_("Dimension"), _("Target level"), _("By"), _("Why"), _("Actions")]]
-    for key, name in zip(order, names):
+    for key, name in zip(order, names, strict=True):
         commitment = current.get(key)
         mine = [a for a in actions if a.dimension == key]
         rows.append([name, f"{commitment.target_level} {level_name.get(commitment.target_level, '')}" if commitment else None,

@@ -5,9 +5,8 @@ from datetime import timedelta
 from django.db.models import F, Max
 from django.utils import timezone
 
-
 from . import adapter
-from .models import Action, ActionStatus, Commitment, OPEN_STATUSES
+from .models import OPEN_STATUSES, Action, ActionStatus, Commitment
 
 REMINDER_WINDOW = timedelta(days=7)
 

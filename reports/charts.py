@@ -223,7 +223,7 @@ def radar_svg(*, labels, series, title, missing_note=None, rings=None):
         ax.set_xticks(angles, [])
         ax.grid(color=GRID, linewidth=0.6)
         ax.spines["polar"].set_color(GRID)
-        for angle, label in zip(angles, labels):
+        for angle, label in zip(angles, labels, strict=True):
             x, y = np.sin(angle), np.cos(angle)  # direction of the spoke on the page
             ha = "center" if abs(x) < 0.1 else "left" if x > 0 else "right"
             va = "center" if abs(y) < 0.1 else "bottom" if y > 0 else "top"
@@ -359,7 +359,7 @@ def delta_svg(*, labels, previous, current, title, legend, rings=None):
     with _figure("delta", title, (6, height), layout="constrained") as fig:
         ax = _bar_axes(fig, labels, (0, 100))
         ax.set_xticks([0, *(rings or SCALE_TICKS), 100])
-        for y, (before, after) in enumerate(zip(previous, current)):
+        for y, (before, after) in enumerate(zip(previous, current, strict=True)):
             if before is not None and after is not None:
                 ax.plot([before, after], [y, y], color=_tint(ALL, 0.6), linewidth=2.5,
                         solid_capstyle="round", zorder=2, clip_on=False)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import exports
-from .workers import workers_alive
 from .models import ExportJob
 from .permissions import campaign_get_for_exports, export_job_get_for_user
+from .workers import workers_alive
 
 
 def _job_state(job):

@@ -15,7 +15,8 @@ def font_digest():
     found = []
     for family in REPORT_FONTS:
         try:
-            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+            # fontconfig's own tool, found on PATH like WeasyPrint finds fontconfig; fixed arguments
+            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,  # noqa: S603, S607
                                   timeout=10).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             path = ""

@@ -52,7 +52,7 @@ def report_filename(*, campaign, lang, department=None):
     parts = [slugify(campaign.organisation.slug), slugify(campaign.name) or f"campaign-{campaign.pk}"]
     if department:
         parts.append(slugify(department))
-    return "-".join(parts + [lang]) + ".pdf"
+    return "-".join([*parts, lang]) + ".pdf"
 
 
 def personal_scores(*, frames, response):

@@ -4,6 +4,7 @@
 reconnects after a database outage instead of exiting, and beats here every BEAT seconds.
 """
 
+import contextlib
 import logging
 import os
 import socket
@@ -47,10 +48,8 @@ def heartbeat_thread(*, worker_id, stop):
                 logger.warning("worker %s: heartbeat not written (database unavailable: %s)", worker_id, error)
                 connection.close()
             stop.wait(BEAT.total_seconds())
-        try:
+        with contextlib.suppress(DatabaseError):
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()  # a clean stop is not a dead worker
-        except DatabaseError:
-            pass
         connection.close()
 
     thread = threading.Thread(target=run, name="heartbeat", daemon=True)

@@ -1,6 +1,7 @@
 """A small TCP proxy for fault tests: put it between a process and PostgreSQL (or Redis), then
 cut every connection, refuse new ones, or stall traffic, and restore it."""
 
+import contextlib
 import socket
 import threading
 
@@ -49,10 +50,8 @@ class FaultProxy:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def cut(self):
         """Drop every open connection and refuse new ones, as a database that went away."""

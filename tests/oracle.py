@@ -176,4 +176,4 @@ def contributor_sets(scores, answered_table):
     return scored_in, answered
 
 
-__all__ = ["published_sets", "merge", "isolated_sets", "violations", "frame_people", "contributor_sets", "pd"]
+__all__ = ["contributor_sets", "frame_people", "isolated_sets", "merge", "pd", "published_sets", "violations"]

@@ -34,7 +34,7 @@ def endpoints(pk):
 def test_members_read_every_endpoint_of_their_organisation(api_get, answered, who, request):
     user = request.getfixturevalue(who)
     secret = token_for(user, answered.organisation)
-    for url in endpoints(answered.pk) + [reverse("api:campaigns")]:
+    for url in [*endpoints(answered.pk), reverse("api:campaigns")]:
         response = api_get(url, secret)
         assert response.status_code == 200, (url, response.content)
         assert response["Content-Type"] == "application/json"
@@ -43,13 +43,13 @@ def test_members_read_every_endpoint_of_their_organisation(api_get, answered, wh
 def test_outsider_gets_404_for_another_organisation_s_campaign(api_get, answered, outsider):
     outsider.memberships.update(role="consultant")  # every scope, still only for their own client
     secret = token_for(outsider, outsider.memberships.get().organisation)
-    for url in endpoints(answered.pk) + [reverse("api:benchmark", args=[answered.pk])]:
+    for url in [*endpoints(answered.pk), reverse("api:benchmark", args=[answered.pk])]:
         assert api_get(url, secret).status_code == 404, url
     assert api_get(reverse("api:campaigns"), secret).json()["results"] == []
 
 
 def test_anonymous_and_bad_tokens_get_401(api_get, answered):
-    for url in endpoints(answered.pk) + [reverse("api:campaigns")]:
+    for url in [*endpoints(answered.pk), reverse("api:campaigns")]:
         response = api_get(url)
         assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer"), url
         assert api_get(url, "irk_not-a-token").status_code == 401
@@ -114,13 +114,13 @@ def test_scores_gaps_and_groups_are_campaign_results(api_get, answered, owner):
     assert scores["dimensions"][0]["name"]["ja"]
     gaps = api_get(reverse("api:gaps", args=[answered.pk]), secret).json()
     assert [g["dimension"] for g in gaps["gaps"]] == [g["dimension"] for g in result["gaps"]]
-    for gap, expected in zip(gaps["gaps"], result["gaps"]):
+    for gap, expected in zip(gaps["gaps"], result["gaps"], strict=True):
         assert gap == {key: expected.get(key) for key in gap}
     groups = api_get(reverse("api:groups", args=[answered.pk]), secret).json()
     roles = {row["key"]: row for row in groups["role_group"]}
     assert "innovation_team" not in roles  # one person is never shown alone
     assert [row["key"] for row in groups["role_group"]] == [row["key"] for row in result["groups"]["role_group"]]
-    for row, expected in zip(groups["role_group"], result["groups"]["role_group"]):
+    for row, expected in zip(groups["role_group"], result["groups"]["role_group"], strict=True):
         assert row["n"] == expected["n"] and row["overall"] == expected["overall"]
         assert {c["dimension"]: c["score"] for c in row["dimensions"]} == {k: v["score"] for k, v in expected["dimensions"].items()}
     recommendations = api_get(reverse("api:recommendations", args=[answered.pk]), secret).json()

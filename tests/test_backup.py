@@ -77,7 +77,7 @@ def test_a_broken_backup_loads_nothing(framework, tmp_path):
 
 
 def test_backup_command_errors(db, tmp_path):
-    with pytest.raises(CommandError, match="must end in .xml"):
+    with pytest.raises(CommandError, match=r"must end in \.xml"):
         call_command("export_all", "-o", str(tmp_path / "b.zip"))
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_all", str(tmp_path / "missing.xml"))

@@ -76,7 +76,7 @@ def test_five_released_peers_give_percentiles(subject, framework):
     assert benchmark["available"]
     everyone = _group(benchmark, "all")
     # subject 50 against 0, 25, 25, 75, 100: three lower out of five
-    assert everyone["percentiles"] == {**{key: 60 for key in DIMENSIONS}, "overall": 60}
+    assert everyone["percentiles"] == {**dict.fromkeys(DIMENSIONS, 60), "overall": 60}
     assert _group(benchmark, "industry")["percentiles"]["vision"] == 60
 
 

@@ -8,7 +8,6 @@ the README).
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest

@@ -15,7 +15,7 @@ def scores(campaign, *args):
     return out.getvalue()
 
 
-def test_json_has_the_shared_dimensions_and_statements_and_the_new_ones(two_campaigns):  # noqa: F811
+def test_json_has_the_shared_dimensions_and_statements_and_the_new_ones(two_campaigns):
     before, after = two_campaigns
     comparison = json.loads(scores(after, "--json"))["version_comparison"]
     assert comparison["previous"] == {"id": before.pk, "name": "2025", "version": "1.0"}
@@ -33,7 +33,7 @@ def test_json_has_the_shared_dimensions_and_statements_and_the_new_ones(two_camp
     assert json.loads(scores(before, "--json"))["version_comparison"] is None
 
 
-def test_json_keeps_the_mapping_when_the_earlier_figures_cannot_be_shown(two_campaigns):  # noqa: F811
+def test_json_keeps_the_mapping_when_the_earlier_figures_cannot_be_shown(two_campaigns):
     before, after = two_campaigns
     before.anonymity_threshold = 7  # its 6 respondents are now too few to publish
     before.save()
@@ -43,7 +43,7 @@ def test_json_keeps_the_mapping_when_the_earlier_figures_cannot_be_shown(two_cam
     assert comparison["new_statements"]
 
 
-def test_text_output_says_what_was_compared(two_campaigns):  # noqa: F811
+def test_text_output_says_what_was_compared(two_campaigns):
     _before, after = two_campaigns
     text = scores(after)
     shared = len(after.framework.comparison["items"])

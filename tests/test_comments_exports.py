@@ -27,7 +27,7 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def people(campaign_1_1):  # noqa: F811
+def people(campaign_1_1):
     organisation = campaign_1_1.organisation
     from .factories import OrganisationFactory
 
@@ -46,7 +46,7 @@ def _texts(book):
 # --- the data pack ---------------------------------------------------------------------------
 
 
-def test_the_data_pack_has_the_released_comments_without_role_or_department(campaign_1_1):  # noqa: F811
+def test_the_data_pack_has_the_released_comments_without_role_or_department(campaign_1_1):
     submitted(campaign_1_1, 10, comment=HOSTILE, obstacle=FORMULA)
     campaign_results(campaign=campaign_1_1)  # a release of the 10
     submitted(campaign_1_1, 1, comment="zzlatezz {n}")  # submitted after it, in no release yet
@@ -66,7 +66,7 @@ def test_the_data_pack_has_the_released_comments_without_role_or_department(camp
                                               campaign_1_1.framework.dimensions.get(key="budget").name_ja)
 
 
-def test_below_the_comment_threshold_the_data_pack_says_so_and_holds_no_comment(campaign_1_1):  # noqa: F811
+def test_below_the_comment_threshold_the_data_pack_says_so_and_holds_no_comment(campaign_1_1):
     submitted(campaign_1_1, 9, comment="secret {n}")
     book = _book(data_pack_xlsx(campaign=campaign_1_1, lang="en"))
     assert list(book["Comments"].iter_rows(values_only=True))[1] == (
@@ -82,7 +82,7 @@ def test_1_0_data_packs_have_no_comments_sheet(campaign):
 
 
 @pytest.mark.parametrize(("who", "status"), [("owner", 200), ("member", 200), ("outsider", 404)])
-def test_data_pack_download_follows_the_report_rules(client, campaign_1_1, people, who, status):  # noqa: F811
+def test_data_pack_download_follows_the_report_rules(client, campaign_1_1, people, who, status):
     submitted(campaign_1_1, 10, comment=HOSTILE)
     client.force_login(people[who])
     reply = client.get(reverse("followthrough:data_pack", args=[campaign_1_1.pk]), {"lang": "en"})
@@ -98,7 +98,7 @@ def _facilitate(client, campaign, **headers):
     return client.get(reverse("workshop:facilitate", args=[campaign.pk]), **headers)
 
 
-def test_the_facilitator_sees_escaped_comments_from_the_discussion_on(client, campaign_1_1, people):  # noqa: F811
+def test_the_facilitator_sees_escaped_comments_from_the_discussion_on(client, campaign_1_1, people):
     submitted(campaign_1_1, 10, comment=HOSTILE)
     session = workshop_services.workshop_start(campaign=campaign_1_1, user=people["owner"], expected=30)
     client.force_login(people["owner"])
@@ -116,7 +116,7 @@ def test_the_facilitator_sees_escaped_comments_from_the_discussion_on(client, ca
     assert "&lt;b&gt;稟議3&lt;/b&gt;" in _facilitate(client, campaign_1_1).content.decode()
 
 
-def test_the_facilitator_sees_no_comment_below_the_comment_threshold(client, campaign_1_1, people):  # noqa: F811
+def test_the_facilitator_sees_no_comment_below_the_comment_threshold(client, campaign_1_1, people):
     submitted(campaign_1_1, 9, comment="secret {n}")
     session = workshop_services.workshop_start(campaign=campaign_1_1, user=people["owner"], expected=30)
     move_to(session, Phase.DISCUSSION)
@@ -126,7 +126,7 @@ def test_the_facilitator_sees_no_comment_below_the_comment_threshold(client, cam
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])
-def test_others_never_reach_the_facilitator_screen(client, campaign_1_1, people, who):  # noqa: F811
+def test_others_never_reach_the_facilitator_screen(client, campaign_1_1, people, who):
     submitted(campaign_1_1, 10, comment=HOSTILE)
     session = workshop_services.workshop_start(campaign=campaign_1_1, user=people["owner"], expected=30)
     move_to(session, Phase.DISCUSSION)

@@ -44,11 +44,11 @@ def test_many_respondents_saving_and_submitting_at_once_lose_nothing(campaign):
     keys = list(campaign.framework.items.values_list("key", flat=True))
     tokens = [invitation_create(campaign=campaign)[1] for _ in range(12)]
     plans = [{key: str((i + n) % 5 + 1) for n, key in enumerate(keys)} for i in range(len(tokens))]
-    results = run_together(*(lambda t=t, p=p: respondent_session(campaign, t, p) for t, p in zip(tokens, plans)))
+    results = run_together(*(lambda t=t, p=p: respondent_session(campaign, t, p) for t, p in zip(tokens, plans, strict=True)))
     assert all(r is None for r in results), results
     assert Response.objects.filter(campaign=campaign, submitted_at__isnull=False).count() == len(tokens)
     assert Answer.objects.filter(response__campaign=campaign).count() == len(tokens) * len(keys)
-    for token, plan in zip(tokens, plans):
+    for token, plan in zip(tokens, plans, strict=True):
         from assessment.tokens import token_hash
 
         stored = dict(Answer.objects.filter(response__invitation__token_hash=token_hash(token)).values_list("item__key", "value"))
@@ -60,8 +60,8 @@ def test_one_response_from_two_tabs_keeps_every_answer_and_submits_once(campaign
     _invitation, token = invitation_create(campaign=campaign)
     respondent_session(campaign, token, {}, submit=False)
     half = len(keys) // 2
-    tab_one = {k: "2" for k in keys[:half]}
-    tab_two = {k: "4" for k in keys[half:]}
+    tab_one = dict.fromkeys(keys[:half], "2")
+    tab_two = dict.fromkeys(keys[half:], "4")
 
     def tab(values):
         client = Client()
@@ -74,7 +74,7 @@ def test_one_response_from_two_tabs_keeps_every_answer_and_submits_once(campaign
     response = Response.objects.get(invitation__token_hash__isnull=False, campaign=campaign)
     assert response.submitted_at is not None
     assert dict(Answer.objects.filter(response=response).values_list("item__key", "value")) == {
-        **{k: 2 for k in tab_one}, **{k: 4 for k in tab_two}
+        **dict.fromkeys(tab_one, 2), **dict.fromkeys(tab_two, 4)
     }
 
 

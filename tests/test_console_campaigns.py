@@ -317,8 +317,8 @@ def test_unreadable_and_wrong_type_files_are_refused(client, campaign, owner):
 
 
 def test_a_shift_jis_csv_with_japanese_names_and_labels(client, campaign, owner):
-    text = "メールアドレス,氏名,役割,部署\r\nyamada@example.co.jp,山田 太郎,経営層（社長・CEO、取締役、事業部門長など）,研究開発\r\n" \
-           "sato@example.co.jp,佐藤 花子,事業部門,営業\r\n"
+    text = ("メールアドレス,氏名,役割,部署\r\nyamada@example.co.jp,山田 太郎,経営層（社長・CEO、取締役、事業部門長など）,研究開発\r\n"
+            "sato@example.co.jp,佐藤 花子,事業部門,営業\r\n")
     client.force_login(owner)
     assert "2 people were added" in upload(client, campaign, "名簿.csv", text.encode("cp932")).content.decode()
     assert invitations_of(campaign) == {
@@ -440,7 +440,7 @@ def test_response_rates_by_department(client, campaign, owner, django_assert_max
     url = reverse("console:campaign_response_rates", args=[campaign.pk])
     with django_assert_max_num_queries(8) as few:
         html = client.get(url).content.decode()
-    for n in range(10):  # more departments, the same number of queries
+    for _n in range(10):  # more departments, the same number of queries
         DepartmentFactory(organisation=campaign.organisation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200

@@ -27,9 +27,8 @@ from .factories import CampaignFactory, DepartmentFactory
 
 
 def refused(action):
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            action()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        action()
 
 
 @pytest.fixture
@@ -68,7 +67,7 @@ def test_a_campaign_with_responses_keeps_its_framework_and_organisation(response
 
 def test_a_submitted_responses_answers_cannot_change(response):
     items = list(response.campaign.framework.items.all())
-    answers_save(response=response, values={item: 4 for item in items})
+    answers_save(response=response, values=dict.fromkeys(items, 4))
     response_submit(response=response)
     refused(lambda: Answer.objects.filter(response=response).update(value=1))
     refused(lambda: Answer.objects.bulk_create(
@@ -105,7 +104,7 @@ def test_a_responses_department_belongs_to_the_campaigns_organisation(response, 
 
 
 def test_deleting_a_campaign_with_submitted_answers_still_works(response):
-    answers_save(response=response, values={item: 3 for item in response.campaign.framework.items.all()})
+    answers_save(response=response, values=dict.fromkeys(response.campaign.framework.items.all(), 3))
     Response.objects.filter(pk=response.pk).update(submitted_at=timezone.now())
     response.campaign.organisation.delete()
     assert not Answer.objects.exists()
@@ -153,7 +152,7 @@ def test_a_loader_adds_answers_to_submitted_responses_and_leaves_no_mark(respons
 def test_an_open_response_still_takes_new_answers_and_a_submission(response):
     items = list(response.campaign.framework.items.all())
     Answer.objects.create(response=response, item=items[0], value=3)  # no loader needed while open
-    answers_save(response=response, values={item: 4 for item in items[1:]})
+    answers_save(response=response, values=dict.fromkeys(items[1:], 4))
     assert response_submit(response=response)
     assert Answer.objects.filter(response=response).count() == len(items)
 

@@ -40,7 +40,7 @@ def test_old_finished_exports_are_removed_with_their_files(campaign, settings, t
     assert exports.export_dir(recent).exists() and exports.export_dir(old_running).exists() and not orphan.exists()
 
 
-def test_a_failed_export_removes_its_partial_files(campaign, settings, tmp_path, quick_pdf):  # noqa: F811
+def test_a_failed_export_removes_its_partial_files(campaign, settings, tmp_path, quick_pdf):
     settings.TASKS = IMMEDIATE
     settings.EXPORTS_DIR = tmp_path
     add_responses(campaign, 5, agreement=4, department_key="rd")

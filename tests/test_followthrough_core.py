@@ -100,10 +100,10 @@ def test_overdue_actions_are_flagged_per_dimension(scored):
     (action,), _ = services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]])
     services.action_update(action=action, due_date=timezone.localdate() - timedelta(days=1))
     dimensions = selectors.framework_dimensions_info(campaign=scored)
-    grouped = dict((info["key"], actions) for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions))
+    grouped = {info["key"]: actions for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions)}
     assert [a.overdue for a in grouped[rec["dimension"]]] == [True]
     services.action_update(action=action, status=ActionStatus.DONE)
-    grouped = dict((info["key"], actions) for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions))
+    grouped = {info["key"]: actions for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions)}
     assert [a.overdue for a in grouped[rec["dimension"]]] == [False]
 
 

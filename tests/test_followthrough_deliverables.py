@@ -58,7 +58,7 @@ def test_the_deck_carries_the_reports_numbers_in_native_charts(demo, lang):
     names = [d["name"][lang] for d in result["dimension_info"]]
     assert list(radar.plots[0].categories) == names
     series = {s.name: list(s.values) for s in radar.plots[0].series}
-    assert list(series.values())[0] == [round(result["dimensions"][k]["score"], 1) for k in order]
+    assert next(iter(series.values())) == [round(result["dimensions"][k]["score"], 1) for k in order]
     gaps = {g["dimension"]: g for g in result["gaps"]}
     assert list(series.values())[1] == [round(gaps[k]["executives"], 1) for k in order]
     assert list(gap.plots[0].series[0].values) == [round(gaps[k]["gap"], 1) for k in order]
@@ -68,7 +68,7 @@ def test_the_deck_carries_the_reports_numbers_in_native_charts(demo, lang):
     assert result["recommendations"][0]["title"][lang] in texts[5]
     assert "全社員に方向性を説明する" in texts[6]
     # the heatmap shows only released department cells, as whole numbers
-    shown = [row for row in result["groups"]["department"]]
+    shown = list(result["groups"]["department"])
     heat = next(s.table for s in prs.slides[4].shapes if s.has_table)
     assert len(heat.rows) == len(shown) + 1
     first = shown[0]["dimensions"][order[0]]["score"]
@@ -135,7 +135,7 @@ def test_the_facilitator_kit_has_an_agenda_and_one_card_per_dimension(demo, lang
     assert len([p for p in pages if p.strip()]) == 1 + len(infos)  # agenda, then one A4 card each
     flat = re.sub(r"\s+", "", text)
     assert re.sub(r"\s+", "", "アジェンダ" if lang == "ja" else "Agenda") in flat
-    for page, info in zip(pages[1:], infos):
+    for page, info in zip(pages[1:], infos, strict=False):  # one page per dimension after the agenda; later pages are not checked here
         squeezed = re.sub(r"\s+", "", page)
         assert re.sub(r"\s+", "", info["name"][lang]) in squeezed
         for n in "12345":

@@ -65,7 +65,7 @@ def test_answered_version_refuses_changes_with_a_clear_error(campaign, framework
     Answer.objects.create(response=response, item=campaign.framework.items.first(), value=4)
 
     framework_data["dimensions"][0]["items"][0]["text"]["en"] = "A reworded statement"
-    with pytest.raises(CommandError, match="already has answers.*new version"):
+    with pytest.raises(CommandError, match=r"already has answers.*new version"):
         call_command("load_framework", str(write(tmp_path, framework_data)))
     # the same file again is fine: nothing changes
     call_command("load_framework", str(FRAMEWORK_FILE))

@@ -18,7 +18,7 @@ from .factories import CampaignFactory
 @pytest.fixture
 def responses_file(campaign, tmp_path):
     keys = list(campaign.framework.items.order_by("dimension__order", "order").values_list("key", flat=True))
-    rows = [{"role": "business", "department": "rd", "tenure": "", **{k: "4" for k in keys}} for _ in range(3)]
+    rows = [{"role": "business", "department": "rd", "tenure": "", **dict.fromkeys(keys, "4")} for _ in range(3)]
     path = tmp_path / "survey.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     return path

@@ -25,7 +25,7 @@ def form_values(page):
     """What the browser would post back: the form's initial values, version included."""
     form = page.context["form"]
     values = {}
-    for name, field in form.fields.items():
+    for name, _field in form.fields.items():
         value = form[name].value()
         values[name] = value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
     return values

@@ -3,7 +3,6 @@
 import copy
 
 import pytest
-import yaml
 
 from assessment.bands import LevelBands
 from assessment.recommendations import (

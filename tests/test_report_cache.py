@@ -224,7 +224,6 @@ def test_reading_the_report_page_prints_its_pdf_in_the_background(
 def test_reloads_before_the_worker_ran_queue_one_print(hr_client, demo_campaign, django_capture_on_commit_callbacks):
     """With a real queue (the database backend) the job waits for a worker: reloads add nothing."""
     from django.urls import reverse
-
     from django_tasks_db.models import DBTaskResult
 
     page = reverse("reports:department", args=[demo_campaign.pk, "rd"])

@@ -5,7 +5,6 @@ import re
 import subprocess
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.template.loader import render_to_string
@@ -48,11 +47,11 @@ def test_japanese_organisation_report_pdf(demo, tmp_path):
     assert squeeze(top["title"]["ja"])[:12] in flat
     assert squeeze(campaign_results(campaign=demo)["dimension_info"][0]["name"]["ja"]) in flat
     # page numbers in the footer
-    assert re.search(r"2\s*/\s*%d" % len(reader.pages), text)
+    assert re.search(rf"2\s*/\s*{len(reader.pages)}", text)
 
 
 def test_english_report_pdf_and_the_top_recommendation(demo):
-    reader, text = pdf_text(report_pdf(campaign=demo, lang="en"))
+    _reader, text = pdf_text(report_pdf(campaign=demo, lang="en"))
     flat = squeeze(text)
     assert "Executivesummary" in flat and "DemoManufacturingCo." in flat
     top = campaign_results(campaign=demo)["recommendations"][0]
@@ -83,7 +82,7 @@ def test_department_report_and_small_departments(demo, tmp_path):
 def test_render_report_command_errors(demo, tmp_path):
     with pytest.raises(CommandError, match="No campaign with id 999"):
         call_command("render_report", "999", "-o", str(tmp_path / "x.pdf"))
-    with pytest.raises(CommandError, match="No department 'nope'.*known: "):
+    with pytest.raises(CommandError, match=r"No department 'nope'.*known: "):
         call_command("render_report", str(demo.pk), "--department", "nope", "-o", str(tmp_path / "x.pdf"))
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("render_report", str(demo.pk), "-o", str(tmp_path / "missing-dir" / "x.pdf"))

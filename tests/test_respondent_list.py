@@ -56,7 +56,7 @@ def test_role_column_headings(heading):
 
 
 def test_every_bad_line_is_reported_with_its_number():
-    rows, problems = parse(
+    _rows, problems = parse(
         [
             ["not-an-email", "A", "executive", "rd"],
             ["b@example.com", "B", "chairman", "rd"],

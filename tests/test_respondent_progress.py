@@ -25,7 +25,7 @@ def bar(html):
     return text, now, width
 
 
-def test_before_the_role_is_chosen_the_bar_shows_the_step_and_the_range(client, campaign_1_1):  # noqa: F811
+def test_before_the_role_is_chosen_the_bar_shows_the_step_and_the_range(client, campaign_1_1):
     counts = framework_statement_counts(framework=campaign_1_1.framework)
     low, high = min(counts.values()), max(counts.values())
     assert low < high  # routed: a single total would be wrong for most people
@@ -46,7 +46,7 @@ def test_before_the_role_is_chosen_the_bar_shows_the_step_and_the_range(client, 
 
 
 @pytest.mark.parametrize("role", ["executive", "business"])
-def test_a_role_known_from_the_list_gives_the_exact_total_at_once(client, campaign_1_1, role):  # noqa: F811
+def test_a_role_known_from_the_list_gives_the_exact_total_at_once(client, campaign_1_1, role):
     _invitation, token = invitation_create(campaign=campaign_1_1, role_group=role)
     total = framework_statement_counts(framework=campaign_1_1.framework)[role]
     assert bar(client.get(url("start", token)).content.decode()) == (f"0 of {total} answered", 0, 0)

@@ -78,7 +78,7 @@ def test_csv_import_stores_answers_exactly(campaign, tmp_path, capsys):
 def test_xlsx_import_accepts_number_cells(campaign, tmp_path):
     keys = item_keys(campaign)
     # Numbers, not text: Excel users type 4, and pandas may hand it back as "4.0".
-    row = {"Role": "corporate", "Department": "sales", "Tenure": "lt3", **{k: 4.0 for k in keys}}
+    row = {"Role": "corporate", "Department": "sales", "Tenure": "lt3", **dict.fromkeys(keys, 4.0)}
     row[keys[0]] = "わからない"
     import_file(campaign, write(pd.DataFrame([row]), tmp_path / "answers.xlsx"))
     stored = stored_answers(campaign)
@@ -225,7 +225,7 @@ def test_export_writes_one_row_per_submitted_respondent(campaign, tmp_path, suff
     assert list(frame["respondent"]) == ["1", "2", "3", "4"]
     assert list(frame["department"]) == ["rd", "sales", "rd", "sales"]
     assert list(frame["tenure"]) == ["y3_10", "y3_10", "", "y3_10"]
-    for row, n in zip(frame.to_dict("records"), range(10, 14)):
+    for row, n in zip(frame.to_dict("records"), range(10, 14), strict=True):
         assert [row[k] for k in keys] == [expected_cell(n, p) for p in range(len(keys))]
 
 
@@ -280,13 +280,14 @@ LABELS = {"Executive (board)": "executive", "経営層": "executive"}
 
 
 def parse(*rows, columns=("role", "department", "a_01", "a_02")):
-    frame = pd.DataFrame([dict(zip(columns, row)) for row in rows], columns=list(columns), dtype=object)
+    # a short row leaves its last cells missing
+    frame = pd.DataFrame([dict(zip(columns, row, strict=False)) for row in rows], columns=list(columns), dtype=object)
     return responses_parse(frame, items=ITEMS, departments=DEPARTMENTS, role_labels=LABELS)
 
 
 @pytest.mark.parametrize("value", ["0", "6", "3.5", "abc", "-1", "1.5", "nan", "5 5"])
 def test_parse_rejects_values_off_the_scale(value):
-    rows, problems = parse(("executive", "rd", "3", value))
+    _rows, problems = parse(("executive", "rd", "3", value))
     assert problems == [f"line 2, column a_02: {value!r} is not an answer (use 1–5, dk, or leave blank)"]
 
 
@@ -308,7 +309,7 @@ def test_parse_counts_lines_past_blank_rows_and_ignores_them():
 
 
 def test_parse_reports_header_problems_once():
-    rows, problems = parse(("1", "2"), columns=("A_01", "extra"))
+    _rows, problems = parse(("1", "2"), columns=("A_01", "extra"))
     assert problems == [
         "unknown columns: extra",
         "missing item columns: a_02",

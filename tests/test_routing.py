@@ -126,7 +126,7 @@ def test_minimum_answered_is_relative_to_the_statements_shown():
 
 
 def test_a_dimension_with_nothing_shown_has_no_score():
-    items, respondents, answers = frames()
+    items, respondents, _answers = frames()
     items["audience"] = [["executive"]] * 5
     required = routing.routed_minimum(items, respondents, SPEC.min_answered)
     assert required.loc[(3, "d")] == float("inf")

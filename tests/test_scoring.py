@@ -104,13 +104,13 @@ def test_item_summary_counts_dont_know():
 # --- properties --------------------------------------------------------------------------------
 
 answer_values = st.one_of(st.integers(1, 5), st.just(DK))
-respondent_rows = st.fixed_dictionaries({item: answer_values for item in ITEMS["item"]})
+respondent_rows = st.fixed_dictionaries(dict.fromkeys(ITEMS["item"], answer_values))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(respondent_rows, min_size=1, max_size=6), st.data())
 def test_raising_one_answer_never_lowers_its_dimension(rows, data):
-    table = {i: row for i, row in enumerate(rows)}
+    table = dict(enumerate(rows))
     candidates = [
         (r, item) for r, row in table.items() for item, v in row.items()
         if not pd.isna(v) and (v > 1 if ITEMS.set_index("item").loc[item, "reverse"] else v < 5)

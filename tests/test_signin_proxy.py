@@ -1,11 +1,10 @@
 """Sign-in throttling behind a reverse proxy: the real client address (never a forged
 X-Forwarded-For entry), one account per address, and one address across usernames."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django.urls import reverse
-
-from axes.models import AccessAttempt
 
 from config.signin import client_ip
 

@@ -43,14 +43,14 @@ def estimate(campaign, role):
     return routing.survey_minutes([counts[role]], campaign.framework.dimensions.count() + 2)
 
 
-def test_too_few_measured_respondents_give_the_statement_count_estimate(campaign_1_1):  # noqa: F811
+def test_too_few_measured_respondents_give_the_statement_count_estimate(campaign_1_1):
     answered(campaign_1_1, DURATION_MEASURED_MIN - 1, minutes=60)
     assert survey_seconds_per_statement(framework=campaign_1_1.framework) is None
     framework = campaign_1_1.framework
     assert survey_duration(framework=framework, role_group="executive") == estimate(campaign_1_1, "executive")
 
 
-def test_the_measured_pace_sets_the_duration_for_every_role(campaign_1_1):  # noqa: F811
+def test_the_measured_pace_sets_the_duration_for_every_role(campaign_1_1):
     counts = framework_statement_counts(framework=campaign_1_1.framework)
     answered(campaign_1_1, DURATION_MEASURED_MIN - 5, minutes=40)
     answered(campaign_1_1, 5, minutes=41)
@@ -69,13 +69,13 @@ def test_the_measured_pace_sets_the_duration_for_every_role(campaign_1_1):  # no
     assert estimate(campaign_1_1, "business") != (40, 40)  # the test would notice the estimate
 
 
-def test_other_versions_do_not_count(campaign_1_1, framework):  # noqa: F811
+def test_other_versions_do_not_count(campaign_1_1, framework):
     answered(CampaignFactory(framework=framework), DURATION_MEASURED_MIN, minutes=40)  # 1.0
     assert survey_seconds_per_statement(framework=campaign_1_1.framework) is None
     assert survey_seconds_per_statement(framework=framework) is not None
 
 
-def test_start_page_and_invitation_state_the_measured_duration(client, campaign_1_1):  # noqa: F811
+def test_start_page_and_invitation_state_the_measured_duration(client, campaign_1_1):
     answered(campaign_1_1, DURATION_MEASURED_MIN, minutes=40)
     _invitation, token = invitation_create(campaign=campaign_1_1, role_group="business", email="a@example.com")
     page = client.get(reverse("respondent:start", args=[token])).content.decode()
@@ -87,13 +87,13 @@ def test_start_page_and_invitation_state_the_measured_duration(client, campaign_
     assert "所要時間は約40分です" in message.body and "It takes about 40 minutes." in message.body
 
 
-def test_start_page_before_enough_answers_states_the_estimate(client, campaign_1_1):  # noqa: F811
+def test_start_page_before_enough_answers_states_the_estimate(client, campaign_1_1):
     _invitation, token = invitation_create(campaign=campaign_1_1, role_group="business")
     low, _high = estimate(campaign_1_1, "business")
     assert f"It takes about {low} minutes." in client.get(reverse("respondent:start", args=[token])).content.decode()
 
 
-def test_the_measure_is_read_once_per_cache_period(campaign_1_1, monkeypatch, django_assert_num_queries):  # noqa: F811
+def test_the_measure_is_read_once_per_cache_period(campaign_1_1, monkeypatch, django_assert_num_queries):
     from assessment import selectors
 
     framework = campaign_1_1.framework

@@ -53,7 +53,7 @@ def test_a_1_1_campaign_finds_its_1_0_predecessor(two_campaigns):
 
 
 def test_comparison_on_shared_dimensions_and_statements_and_new_ones_listed(two_campaigns):
-    before, after = two_campaigns
+    _before, after = two_campaigns
     result = campaign_results(campaign=after)
     assert result["previous"] is None  # the same-version comparison does not apply
     comparison = version_comparison(campaign=after, result=result)

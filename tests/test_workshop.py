@@ -45,7 +45,7 @@ def cast_votes(session, count, value):
     """`count` participants vote `value` on every dimension in the round now open."""
     for _ in range(count):
         invitation, _token = invitation_create(campaign=session.campaign)
-        services.vote_save(session=session, invitation=invitation, values={k: value for k in DIMENSIONS})
+        services.vote_save(session=session, invitation=invitation, values=dict.fromkeys(DIMENSIONS, value))
 
 
 def move_to(session, phase):
@@ -281,7 +281,7 @@ def test_a_vote_is_saved_and_can_be_changed_in_its_round(client, campaign, sessi
     response = client.post(vote, vote_data(3, vision=5))
     assert response.status_code == 302
     votes = dict(WorkshopVote.objects.filter(round="pre").values_list("dimension", "value"))
-    assert votes == {**{k: 3 for k in DIMENSIONS}, "vision": 5}
+    assert votes == {**dict.fromkeys(DIMENSIONS, 3), "vision": 5}
     assert "Your vote has been saved" in client.get(vote).content.decode()
     client.post(vote, vote_data(2))
     assert set(WorkshopVote.objects.filter(round="pre").values_list("value", flat=True)) == {2}

@@ -51,9 +51,8 @@ def test_a_participant_who_joined_by_qr_goes_on_to_the_vote_after_submitting(cli
 
 
 def test_an_invited_respondent_without_a_workshop_lands_on_the_thank_you_page(client, campaign, token):
-    from assessment.services import response_start
-
     from assessment.selectors import invitation_get_for_token
+    from assessment.services import response_start
 
     response = response_start(invitation=invitation_get_for_token(token=token), role_group="business",
                               department=None, tenure="y3_10")

@@ -20,8 +20,8 @@ from reports.labels import BAND_LABELS, chart_rings, radar_series
 from . import selectors
 
 # The code that turns answers into these numbers: a release that changes it gets new entries.
-SOURCES = tuple(Path(__file__).resolve().parent.parent / "assessment" / f"{name}.py"
-                for name in ("analysis", "scoring", "recommendations")) + (Path(__file__),)
+SOURCES = (*(Path(__file__).resolve().parent.parent / "assessment" / f"{name}.py"
+             for name in ("analysis", "scoring", "recommendations")), Path(__file__))
 
 
 def survey_results(*, campaign, counts):
@@ -53,7 +53,7 @@ def _survey_results(campaign):
     scores = [result["dimensions"][k]["score"] for k in order]
     # the report's picture: what people other than executives experience, executives beside (reports.labels)
     series = radar_series(result, order)
-    data["scores"] = dict(zip(order, scores))
+    data["scores"] = dict(zip(order, scores, strict=True))
     # An empty chart on a projector looks broken: say why instead (e.g. every participant is an executive).
     data["gap_empty"] = all(gaps[k]["band"] is None for k in order)
     data["radar"] = charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"),
@@ -89,7 +89,7 @@ def level_bands(levels):
     """{"2": "20–39"}: the score band each vote value stands for (keys as posted, strings)."""
     mins = [int(low) for low in LevelBands.from_levels(levels).mins]
     tops = [low - 1 for low in mins[1:]] + [100]
-    return {str(level): f"{low}–{top}" for level, (low, top) in enumerate(zip(mins, tops), start=1)}
+    return {str(level): f"{low}–{top}" for level, (low, top) in enumerate(zip(mins, tops, strict=True), start=1)}
 
 
 def _with_score(cell, levels):

@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.models import Campaign
-from config.signin import client_ip
 from assessment.selectors import invitation_get_for_token, invitation_response
+from config.signin import client_ip
 
 from . import live, selectors, services
 from .forms import vote_form_class

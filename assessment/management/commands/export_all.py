@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="e.g. backup-2026-11-23.xml.gz")
 
     def handle(self, *args, output, **options):
-        if not (output.endswith(".xml") or output.endswith(".xml.gz")):
+        if not output.endswith((".xml", ".xml.gz")):
             raise CommandError("The backup file name must end in .xml or .xml.gz.")
         try:
             counts = backup_export(path=output)

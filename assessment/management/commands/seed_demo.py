@@ -32,7 +32,7 @@ class Command(BaseCommand):
             existing.delete()
             existing = None
         if existing:
-            self.stdout.write(f"Demo organisation already present (use --reset to recreate it).")
+            self.stdout.write("Demo organisation already present (use --reset to recreate it).")
             campaign = Campaign.objects.filter(organisation=existing).order_by("-opens_at").first()
         else:
             campaign = demo_organisation_create(framework=framework_obj, seed=seed)

@@ -30,8 +30,7 @@ class SurvivingWorker(Worker):
         try:
             while self.running:
                 try:
-                    result = super().run()
-                    return result  # batch or max-tasks finished, or a signal stopped it
+                    return super().run()  # batch or max-tasks finished, or a signal stopped it
                 except (DatabaseError, InterfaceError) as error:
                     logger.error("worker %s: database unavailable (%s); retrying in %.0f s", self.worker_id,
                                  str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
