@@ -60,14 +60,15 @@ audit: $(STAMPS)/venv
 	PY=$(PY) bash scripts/audit.sh
 
 # --- quality gate -------------------------------------------------------------------------------
-# Lint, formatting, types, migrations in step with the models, translation catalogues, audit.
+# Lint, types, migrations in step with the models, translation catalogues, audit, formatting
+# (last: `make format` fixes it, and the other findings are worth seeing first).
 check: $(STAMPS)/venv
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 	for po in $(PO); do msgfmt --check -o /dev/null $$po || exit 1; done
 	$(MAKE) --no-print-directory audit
+	$(PY) -m ruff format --check --output-format concise .
 
 # Applies the formatter and the safe lint fixes.
 format: $(STAMPS)/venv
