@@ -16,8 +16,9 @@ def font_digest():
     for family in REPORT_FONTS:
         try:
             # fontconfig's own tool, found on PATH like WeasyPrint finds fontconfig; fixed arguments
-            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,  # noqa: S603, S607
-                                  timeout=10).stdout.strip()
+            command = ["fc-match", "-f", "%{file}", family]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=10)  # noqa: S603
+            path = done.stdout.strip()
         except (OSError, subprocess.SubprocessError):
             path = ""
         stat = Path(path).stat() if path and Path(path).is_file() else None
