@@ -22,9 +22,12 @@ from .conftest import PASSWORD
 ROOT = Path(settings.BASE_DIR)
 
 
-def test_check_deploy_with_production_settings_prints_no_warnings():
+def test_check_deploy_with_production_settings_prints_no_warnings(tmp_path):
     env = dict(
         {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # a test-only switch
+        # an empty database of its own: the checkout's development database may hold `make run`'s
+        # demo logins, which the deploy check rightly refuses (tests/test_production_settings.py)
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="readiness.example.com",
