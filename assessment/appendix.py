@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import disclosure, routing
 from .bands import rounded
-from .result_types import GroupRow, LanguageAnswers, MethodAppendix, Reliability, RoleDontKnow
+from .result_types import GroupRow, LanguageAnswers, LanguageRow, MethodAppendix, Reliability, RoleDontKnow
 
 LOW_ALPHA = 0.6
 
@@ -124,7 +124,7 @@ def answers_by_language(
         return {"shown": False, "rows": []}
     by_respondent = dict(zip(respondents["respondent"], languages, strict=True))
     frame = scored.assign(language=scored["respondent"].map(by_respondent))
-    rows: list[dict[str, str | int | float | None]] = []
+    rows: list[LanguageRow] = []
     for language, part in frame.groupby("language", sort=True):
         score = part["score"]
         total = len(part)

@@ -11,6 +11,8 @@ Keys marked NotRequired are present only when the group is shown (`shown` is Tru
 
 from typing import Literal, NotRequired, TypedDict
 
+Lang = Literal["en", "ja"]  # the interface languages
+
 
 class LocalText(TypedDict):
     """A text in both interface languages."""
@@ -197,9 +199,20 @@ class RoleDontKnow(TypedDict):
     items: dict[str, float | None]  # % "don't know" per statement, None where not published
 
 
+class LanguageRow(TypedDict):
+    """Shares (%) of all answers given in one language."""
+
+    language: str  # "ja", "en" or "unknown"
+    n: int  # respondents
+    favourable: float | None
+    neutral: float | None
+    unfavourable: float | None
+    dont_know: float | None
+
+
 class LanguageAnswers(TypedDict):
     shown: bool
-    rows: list[dict[str, str | int | float | None]]
+    rows: list[LanguageRow]
 
 
 class MethodAppendix(TypedDict):

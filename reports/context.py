@@ -3,14 +3,27 @@
 The web page and the PDF render the same templates from this context, so they cannot disagree.
 """
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from assessment.result_types import (
+    CampaignResults,
+    DimensionInfo,
+    GroupRow,
+    Lang,
+    LevelBand,
+    PerceptionGap,
+    Recommendation,
+)
+
 from . import charts
 from . import labels as labels_module
 
-OWNER_LABELS = {
+OWNER_LABELS: dict[str, Callable[[], str]] = {
     "executives": lambda: _("Executives"),
     "innovation_team": lambda: _("Innovation team"),
     "business_units": lambda: _("Business units"),
@@ -18,15 +31,15 @@ OWNER_LABELS = {
     "corporate_planning": lambda: _("Corporate planning"),
     "board": lambda: _("Board"),
 }
-HORIZON_LABELS = {"90d": lambda: _("90 days"), "1y": lambda: _("1 year"), "3y": lambda: _("3 years")}
-BAND_LABELS = {
+HORIZON_LABELS: dict[str, Callable[[], str]] = {"90d": lambda: _("90 days"), "1y": lambda: _("1 year"), "3y": lambda: _("3 years")}
+BAND_LABELS: dict[str, Callable[[], str]] = {
     "much_lower": lambda: _("executives much lower"),
     "lower": lambda: _("executives lower"),
     "similar": lambda: _("about the same"),
     "higher": lambda: _("executives higher"),
     "much_higher": lambda: _("executives much higher"),
 }
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, Callable[[], str]] = {
     "executive": lambda: _("Executives"),
     "innovation_team": lambda: _("Innovation team"),
     "business": lambda: _("Business departments"),
@@ -36,7 +49,7 @@ ROLE_LABELS = {
 HIGH_SPREAD, LOW_SPREAD = 25.0, 15.0
 
 
-def consensus_label(spread):
+def consensus_label(spread: float | None) -> str:
     if spread is None:
         return ""
     if spread >= HIGH_SPREAD:
@@ -46,14 +59,18 @@ def consensus_label(spread):
     return _("mixed views")
 
 
-def report_context(result, *, lang, kind="organisation", personal=None):
+def report_context(
+    result: CampaignResults, *, lang: Lang, kind: str = "organisation", personal: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything the report templates need, with texts in `lang`."""
     with translation.override(lang):
         return _build(result, lang, kind, personal)
 
 
-def _build(result, lang, kind, personal):
-    context = {
+def _build(
+    result: CampaignResults, lang: Lang, kind: str, personal: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
         "lang": lang,
         "kind": kind,
         "campaign": result["campaign"],
@@ -70,7 +87,7 @@ def _build(result, lang, kind, personal):
         return context
     names = {d["key"]: d["name"][lang] for d in result["dimension_info"]}
     order = [d["key"] for d in result["dimension_info"]]
-    level_name = {level: text[lang] for level, text in result["level_names"].items()}
+    level_name: dict[int | None, str] = {level: text[lang] for level, text in result["level_names"].items()}
     gaps = {g["dimension"]: g for g in result["gaps"]}
     context.update(
         overall=result["overall"],
@@ -93,15 +110,16 @@ def _build(result, lang, kind, personal):
     return context
 
 
-def _role_name(result, key, lang):
+def _role_name(result: CampaignResults, key: str, lang: Lang) -> str:
     """The framework version's own label (1.1 has six role groups), else the built-in one."""
-    named = result.get("role_names", {}).get(key)
+    role_names = result.get("role_names")
+    named = role_names.get(key) if role_names is not None else None
     if named and named.get(lang):
         return named[lang]
     return ROLE_LABELS.get(key, lambda: key)()
 
 
-def _level_bands(bands, lang):
+def _level_bands(bands: list[LevelBand], lang: Lang) -> list[dict[str, Any]]:
     """[{"level", "name", "range", "share"}] from the framework's levels (one source for the bands)."""
     out = []
     for band in bands:
@@ -118,20 +136,27 @@ def _level_bands(bands, lang):
     return out
 
 
-def _department_name(result, key, lang):
+def _department_name(result: CampaignResults, key: str | None, lang: Lang) -> str:
     if key is None:
         return ""
-    return result["department_names"].get(key, {}).get(lang, key)
+    named = result["department_names"].get(key)
+    return named.get(lang, key) if named is not None else key
 
 
-def _asked_of(result, audience, lang):
+def _asked_of(result: CampaignResults, audience: list[str], lang: Lang) -> str:
     """"" for a statement everyone is asked, else the role groups it is asked of, in `lang`."""
     if "everyone" in audience:
         return ""
     return pgettext("list separator", ", ").join(_role_name(result, key, lang) for key in audience)
 
 
-def _dimension(result, info, gap, level_name, lang):
+def _dimension(
+    result: CampaignResults,
+    info: DimensionInfo,
+    gap: PerceptionGap | None,
+    level_name: Mapping[int | None, str],
+    lang: Lang,
+) -> dict[str, Any]:
     cell = result["dimensions"][info["key"]]
     item_text = {i["key"]: i["text"][lang] for i in result["item_info"]}
     reverse = {i["key"] for i in result["item_info"] if i.get("reverse")}
@@ -140,7 +165,7 @@ def _dimension(result, info, gap, level_name, lang):
     # A statement asked of some role groups only is said to be theirs: an executive's account of
     # their own visits is not what staff experience.
     audience = {i["key"]: i.get("audience") or ["everyone"] for i in result["item_info"]}
-    items = [{**i, "reverse": i["item"] in reverse, "asked_of": _asked_of(result, audience[i["item"]], lang)}
+    items: list[dict[str, Any]] = [{**i, "reverse": i["item"] in reverse, "asked_of": _asked_of(result, audience[i["item"]], lang)}
              for i in result["items"] if i["dimension"] == info["key"] and i["score"] is not None]
     # ties in questionnaire order: the answers' read order (PostgreSQL gives none) must not reorder them
     position = {info["key"]: n for n, info in enumerate(result["item_info"])}
@@ -152,7 +177,7 @@ def _dimension(result, info, gap, level_name, lang):
         "weight": info["weight"],
         **cell,
         "level_name": level_name.get(cell["level"], ""),
-        "level_description": info["levels"].get(str(cell["level"]), {}).get(lang, "") if cell["level"] else "",
+        "level_description": _described(info, cell["level"], lang),
         "consensus": consensus_label(cell["spread"]),
         "basis": cell.get("basis", "everyone"),
         "executives": {**executives, "level_name": level_name.get(executives["level"], "")} if executives else None,
@@ -167,7 +192,13 @@ def _dimension(result, info, gap, level_name, lang):
     }
 
 
-def _recommendation(rec, names, lang):
+def _described(info: DimensionInfo, level: int | None, lang: Lang) -> str:
+    """What the dimension looks like at `level`, in `lang` ("" without a level or a text)."""
+    described = info["levels"].get(str(level)) if level else None
+    return described.get(lang, "") if described is not None else ""
+
+
+def _recommendation(rec: Recommendation, names: Mapping[str, str], lang: Lang) -> dict[str, Any]:
     return {
         "key": rec["key"],
         "dimension": names[rec["dimension"]],
@@ -181,11 +212,11 @@ def _recommendation(rec, names, lang):
     }
 
 
-def _gap(gap, name):
+def _gap(gap: PerceptionGap, name: str) -> dict[str, Any]:
     return {**gap, "name": name, "band_label": BAND_LABELS[gap["band"]]() if gap["band"] else ""}
 
 
-def _groups(rows, order, label):
+def _groups(rows: list[GroupRow], order: list[str], label: Callable[[str], str]) -> list[dict[str, Any]]:
     return [
         {
             "label": label(row["key"]) if row["key"] is not None else pgettext("group", "Other (merged: %(names)s)")
@@ -198,7 +229,7 @@ def _groups(rows, order, label):
     ]
 
 
-def _previous(result, names, order):
+def _previous(result: CampaignResults, names: Mapping[str, str], order: list[str]) -> dict[str, Any] | None:
     previous = result.get("previous")
     if not previous:
         return None
@@ -214,10 +245,10 @@ def _previous(result, names, order):
     }
 
 
-LANGUAGE_NAMES = {"ja": lambda: _("Japanese"), "en": lambda: _("English"), "unknown": lambda: _("Not recorded")}
+LANGUAGE_NAMES: dict[str, Callable[[], str]] = {"ja": lambda: _("Japanese"), "en": lambda: _("English"), "unknown": lambda: _("Not recorded")}
 
 
-def _appendix(result, names, order, lang):
+def _appendix(result: CampaignResults, names: Mapping[str, str], order: list[str], lang: Lang) -> dict[str, Any] | None:
     """The method appendix in `lang`: reliability per dimension, then per statement its item–total
     correlation and "don't know" rate by role group, and answers by language."""
     method = result.get("method")
@@ -226,7 +257,7 @@ def _appendix(result, names, order, lang):
     reliability = method["reliability"]
     roles = method["dont_know_by_role"]
     item_total = {row["item"]: row["item_total"] for cell in reliability.values() if cell for row in cell["items"]}
-    statements = []
+    statements: list[dict[str, Any]] = []
     for info in result["item_info"]:
         rates = [row["items"].get(info["key"]) for row in roles]
         if info["key"] in item_total or any(rate is not None for rate in rates):
@@ -241,16 +272,24 @@ def _appendix(result, names, order, lang):
                       "names": pgettext("list separator", ", ").join(_role_name(result, m, lang) for m in row["members"])}
                   for row in roles],
         "statements": statements,
-        "languages": [{**row, "name": LANGUAGE_NAMES.get(row["language"], lambda r=row: r["language"])()}
+        "languages": [{**row, "name": LANGUAGE_NAMES[row["language"]]() if row["language"] in LANGUAGE_NAMES
+                       else row["language"]}
                       for row in method["languages"]["rows"]] if method["languages"]["shown"] else [],
     }
 
 
-def _charts(result, names, order, gaps, lang, personal):
+def _charts(
+    result: CampaignResults,
+    names: Mapping[str, str],
+    order: list[str],
+    gaps: Mapping[str, PerceptionGap],
+    lang: Lang,
+    personal: Mapping[str, Any] | None,
+) -> dict[str, Any]:
     labels = [names[k] for k in order]
     rings = labels_module.chart_rings(result)
     series = labels_module.radar_series(result, order, personal)
-    charts_out = {
+    charts_out: dict[str, Any] = {
         "radar": charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"), rings=rings),
         "gap": charts.gap_svg(
             labels=labels,
@@ -270,13 +309,14 @@ def _charts(result, names, order, gaps, lang, personal):
             missing_label="–",
             rings=rings,
         )
-    if result.get("previous"):
+    previous = result.get("previous")
+    if previous:
         charts_out["delta"] = charts.delta_svg(
             labels=labels,
-            previous=[result["previous"]["dimensions"].get(k) for k in order],
+            previous=[previous["dimensions"].get(k) for k in order],
             current=[result["dimensions"][k]["score"] for k in order],
             title=_("Change since the previous assessment"),
-            legend={"previous": result["previous"]["campaign"]["name"], "current": result["campaign"]["name"]},
+            legend={"previous": previous["campaign"]["name"], "current": result["campaign"]["name"]},
             rings=rings,
         )
     return charts_out
