@@ -6,6 +6,8 @@ the order found. A single message is a list of one. Views, forms and commands sh
 `error.problems` (or `str(error)`, the lines joined); they never need to know which kind it was.
 """
 
+from collections.abc import Iterable
+
 MAX_PROBLEMS = 50  # listed at most; then one line says how many more there are
 
 
@@ -16,17 +18,17 @@ class ApplicationError(Exception):
     language active then. `total` counts every problem, also those a capped list leaves out.
     """
 
-    def __init__(self, *messages, problems=None, capped=False):
+    def __init__(self, *messages: object, problems: Iterable[object] | None = None, capped: bool = False) -> None:
         problems = list(problems) if problems is not None else list(messages)
         self.total = len(problems)
         self.problems = problems_capped(problems) if capped else problems
         super().__init__(*self.problems)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
 
 
-def problems_capped(problems):
+def problems_capped(problems: Iterable[object]) -> list[object]:
     """At most MAX_PROBLEMS lines, then one saying how many more there are."""
     from django.utils.translation import gettext
 

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from . import catalogue_schema
 from .bands import LevelBands, rounded
+from .errors import ApplicationError
 from .result_types import (
     FiredTrigger,
     HeadlineScore,
@@ -27,19 +29,9 @@ from .result_types import (
     ReleasedResults,
 )
 
-# A trigger's limit is a number, except `role_below`: {"role": key, "points": N}.
-TRIGGERS = (
-    "level_at_most",  # the level people other than executives experience is at most N
-    "level_at_least",  # ... at least N: sustain and scale what works (a mature result still gets advice)
-    "score_below",  # that group's score is below X
-    "gap_at_least",  # executives rate it at least X points higher than everyone else
-    "gap_at_most",  # executives rate it at least |X| points lower: more critical than the staff
-    "spread_at_least",  # respondents' scores spread at least X (no shared picture)
-    "dont_know_at_least",  # at least X % of the dimension's answers are "don't know"
-    "role_below",  # a role group scores it at least N points below the organisation as a whole
-)
-OWNERS = ("executives", "innovation_team", "business_units", "hr", "corporate_planning", "board")
-HORIZONS = ("90d", "1y", "3y")
+# The catalogue's shape (triggers, owners, horizons, both languages) is the pydantic schema in
+# catalogue_schema; a trigger's limit is a number, except `role_below`: {"role": key, "points": N}.
+TRIGGERS, OWNERS, HORIZONS = catalogue_schema.TRIGGERS, catalogue_schema.OWNERS, catalogue_schema.HORIZONS
 
 
 class CatalogueEntry(TypedDict):
@@ -56,31 +48,11 @@ class CatalogueEntry(TypedDict):
     actions: list[LocalText]
 
 
-class CatalogueError(ValueError):
+class CatalogueError(ApplicationError, ValueError):
+    """A catalogue file with problems: every one of them, located."""
+
     def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def _trigger_problem(trigger: object, role_keys: Collection[str] | None) -> str | None:
-    if not isinstance(trigger, dict) or len(trigger) != 1 or next(iter(trigger)) not in TRIGGERS:
-        return f"must be exactly one of {', '.join(TRIGGERS)}"
-    kind, limit = next(iter(trigger.items()))
-    if kind == "role_below":
-        if not isinstance(limit, dict) or set(limit) != {"role", "points"}:
-            return "role_below needs a role and points"
-        if role_keys is not None and limit["role"] not in role_keys:
-            return f"role_below: {limit['role']!r} is not a role group of the framework"
-        if not isinstance(limit["points"], (int, float)) or limit["points"] <= 0:
-            return "role_below: points must be a positive number"
-        return None
-    if not isinstance(limit, (int, float)) or isinstance(limit, bool):
-        return "the limit must be a number"
-    if kind.startswith("level_") and limit not in (1, 2, 3, 4, 5):
-        return "a level limit must be 1 to 5"
-    if kind == "gap_at_most" and limit >= 0:
-        return "gap_at_most is for executives more critical than staff: the limit must be negative"
-    return None
+        super().__init__(problems=problems)
 
 
 def _trigger_signature(trigger: Mapping[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...] | float]:
@@ -96,47 +68,30 @@ def catalogue_problems(
     From `format: 2` (catalogue 1.1) two entries of one dimension may not share a trigger: the same
     finding would otherwise produce two pieces of advice competing for the first three.
     """
-    problems: list[str] = []
-    entries = data.get("recommendations") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not entries:
-        return ["recommendations: must be a non-empty list"]
-    unique_triggers = isinstance(data.get("format"), int) and data["format"] >= 2
+    problems, broken = catalogue_schema.catalogue_schema_problems(data)
+    if not isinstance(data, dict) or not isinstance(data.get("recommendations"), list):
+        return problems
+    unique_triggers = data.get("format") == 2
     seen: set[object] = set()
     triggers: dict[tuple[object, object], str] = {}
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(data["recommendations"]):
+        if index in broken or not isinstance(entry, dict):
+            continue  # its shape is wrong: the schema said where
         where = f"recommendations[{index}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be a mapping with key, dimension, trigger, ...")
-            continue
-        key = entry.get("key")
-        if not isinstance(key, str) or not key or key in seen:
-            problems.append(f"{where}.key: missing or duplicate")
+        key = entry["key"]
+        if key in seen:
+            problems.append(f"{where}.key: duplicate {key!r}")
         seen.add(key)
-        if entry.get("dimension") not in dimension_keys:
-            problems.append(f"{where}.dimension: {entry.get('dimension')!r} is not a dimension of the framework")
-        problem = _trigger_problem(entry.get("trigger"), role_keys)
-        if problem:
-            problems.append(f"{where}.trigger: {problem}")
+        if entry["dimension"] not in dimension_keys:
+            problems.append(f"{where}.dimension: {entry['dimension']!r} is not a dimension of the framework")
+        kind, limit = next(iter(entry["trigger"].items()))
+        if kind == "role_below" and role_keys is not None and limit["role"] not in role_keys:
+            problems.append(f"{where}.trigger: role_below: {limit['role']!r} is not a role group of the framework")
         elif unique_triggers:
-            signature = (entry.get("dimension"), _trigger_signature(entry["trigger"]))
+            signature = (entry["dimension"], _trigger_signature(entry["trigger"]))
             if signature in triggers:
                 problems.append(f"{where}.trigger: the same trigger as {triggers[signature]} on this dimension")
             triggers.setdefault(signature, f"recommendations[{index}] ({key})")
-        if entry.get("priority") not in (1, 2, 3):
-            problems.append(f"{where}.priority: must be 1, 2 or 3")
-        if entry.get("owner") not in OWNERS:
-            problems.append(f"{where}.owner: must be one of {', '.join(OWNERS)}")
-        if entry.get("horizon") not in HORIZONS:
-            problems.append(f"{where}.horizon: must be one of {', '.join(HORIZONS)}")
-        texts = [("title", entry.get("title")), ("summary", entry.get("summary"))]
-        actions = entry.get("actions")
-        if not isinstance(actions, list) or not actions:
-            problems.append(f"{where}.actions: at least one action is required")
-        else:
-            texts += [(f"actions[{i}]", a) for i, a in enumerate(actions)]
-        for name, text in texts:
-            if not isinstance(text, dict) or not all(isinstance(text.get(lg), str) and text[lg].strip() for lg in ("en", "ja")):
-                problems.append(f"{where}.{name}: needs non-empty en and ja")
     return problems
 
 

@@ -32,20 +32,8 @@ OWNER_LABELS: dict[str, Callable[[], str]] = {
     "board": lambda: _("Board"),
 }
 HORIZON_LABELS: dict[str, Callable[[], str]] = {"90d": lambda: _("90 days"), "1y": lambda: _("1 year"), "3y": lambda: _("3 years")}
-BAND_LABELS: dict[str, Callable[[], str]] = {
-    "much_lower": lambda: _("executives much lower"),
-    "lower": lambda: _("executives lower"),
-    "similar": lambda: _("about the same"),
-    "higher": lambda: _("executives higher"),
-    "much_higher": lambda: _("executives much higher"),
-}
-ROLE_LABELS: dict[str, Callable[[], str]] = {
-    "executive": lambda: _("Executives"),
-    "innovation_team": lambda: _("Innovation team"),
-    "business": lambda: _("Business departments"),
-    "corporate": lambda: _("Corporate functions"),
-    "": lambda: _("Role not given"),
-}
+# Gap bands and role labels are defined once, in reports.labels (the workshop, deck and data pack share them).
+BAND_LABELS = labels_module.BAND_LABELS
 HIGH_SPREAD, LOW_SPREAD = 25.0, 15.0
 
 
@@ -112,11 +100,7 @@ def _build(
 
 def _role_name(result: CampaignResults, key: str, lang: Lang) -> str:
     """The framework version's own label (1.1 has six role groups), else the built-in one."""
-    role_names = result.get("role_names")
-    named = role_names.get(key) if role_names is not None else None
-    if named and named.get(lang):
-        return named[lang]
-    return ROLE_LABELS.get(key, lambda: key)()
+    return str(labels_module.role_label(key, result.get("role_names"), lang))
 
 
 def _level_bands(bands: list[LevelBand], lang: Lang) -> list[dict[str, Any]]:

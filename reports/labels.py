@@ -3,9 +3,11 @@ radar's series. Defined once here for the report, the workshop screen, the deck 
 (the same message ids, so one translation serves them all).
 """
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
-BAND_LABELS = {
+BAND_LABELS: dict[str, Callable[[], str]] = {
     "much_lower": lambda: _("executives much lower"),
     "lower": lambda: _("executives lower"),
     "similar": lambda: _("about the same"),

@@ -219,3 +219,21 @@ def test_the_shipped_1_1_catalogue_covers_every_kind_of_finding_for_every_dimens
 def test_first_three_follow_priority_then_severity_across_dimensions():
     recommendations = [{"key": k, "dimension": d} for k, d in (("a", "x"), ("b", "x"), ("c", "y"), ("d", "z"))]
     assert [r["key"] for r in first_three(recommendations)] == ["a", "b", "c"]
+
+
+def test_catalogue_shape_errors_are_located_by_the_schema_never_a_traceback():
+    entries = [copy.deepcopy(CATALOGUE[0]) for _ in range(4)] + ["not a mapping", None]
+    entries[0]["priority"] = "1"  # text, not a number
+    entries[1]["actions"] = [{"en": "only English"}]
+    entries[2]["trigger"] = {"role_below": {"role": "innovation_team", "points": -5}}
+    entries[3]["key"] = "other"
+    problems = catalogue_problems({"format": 2, "recommendations": entries}, {"vision"}, {"innovation_team"})
+    assert "recommendations[0].priority: must be 1, 2 or 3" in problems
+    assert "recommendations[1].actions[0]: needs non-empty en and ja" in problems
+    assert "recommendations[2].trigger: role_below: points must be a positive number" in problems
+    assert "recommendations[4]: must be a mapping with key, dimension, trigger, ..." in problems
+    assert "recommendations[5]: must be a mapping with key, dimension, trigger, ..." in problems
+    # entries of a valid shape still meet the rules across entries: 3 repeats 0's trigger... but 0
+    # has a bad shape, so only valid entries are compared (no complaint about entry 3)
+    assert not any(p.startswith("recommendations[3]") for p in problems)
+    assert catalogue_problems("recommendations: []", {"vision"}) == ["file: must be a mapping"]
