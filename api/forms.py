@@ -8,7 +8,9 @@ class ApiTokenForm(forms.Form):
     membership = forms.ChoiceField(label=_("Organisation"))
     name = forms.CharField(max_length=100, label=_("Name"), help_text=_("What the token is for, e.g. Power BI."))
     scopes = forms.MultipleChoiceField(
-        label=_("Scopes"), choices=list(SCOPES.items()), widget=forms.CheckboxSelectMultiple,
+        label=_("Scopes"),
+        choices=list(SCOPES.items()),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one scope.")},
     )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=730, initial=365)
@@ -17,7 +19,8 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.memberships = {str(m.pk): m for m in memberships}
         self.fields["membership"].choices = [
-            (str(m.pk), f"{m.organisation.name_en} / {m.organisation.name_ja} ({m.get_role_display()})") for m in memberships
+            (str(m.pk), f"{m.organisation.name_en} / {m.organisation.name_ja} ({m.get_role_display()})")
+            for m in memberships
         ]
 
     def clean_membership(self):

@@ -37,8 +37,11 @@ def scores(result, campaign):
     levels = {str(k): v for k, v in (result.get("level_names") or {}).items()}
     out["overall"] = result.get("overall")
     out["dimensions"] = [
-        {**cell, "name": names.get(cell["dimension"], {"en": cell["dimension"], "ja": cell["dimension"]}),
-         "level_name": levels.get(str(cell.get("level"))) if cell.get("level") is not None else None}
+        {
+            **cell,
+            "name": names.get(cell["dimension"], {"en": cell["dimension"], "ja": cell["dimension"]}),
+            "level_name": levels.get(str(cell.get("level"))) if cell.get("level") is not None else None,
+        }
         for cell in _cells(result.get("dimensions"), _order(result))
     ]
     return out
@@ -46,9 +49,12 @@ def scores(result, campaign):
 
 def _group_rows(rows, order, names):
     return [
-        {**row, "name": names.get(row.get("key")) if row.get("key") is not None else None,
-         "members": [member if member is not None else "" for member in row.get("members") or []],
-         "dimensions": _cells(row.get("dimensions"), order)}
+        {
+            **row,
+            "name": names.get(row.get("key")) if row.get("key") is not None else None,
+            "members": [member if member is not None else "" for member in row.get("members") or []],
+            "dimensions": _cells(row.get("dimensions"), order),
+        }
         for row in rows or []
     ]
 
@@ -95,8 +101,12 @@ def benchmark(data, campaign):
         "framework": data["framework"],
         "message": message,
         "groups": [
-            {"key": g["key"], "label": str(g["label"]), "available": g["available"],
-             "percentiles": [{"dimension": key, "percentile": g["percentiles"].get(key)} for key in keys]}
+            {
+                "key": g["key"],
+                "label": str(g["label"]),
+                "available": g["available"],
+                "percentiles": [{"dimension": key, "percentile": g["percentiles"].get(key)} for key in keys],
+            }
             for g in data["groups"]
         ],
     }

@@ -64,7 +64,8 @@ class DimensionScore(DimensionCell):
     basis = s.ChoiceField(
         choices=["staff", "everyone"],
         help_text="Whose experience the headline figures describe: people other than executives ('staff'), or "
-                  "everyone where the release cannot show the executives apart.")
+        "everyone where the release cannot show the executives apart.",
+    )
     limited_by_share = s.BooleanField(help_text="True where the favourable share, not the score, holds the level down.")
     everyone = Figures(help_text="All respondents' figures, executives included.")
     executives = Figures(allow_null=True, help_text="The executives' own view; null where not released.")
@@ -73,7 +74,9 @@ class DimensionScore(DimensionCell):
 class ResultHeader(s.Serializer):
     campaign = CampaignRef()
     department = s.CharField(allow_null=True, help_text="Department key, or null for the whole organisation.")
-    shown = s.BooleanField(help_text="False when fewer people answered than the anonymity threshold: nothing else is released.")
+    shown = s.BooleanField(
+        help_text="False when fewer people answered than the anonymity threshold: nothing else is released."
+    )
     respondents = s.IntegerField(allow_null=True)
     anonymity_threshold = s.IntegerField()
 
@@ -99,7 +102,9 @@ class Groups(ResultHeader):
 
 class Gap(s.Serializer):
     dimension = s.CharField()
-    gap = s.FloatField(allow_null=True, help_text="Executives minus everyone else; null when only the band may be shown.")
+    gap = s.FloatField(
+        allow_null=True, help_text="Executives minus everyone else; null when only the band may be shown."
+    )
     band = s.ChoiceField(choices=["much_lower", "lower", "similar", "higher", "much_higher"], allow_null=True)
     large = s.BooleanField(allow_null=True)
     exact = s.BooleanField(allow_null=True)
@@ -107,7 +112,9 @@ class Gap(s.Serializer):
     others = s.FloatField(allow_null=True)
     n_executives = s.IntegerField(allow_null=True)
     n_others = s.IntegerField(allow_null=True)
-    items_compared = s.IntegerField(allow_null=True, help_text="Statements both sides answered (framework 1.1 routes statements by role).")
+    items_compared = s.IntegerField(
+        allow_null=True, help_text="Statements both sides answered (framework 1.1 routes statements by role)."
+    )
 
 
 class Gaps(ResultHeader):

@@ -38,8 +38,12 @@ def api_token_create(*, membership, name, scopes, days=None):
         raise ValidationError(_("Give the token a name."), code="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        membership=membership, name=name.strip(), token_hash=token_hash(secret), prefix=secret[:10],
-        scopes=" ".join(scopes), expires_at=timezone.now() + timedelta(days=days) if days else None,
+        membership=membership,
+        name=name.strip(),
+        token_hash=token_hash(secret),
+        prefix=secret[:10],
+        scopes=" ".join(scopes),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
     )
     return token, secret
 

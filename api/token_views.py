@@ -27,9 +27,16 @@ def token_list(request):
             form.add_error("scopes", error)
         else:
             form = ApiTokenForm(memberships=memberships)
-    response = render(request, "api/tokens.html", {
-        "form": form, "secret": secret, "tokens": api_tokens_for_user(user=request.user), "has_memberships": bool(memberships),
-    })
+    response = render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": api_tokens_for_user(user=request.user),
+            "has_memberships": bool(memberships),
+        },
+    )
     response["Cache-Control"] = "no-store"  # the new secret is on this page once
     return response
 

@@ -37,12 +37,18 @@ def campaign_data(campaign):
     framework = campaign.framework
     organisation = campaign.organisation
     return {
-        "id": campaign.pk, "name": campaign.name,
-        "organisation": {"id": organisation.pk, "slug": organisation.slug,
-                         "name": {"en": organisation.name_en, "ja": organisation.name_ja}},
+        "id": campaign.pk,
+        "name": campaign.name,
+        "organisation": {
+            "id": organisation.pk,
+            "slug": organisation.slug,
+            "name": {"en": organisation.name_en, "ja": organisation.name_ja},
+        },
         "framework": {"key": framework.key, "version": framework.version},
-        "opens_at": campaign.opens_at, "closes_at": campaign.closes_at,
-        "status": campaign_status(campaign), "anonymity_threshold": campaign.anonymity_threshold,
+        "opens_at": campaign.opens_at,
+        "closes_at": campaign.closes_at,
+        "status": campaign_status(campaign),
+        "anonymity_threshold": campaign.anonymity_threshold,
     }
 
 
@@ -53,7 +59,9 @@ def _within(text, low, high):
 class ApiView(GenericAPIView):
     required_scope: str | None = None
     campaign_action = "view"
-    query_parameters: Mapping[str, object] = {}  # name -> str, or (min, max) for a whole number; anything else is refused with 400
+    query_parameters: Mapping[
+        str, object
+    ] = {}  # name -> str, or (min, max) for a whole number; anything else is refused with 400
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, scopes and rate limit first
@@ -65,8 +73,10 @@ class ApiView(GenericAPIView):
                 raise ParseError(_("Give the query parameter %(name)s once.") % {"name": name})
             bounds = self.query_parameters[name]
             if bounds is not str and not _within(values[0], *bounds):
-                raise ParseError(_("The query parameter %(name)s must be a whole number from %(low)s to %(high)s.")
-                                 % {"name": name, "low": bounds[0], "high": bounds[1]})
+                raise ParseError(
+                    _("The query parameter %(name)s must be a whole number from %(low)s to %(high)s.")
+                    % {"name": name, "low": bounds[0], "high": bounds[1]}
+                )
 
     def campaign(self):
         return campaign_get_for_token(token=self.request.auth, pk=self.kwargs["pk"], action=self.campaign_action)
@@ -88,8 +98,11 @@ class CampaignList(ApiView):
 
     def get_queryset(self):
         membership = self.request.auth.membership
-        return (Campaign.objects.select_related("organisation", "framework")
-                .filter(organisation_id=membership.organisation_id).order_by("-opens_at", "-pk"))
+        return (
+            Campaign.objects.select_related("organisation", "framework")
+            .filter(organisation_id=membership.organisation_id)
+            .order_by("-opens_at", "-pk")
+        )
 
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -176,10 +189,19 @@ class CampaignActions(ApiView):
         campaign = self.campaign()
         page = self.paginate_queryset(actions_for_campaign(campaign=campaign))
         rows = [
-            {"id": a.pk, "dimension": a.dimension, "recommendation": a.recommendation,
-             "title": {"en": a.title_en, "ja": a.title_ja}, "owner_role": a.owner_role, "owner_name": a.owner_name,
-             "due_date": a.due_date, "status": a.status, "overdue": action_is_overdue(a),
-             "created_at": a.created_at, "updated_at": a.updated_at}
+            {
+                "id": a.pk,
+                "dimension": a.dimension,
+                "recommendation": a.recommendation,
+                "title": {"en": a.title_en, "ja": a.title_ja},
+                "owner_role": a.owner_role,
+                "owner_name": a.owner_name,
+                "due_date": a.due_date,
+                "status": a.status,
+                "overdue": action_is_overdue(a),
+                "created_at": a.created_at,
+                "updated_at": a.updated_at,
+            }
             for a in page
         ]
         return self.get_paginated_response(out.Action(rows, many=True).data)

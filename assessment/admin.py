@@ -69,7 +69,15 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "framework", "opens_at", "closes_at", "anonymity_threshold", "comment_threshold"]
+    list_display = [
+        "name",
+        "organisation",
+        "framework",
+        "opens_at",
+        "closes_at",
+        "anonymity_threshold",
+        "comment_threshold",
+    ]
     list_filter = ["organisation", "framework"]
 
     def get_form(self, request, obj=None, **kwargs):

@@ -69,15 +69,21 @@ def _answers(queryset: QuerySet[Any, Any], items: pd.DataFrame) -> pd.DataFrame:
     # the item keys by position (an answer to an item of another version would be dropped, as a join would)
     where = pd.Index(items["item_id"]).get_indexer(np.asarray(item_id, dtype=np.int64))
     known = where >= 0
-    return pd.DataFrame({
-        "respondent": np.asarray(respondent, dtype=np.int64)[known],
-        "value": np.asarray(value, dtype=float)[known],
-        "item": items["item"].to_numpy()[where[known]],
-    })
+    return pd.DataFrame(
+        {
+            "respondent": np.asarray(respondent, dtype=np.int64)[known],
+            "value": np.asarray(value, dtype=float)[known],
+            "item": items["item"].to_numpy()[where[known]],
+        }
+    )
 
 
 def campaign_frames(
-    *, campaign: Campaign, department: str | None = None, upto: int | None = None, gap_items: Iterable[str] | None = None
+    *,
+    campaign: Campaign,
+    department: str | None = None,
+    upto: int | None = None,
+    gap_items: Iterable[str] | None = None,
 ) -> CampaignFrames:
     """Four queries, whatever the number of respondents: dimensions, items, respondents, answers (+ departments).
 
@@ -105,13 +111,15 @@ def campaign_frames(
     if department is not None:
         submitted = submitted.filter(department__key=department, release_number__lte=upto)
     respondents = pd.DataFrame(
-        _rows(submitted.order_by("id").values_list("id", "role_group", "department__key", "release_number",
-                                                   "language")),
+        _rows(
+            submitted.order_by("id").values_list("id", "role_group", "department__key", "release_number", "language")
+        ),
         columns=["respondent", "role_group", "department", "release_number", "language"],
     )
     respondents["release_number"] = pd.to_numeric(respondents["release_number"]).astype(float)
-    answers = _answers(Answer.objects.filter(response__in=submitted).values_list("response_id", "item_id", "value"),
-                       items)
+    answers = _answers(
+        Answer.objects.filter(response__in=submitted).values_list("response_id", "item_id", "value"), items
+    )
     departments: dict[str, LocalText] = {
         key: {"en": en, "ja": ja}
         for key, en, ja in Department.objects.filter(organisation_id=campaign.organisation_id).values_list(
@@ -127,13 +135,25 @@ def campaign_frames(
         gap_threshold=float(framework.gap_threshold),
     )
     dimensions: list[DimensionInfo] = [
-        {"key": d["key"], "name": {"en": d["name_en"], "ja": d["name_ja"]}, "weight": float(d["weight"]),
-         "levels": d["level_descriptions"]}
+        {
+            "key": d["key"],
+            "name": {"en": d["name_en"], "ja": d["name_ja"]},
+            "weight": float(d["weight"]),
+            "levels": d["level_descriptions"],
+        }
         for d in dimension_rows
     ]
     mapped = frozenset((framework.comparison or {}).get("items", {})) if framework.comparison else frozenset()
-    return CampaignFrames(spec, dimensions, items, respondents, answers, departments, mapped,
-                          frozenset(gap_items) if gap_items is not None else None)
+    return CampaignFrames(
+        spec,
+        dimensions,
+        items,
+        respondents,
+        answers,
+        departments,
+        mapped,
+        frozenset(gap_items) if gap_items is not None else None,
+    )
 
 
 def frames_results(
@@ -154,14 +174,25 @@ def frames_results(
     if not result["shown"]:
         # Below the threshold (or not publishable with the rest) the group shows nothing at all.
         return result
-    audiences = dict(zip(frames.items["item"], frames.items["audience"], strict=True)) if "audience" in frames.items else None
-    released = published.released_results(scores, scored, frames.respondents, spec, plan, department=department,
-                                          gap_scores=gap_scores, audiences=audiences)
+    audiences = (
+        dict(zip(frames.items["item"], frames.items["audience"], strict=True)) if "audience" in frames.items else None
+    )
+    released = published.released_results(
+        scores,
+        scored,
+        frames.respondents,
+        spec,
+        plan,
+        department=department,
+        gap_scores=gap_scores,
+        audiences=audiences,
+    )
     result["respondents"] = released["org"]["n"]
     result["n"] = released["org"]["n"]  # with "dimensions" and "overall", the order of the org's summary
     # Levels say what people other than executives experience; everyone's figures stay beside them.
     result["dimensions"], result["overall"] = scoring.experienced(
-        released["org"], released["staff"], released["executives"], spec)
+        released["org"], released["staff"], released["executives"], spec
+    )
     result["overall_everyone"] = released["org"]["overall"]
     result["staff"] = released["staff"]
     result["executives"] = released["executives"]
@@ -169,8 +200,16 @@ def frames_results(
     result["groups"] = {"role_group": released["roles"], "department": released["departments"]}
     result["items"] = released["items"]
     result["method"] = appendix.method_appendix(
-        scored=scored, respondents=frames.respondents, items=frames.items, plan=plan, threshold=threshold, top=top,
-        dimension_keys=spec.dimensions, role_rows=released["roles"], department=department)
+        scored=scored,
+        respondents=frames.respondents,
+        items=frames.items,
+        plan=plan,
+        threshold=threshold,
+        top=top,
+        dimension_keys=spec.dimensions,
+        role_rows=released["roles"],
+        department=department,
+    )
     return result
 
 
@@ -181,8 +220,9 @@ def frames_scores(frames: CampaignFrames) -> tuple[pd.DataFrame, pd.DataFrame, p
     # Statements are routed by role group (1.1): minimum answered relative to what each was shown.
     required = routing.routed_minimum(frames.items, frames.respondents, frames.spec.min_answered)
     scores = scoring.respondent_scores(scored, frames.spec, frames.respondents, required=required)
-    gap_scores = routing.shared_scores(scored, frames.items, frames.respondents, frames.spec, shared=frames.gap_items,
-                                       all_scores=scores)
+    gap_scores = routing.shared_scores(
+        scored, frames.items, frames.respondents, frames.spec, shared=frames.gap_items, all_scores=scores
+    )
     return scored, scores, gap_scores
 
 
@@ -211,10 +251,16 @@ def plan_for_frames(
     atoms, index = disclosure.atoms_of(respondents)
     mapped = mapped_scores(replace(frames, respondents=respondents), scored)
     weights = disclosure.family_weights(respondents, index, len(atoms), scores, answered, gap_scores, mapped)
-    candidates = disclosure.campaign_candidates(respondents, frames.spec.dimensions, list(frames.items["item"]),
-                                                threshold, mapped_keys=tuple(mapped.columns) if mapped is not None else ())
-    return disclosure.plan_release(atoms=atoms, weights=weights, candidates=candidates,
-                                   prior=disclosure.prior_groups(prior), threshold=threshold)
+    candidates = disclosure.campaign_candidates(
+        respondents,
+        frames.spec.dimensions,
+        list(frames.items["item"]),
+        threshold,
+        mapped_keys=tuple(mapped.columns) if mapped is not None else (),
+    )
+    return disclosure.plan_release(
+        atoms=atoms, weights=weights, candidates=candidates, prior=disclosure.prior_groups(prior), threshold=threshold
+    )
 
 
 def _num(value: Any) -> float | None:
@@ -248,13 +294,20 @@ def _release_read(
         if standing is not None:
             release, counts = standing
             plan: disclosure.Plan | None = disclosure.Plan.from_json(release.plan, upto=None)
-            part = campaign_frames(campaign=campaign, department=department, upto=release.number,
-                                   gap_items=release.plan["gap_items"])
+            part = campaign_frames(
+                campaign=campaign, department=department, upto=release.number, gap_items=release.plan["gap_items"]
+            )
             return ReleaseRead(part, release.number, plan, _released(part, release.number), **counts)
     frames = frames if frames is not None else campaign_frames(campaign=campaign)
     number, plan, released = release_current(campaign=campaign, frames=frames)
-    return ReleaseRead(frames, number, plan, released, len(frames.respondents),
-                       len(released.respondents) if released is not None else 0)
+    return ReleaseRead(
+        frames,
+        number,
+        plan,
+        released,
+        len(frames.respondents),
+        len(released.respondents) if released is not None else 0,
+    )
 
 
 def previous_campaign(*, campaign: Campaign) -> Campaign | None:
@@ -291,24 +344,31 @@ def campaign_results(
     levels = {level["level"]: level["name"] for level in framework.levels}
     result: CampaignResults = {
         **scores,
-        "campaign": {"id": campaign.pk, "name": campaign.name, "organisation": campaign.organisation.name_en,
-                     "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
-                     "framework": f"{framework.key} {framework.version}"},
+        "campaign": {
+            "id": campaign.pk,
+            "name": campaign.name,
+            "organisation": campaign.organisation.name_en,
+            "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
+            "framework": f"{framework.key} {framework.version}",
+        },
         "release": {"number": number, "submitted": read.submitted, "included": read.included},
         "anonymity_threshold": campaign.anonymity_threshold,
         "gap_threshold": float(framework.gap_threshold),
         "department": department,
         "dimension_info": frames.dimensions,
         "item_info": [
-            {"key": row.item, "dimension": row.dimension, "reverse": bool(row.reverse),
-             "text": {"en": row.text_en, "ja": row.text_ja},
-             "audience": list(getattr(row, "audience", None) or [routing.EVERYONE])}
+            {
+                "key": row.item,
+                "dimension": row.dimension,
+                "reverse": bool(row.reverse),
+                "text": {"en": row.text_en, "ja": row.text_ja},
+                "audience": list(getattr(row, "audience", None) or [routing.EVERYONE]),
+            }
             for row in frames.items.itertuples()
         ],
         "level_names": levels,
         "level_bands": [
-            {**row, "name": levels[row["level"]]}
-            for row in scoring.LevelBands.from_levels(framework.levels).rows()
+            {**row, "name": levels[row["level"]]} for row in scoring.LevelBands.from_levels(framework.levels).rows()
         ],
         "department_names": frames.departments,
         "role_names": framework_role_labels(framework=framework),
@@ -359,10 +419,13 @@ def campaign_results_core(
     if read.released is None or not plan.shows(("org",) if department is None else ("department", department)):
         result = {"respondents": read.included, "shown": False}
     else:
-        result = frames_results(read.released, threshold=campaign.anonymity_threshold, plan=plan,
-                                department=department)
+        result = frames_results(read.released, threshold=campaign.anonymity_threshold, plan=plan, department=department)
     return {**result, "published_departments": _published_departments(plan)}
 
 
 def _published_departments(plan: disclosure.Plan | None) -> list[str]:
-    return [label[1] for label in (plan.families.get(disclosure.MEMBERS, []) if plan else []) if label[0] == "department" and label[1]]
+    return [
+        label[1]
+        for label in (plan.families.get(disclosure.MEMBERS, []) if plan else [])
+        if label[0] == "department" and label[1]
+    ]

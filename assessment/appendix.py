@@ -29,7 +29,11 @@ def _two(value: float | None) -> float | None:
 
 
 def reliability(
-    scored: pd.DataFrame, items: pd.DataFrame, member_ids: Collection[int], dimension_keys: Iterable[str], threshold: int
+    scored: pd.DataFrame,
+    items: pd.DataFrame,
+    member_ids: Collection[int],
+    dimension_keys: Iterable[str],
+    threshold: int,
 ) -> dict[str, Reliability | None]:
     """{dimension: {"alpha", "n", "low", "items": [{"item", "item_total"}]}} (None where not computable)."""
     answered = scored[scored["respondent"].isin(member_ids)].dropna(subset=["score"])
@@ -128,14 +132,16 @@ def answers_by_language(
     for language, part in frame.groupby("language", sort=True):
         score = part["score"]
         total = len(part)
-        rows.append({
-            "language": language,
-            "n": int(part["respondent"].nunique()),
-            "favourable": rounded(100 * (score >= 75).sum() / total),
-            "neutral": rounded(100 * (score == 50).sum() / total),
-            "unfavourable": rounded(100 * (score <= 25).sum() / total),
-            "dont_know": rounded(100 * score.isna().sum() / total),
-        })
+        rows.append(
+            {
+                "language": language,
+                "n": int(part["respondent"].nunique()),
+                "favourable": rounded(100 * (score >= 75).sum() / total),
+                "neutral": rounded(100 * (score == 50).sum() / total),
+                "unfavourable": rounded(100 * (score <= 25).sum() / total),
+                "dont_know": rounded(100 * score.isna().sum() / total),
+            }
+        )
     return {"shown": True, "rows": rows}
 
 
@@ -152,8 +158,10 @@ def method_appendix(
     department: str | None,
 ) -> MethodAppendix:
     """The appendix for one report (organisation, or one department with `department`)."""
-    frame = respondents.assign(role_group=respondents["role_group"].fillna("").astype(str),
-                               department=respondents["department"].fillna("").astype(str))
+    frame = respondents.assign(
+        role_group=respondents["role_group"].fillna("").astype(str),
+        department=respondents["department"].fillna("").astype(str),
+    )
     if "batch" not in frame:
         frame = frame.assign(batch=1)
     members = set(frame.loc[plan.groups[top].mask(frame), "respondent"]) if top in plan.groups else set()
@@ -161,7 +169,10 @@ def method_appendix(
     return {
         "reliability": reliability(scored, items, members, shown, threshold),
         "low_alpha": LOW_ALPHA,
-        "dont_know_by_role": dont_know_by_role(scored, respondents, items, plan, role_rows) if department is None else [],
-        "languages": answers_by_language(scored, respondents, plan, threshold) if department is None
+        "dont_know_by_role": dont_know_by_role(scored, respondents, items, plan, role_rows)
+        if department is None
+        else [],
+        "languages": answers_by_language(scored, respondents, plan, threshold)
+        if department is None
         else {"shown": False, "rows": []},
     }

@@ -45,8 +45,11 @@ def _models():
         if "." in label:
             yield apps.get_model(label)
         else:
-            yield from (m for m in apps.get_app_config(label).get_models()
-                        if not m._meta.proxy and m._meta.managed and m not in NOT_BACKED_UP)
+            yield from (
+                m
+                for m in apps.get_app_config(label).get_models()
+                if not m._meta.proxy and m._meta.managed and m not in NOT_BACKED_UP
+            )
 
 
 def _schema():
@@ -70,8 +73,16 @@ def backup_export(*, path):
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             expected = sum(model._default_manager.count() for model in _models())
-            call_command("dumpdata", *BACKUP_LABELS, natural_foreign=True, natural_primary=True,
-                         exclude=[m._meta.label for m in NOT_BACKED_UP], output=str(partial), verbosity=0, format="xml")
+            call_command(
+                "dumpdata",
+                *BACKUP_LABELS,
+                natural_foreign=True,
+                natural_primary=True,
+                exclude=[m._meta.label for m in NOT_BACKED_UP],
+                output=str(partial),
+                verbosity=0,
+                format="xml",
+            )
             counts = backup_counts()
             trailer = {"schema": _schema(), "objects": expected, "created": timezone.now().isoformat()}
         with _open(partial, "ab") as out:  # gzip: a second member, read as one stream
@@ -81,7 +92,9 @@ def backup_export(*, path):
             os.fsync(raw.fileno())
         found = backup_inspect(path=partial)
         if found["objects"] != expected:
-            raise BackupError(f"Verification failed: {found['objects']} objects in the file, {expected} in the database.")
+            raise BackupError(
+                f"Verification failed: {found['objects']} objects in the file, {expected} in the database."
+            )
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -105,7 +118,7 @@ class _Counter(xml.sax.handler.ContentHandler, xml.sax.handler.LexicalHandler):
     def comment(self, content):
         content = content.strip()
         if content.startswith(TRAILER):
-            self.trailer = json.loads(content[len(TRAILER):])
+            self.trailer = json.loads(content[len(TRAILER) :])
 
 
 def backup_inspect(*, path):
@@ -127,10 +140,14 @@ def backup_inspect(*, path):
             f"{path} is not a complete backup (truncated or damaged: {error}). Nothing was restored; use another copy."
         ) from None
     if counter.trailer is None:
-        raise BackupError(f"{path} has no end marker: it is truncated or was not written by export_all. Nothing was restored.")
+        raise BackupError(
+            f"{path} has no end marker: it is truncated or was not written by export_all. Nothing was restored."
+        )
     if counter.trailer.get("objects") != counter.objects:
-        raise BackupError(f"{path} holds {counter.objects} objects but was written with {counter.trailer.get('objects')}: "
-                          "it is damaged. Nothing was restored.")
+        raise BackupError(
+            f"{path} holds {counter.objects} objects but was written with {counter.trailer.get('objects')}: "
+            "it is damaged. Nothing was restored."
+        )
     return {"objects": counter.objects, **counter.trailer}
 
 
@@ -153,14 +170,19 @@ def backup_import(*, path):
     ours = _schema()
     newer = {app: name for app, name in found.get("schema", {}).items() if _newer(name, ours.get(app, ""))}
     if newer:
-        listed = ", ".join(f"{app} {name} (this database: {ours.get(app) or 'none'})" for app, name in sorted(newer.items()))
-        raise BackupError(f"This backup comes from a newer version of the application: {listed}. "
-                          "Install that version (and migrate) before restoring.")
+        listed = ", ".join(
+            f"{app} {name} (this database: {ours.get(app) or 'none'})" for app, name in sorted(newer.items())
+        )
+        raise BackupError(
+            f"This backup comes from a newer version of the application: {listed}. "
+            "Install that version (and migrate) before restoring."
+        )
     with answers_loading():  # a backup holds submitted responses and then their answers
         filled = [m._meta.label for m in _models() if m._default_manager.exists()]
         if filled:
-            raise BackupError(f"This database is not empty ({', '.join(filled)} have rows); "
-                              "import into an empty, migrated database.")
+            raise BackupError(
+                f"This database is not empty ({', '.join(filled)} have rows); import into an empty, migrated database."
+            )
         try:
             call_command("loaddata", str(path), verbosity=0)
         except (DatabaseError, DeserializationError) as error:

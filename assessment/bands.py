@@ -71,7 +71,11 @@ class LevelBands:
     def rows(self) -> list[BandRow]:
         """[{"level", "min", "next_min", "favourable_min"}] for texts and charts."""
         return [
-            {"level": i + 1, "min": low, "next_min": self.mins[i + 1] if i + 1 < len(self.mins) else None,
-             "favourable_min": self.favourable_mins[i] if self.favourable_mins else None}
+            {
+                "level": i + 1,
+                "min": low,
+                "next_min": self.mins[i + 1] if i + 1 < len(self.mins) else None,
+                "favourable_min": self.favourable_mins[i] if self.favourable_mins else None,
+            }
             for i, low in enumerate(self.mins)
         ]

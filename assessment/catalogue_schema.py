@@ -72,7 +72,8 @@ class Entry(BaseModel):
             raise PydanticCustomError("trigger", "a level limit must be 1 to 5")
         elif kind == "gap_at_most" and limit >= 0:
             raise PydanticCustomError(
-                "trigger", "gap_at_most is for executives more critical than staff: the limit must be negative")
+                "trigger", "gap_at_most is for executives more critical than staff: the limit must be negative"
+            )
         return trigger
 
 
@@ -112,8 +113,12 @@ def _message(error: dict[str, Any]) -> str:
     elif field == "recommendations" and kind in ("too_short", "list_type", "missing"):
         what = "must be a non-empty list"
     elif kind == "literal_error":
-        what = {"priority": "must be 1, 2 or 3", "owner": f"must be one of {', '.join(OWNERS)}",
-                "horizon": f"must be one of {', '.join(HORIZONS)}", "format": "must be 1 or 2"}.get(str(field), str(error["msg"]))
+        what = {
+            "priority": "must be 1, 2 or 3",
+            "owner": f"must be one of {', '.join(OWNERS)}",
+            "horizon": f"must be one of {', '.join(HORIZONS)}",
+            "format": "must be 1 or 2",
+        }.get(str(field), str(error["msg"]))
     elif kind in ("trigger", "blank"):
         what = str(error["msg"])
     elif kind in ("model_type", "dict_type") and len(loc) == 2 and loc[0] == "recommendations":

@@ -16,12 +16,14 @@ SILENT_EMAIL_BACKENDS = {
 def email_backend_delivers(app_configs, **kwargs):
     if settings.DEBUG or settings.EMAIL_BACKEND not in SILENT_EMAIL_BACKENDS:
         return []
-    return [Error(
-        f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: invitations and reminders would never reach anyone.",
-        hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT, "
-        "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS (docs/deploy.md).",
-        id="assessment.E101",
-    )]
+    return [
+        Error(
+            f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}: invitations and reminders would never reach anyone.",
+            hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT, "
+            "EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS (docs/deploy.md).",
+            id="assessment.E101",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)
@@ -34,15 +36,20 @@ def no_demo_logins(app_configs, **kwargs):
 
     names = [DEMO_USERNAME, *(name for name, _role in DEMO_ROLES)]
     try:
-        open_logins = [u.username for u in get_user_model().objects.filter(username__in=names, is_active=True)
-                       if u.check_password(DEMO_PASSWORD)]
+        open_logins = [
+            u.username
+            for u in get_user_model().objects.filter(username__in=names, is_active=True)
+            if u.check_password(DEMO_PASSWORD)
+        ]
     except DatabaseError:  # not migrated yet, or unreachable: other checks and the start itself say so
         return []
     if not open_logins:
         return []
-    return [Error(
-        f"Demo logins with the published demo password are active: {', '.join(sorted(open_logins))}.",
-        hint="Delete them (python manage.py shell: User.objects.filter(username__in=[...]).delete()) or give "
-        "them real passwords; seed_demo is for development databases only.",
-        id="assessment.E102",
-    )]
+    return [
+        Error(
+            f"Demo logins with the published demo password are active: {', '.join(sorted(open_logins))}.",
+            hint="Delete them (python manage.py shell: User.objects.filter(username__in=[...]).delete()) or give "
+            "them real passwords; seed_demo is for development databases only.",
+            id="assessment.E102",
+        )
+    ]

@@ -18,9 +18,7 @@ def comment_save(*, response, kind, text, dimension=None, campaign=None):
     _ensure_open(campaign)
     text = (text or "").strip()
     if len(text) > COMMENT_MAX_LENGTH:
-        raise RespondentError(
-            _("A comment can be at most %(max)d characters long.") % {"max": COMMENT_MAX_LENGTH}
-        )
+        raise RespondentError(_("A comment can be at most %(max)d characters long.") % {"max": COMMENT_MAX_LENGTH})
     if kind == Comment.Kind.DIMENSION and (dimension is None or dimension.framework_id != campaign.framework_id):
         raise RespondentError(_("That statement is not part of this survey."))
     with transaction.atomic():

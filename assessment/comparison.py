@@ -49,8 +49,11 @@ def _mapped_means(frames, plan, label):
         return {}
     ids = published.members(frames.respondents, plan.groups[label])
     rows = scores.loc[scores.index.isin(ids)]
-    return {key: float(rows[key].mean()) for key in scores.columns
-            if rows[key].notna().any() and plan.shows(label, disclosure.mapped_family(key))}
+    return {
+        key: float(rows[key].mean())
+        for key in scores.columns
+        if rows[key].notna().any() and plan.shows(label, disclosure.mapped_family(key))
+    }
 
 
 def _earlier_side(earlier, old_keys, department):
@@ -60,8 +63,10 @@ def _earlier_side(earlier, old_keys, department):
     if plan is None:
         return None, {}
     released = replace(released, mapped_items=frozenset(old_keys))
-    prior = [disclosure.Plan.from_json(r.plan, upto=r.number)
-             for r in Release.objects.filter(campaign=earlier).order_by("number")]
+    prior = [
+        disclosure.Plan.from_json(r.plan, upto=r.number)
+        for r in Release.objects.filter(campaign=earlier).order_by("number")
+    ]
     # The shared-statement scores were never published for the earlier campaign: plan them now
     # with everything it published before, over its latest release's respondents.
     mapped_plan = plan_for_frames(released, threshold=earlier.anonymity_threshold, prior=prior[:-1])
@@ -105,22 +110,30 @@ def version_comparison(*, campaign, result, department=None, frames=None):
     for key, old_key in dimension_map.items():
         score_now = now_means.get(key)
         score_before = before_means.get(old_key)
-        comparison["dimensions"].append({
-            "key": key,
-            "statements": int(mapped_count.get(key, 0)),
-            "before": score_before,
-            "now": score_now,
-            "delta": None if score_now is None or score_before is None else score_now - score_before,
-        })
+        comparison["dimensions"].append(
+            {
+                "key": key,
+                "statements": int(mapped_count.get(key, 0)),
+                "before": score_before,
+                "now": score_now,
+                "delta": None if score_now is None or score_before is None else score_now - score_before,
+            }
+        )
     item_now = {row["item"]: row["score"] for row in result["items"]}
     item_before = {row["item"]: row["score"] for row in before["items"]}
     for key, old_key in item_map.items():
         a, b = item_before.get(old_key), item_now.get(key)
-        comparison["statements"].append({
-            "key": key, "previous_key": old_key, "text": texts.get(key, {}),
-            "dimension": now_frames.items.set_index("item")["dimension"].get(key),
-            "before": a, "now": b, "delta": None if a is None or b is None else b - a,
-        })
+        comparison["statements"].append(
+            {
+                "key": key,
+                "previous_key": old_key,
+                "text": texts.get(key, {}),
+                "dimension": now_frames.items.set_index("item")["dimension"].get(key),
+                "before": a,
+                "now": b,
+                "delta": None if a is None or b is None else b - a,
+            }
+        )
     return comparison
 
 

@@ -78,16 +78,34 @@ ROLE_SHIFT = {
 
 # Synthetic comments for the 1.1 demo (written for it; no real respondent's words).
 DEMO_COMMENTS = {
-    "budget": ["少額の実証でも稟議が4段階あり、始めるまでに2か月かかります。", "予算が単年度なので、年度末に検証が止まってしまいます。",
-               "Every small experiment needs several approvals before we can start."],
-    "buy_in": ["事業部の協力は個人的なつながり頼みです。", "協力しても人事評価に反映されないので、手を挙げにくいです。",
-               "Helping the innovation team does not count in our evaluations."],
-    "system": ["スタートアップとの契約に法務確認で3か月かかりました。", "購買の取引先審査で設立3年未満の企業は対象外になります。",
-               "Contracts with startups take months because of legal review."],
-    "vision": ["方向性は聞いたことがありますが、自分の仕事との関係がわかりません。", "Our direction is a list of business fields, not a reason to care."],
+    "budget": [
+        "少額の実証でも稟議が4段階あり、始めるまでに2か月かかります。",
+        "予算が単年度なので、年度末に検証が止まってしまいます。",
+        "Every small experiment needs several approvals before we can start.",
+    ],
+    "buy_in": [
+        "事業部の協力は個人的なつながり頼みです。",
+        "協力しても人事評価に反映されないので、手を挙げにくいです。",
+        "Helping the innovation team does not count in our evaluations.",
+    ],
+    "system": [
+        "スタートアップとの契約に法務確認で3か月かかりました。",
+        "購買の取引先審査で設立3年未満の企業は対象外になります。",
+        "Contracts with startups take months because of legal review.",
+    ],
+    "vision": [
+        "方向性は聞いたことがありますが、自分の仕事との関係がわかりません。",
+        "Our direction is a list of business fields, not a reason to care.",
+    ],
 }
-DEMO_OBSTACLES = ["稟議の段階が多く、意思決定が遅いことです。", "予算が毎年見直されることです。", "人事異動で担当者がすぐ替わることです。",
-                  "稟議に時間がかかり、スタートアップを待たせてしまいます。", "Too many approval layers.", "Approval takes too long for startups."]
+DEMO_OBSTACLES = [
+    "稟議の段階が多く、意思決定が遅いことです。",
+    "予算が毎年見直されることです。",
+    "人事異動で担当者がすぐ替わることです。",
+    "稟議に時間がかかり、スタートアップを待たせてしまいます。",
+    "Too many approval layers.",
+    "Approval takes too long for startups.",
+]
 
 
 def demo_answers(*, seed, items, role_group, count):
@@ -192,7 +210,9 @@ def _demo_comments(*, campaign, framework):
     dimensions = {d.key: d for d in framework.dimensions.all()}
     comments, writers = [], iter(responses)
     for key, texts in DEMO_COMMENTS.items():
-        comments += [Comment(response=next(writers), kind="dimension", dimension=dimensions[key], text=t) for t in texts]
+        comments += [
+            Comment(response=next(writers), kind="dimension", dimension=dimensions[key], text=t) for t in texts
+        ]
     comments += [Comment(response=next(writers), kind="obstacle", text=t) for t in DEMO_OBSTACLES]
     Comment.objects.bulk_create(comments)
 

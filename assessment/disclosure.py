@@ -140,8 +140,10 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "groups": [{**g.to_json(), "families": [list(f) for f in self._families_of(label)]}
-                       for label, g in self.groups.items()],
+            "groups": [
+                {**g.to_json(), "families": [list(f) for f in self._families_of(label)]}
+                for label, g in self.groups.items()
+            ],
         }
 
     def _families_of(self, label: Label) -> list[Family]:
@@ -169,8 +171,11 @@ def atoms_of(respondents: pd.DataFrame) -> tuple[pd.DataFrame, Codes]:
     """
     # each column factorised on its own, then their combined integer code: the same atoms, in the
     # same order (first seen first), as factorising the rows' tuples, without building the tuples
-    columns = (respondents["role_group"].fillna("").astype(str), respondents["department"].fillna("").astype(str),
-               respondents["batch"].astype(int))
+    columns = (
+        respondents["role_group"].fillna("").astype(str),
+        respondents["department"].fillna("").astype(str),
+        respondents["batch"].astype(int),
+    )
     combined: Codes = np.zeros(len(respondents), dtype=np.int64)
     parts: list[tuple[Codes, Any]] = []
     for column in columns:
@@ -179,8 +184,12 @@ def atoms_of(respondents: pd.DataFrame) -> tuple[pd.DataFrame, Codes]:
         parts.append((codes, uniques))
     atom_codes, _ = pd.factorize(combined)
     rows = np.unique(atom_codes, return_index=True)[1]  # each atom's first respondent
-    atoms = pd.DataFrame({name: np.asarray(uniques)[column_codes[rows]]
-                          for name, (column_codes, uniques) in zip(("role_group", "department", "batch"), parts, strict=True)})
+    atoms = pd.DataFrame(
+        {
+            name: np.asarray(uniques)[column_codes[rows]]
+            for name, (column_codes, uniques) in zip(("role_group", "department", "batch"), parts, strict=True)
+        }
+    )
     atoms["batch"] = atoms["batch"].astype(int)
     return atoms, np.asarray(atom_codes, dtype=np.int64)
 
@@ -201,6 +210,7 @@ def family_weights(
     `respondents`.
     """
     weights: Weights = {MEMBERS: np.bincount(atom_index, minlength=n_atoms).astype(float)}
+
     def counted(has: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         return np.asarray(np.bincount(atom_index, weights=has, minlength=n_atoms), dtype=np.float64)
 
@@ -295,14 +305,15 @@ def plan_release(
     return plan
 
 
-def _pooled_other(candidate: Candidate, candidates: Sequence[Candidate], plan: Plan, atoms: pd.DataFrame) -> Group | None:
+def _pooled_other(
+    candidate: Candidate, candidates: Sequence[Candidate], plan: Plan, atoms: pd.DataFrame
+) -> Group | None:
     """The "other" group of a breakdown: its members not published on their own, if any."""
     breakdown = candidate.other_of
     if breakdown is None:  # only pooled "other" candidates have a breakdown to pool
         return None
     left_out = [
-        c.group for c in candidates
-        if c.other_of is None and c.breakdown == breakdown and not plan.shows(c.group.label)
+        c.group for c in candidates if c.other_of is None and c.breakdown == breakdown and not plan.shows(c.group.label)
     ]
     small = candidate.group
     base = small.roles if breakdown[0] == "role" else small.departments
@@ -378,10 +389,18 @@ def campaign_candidates(
     candidates = [Candidate(group=Group(label=("org",)), families=(MEMBERS, *dims, *items))]
     all_roles = frozenset(str(role) for role in roles.unique())
     if EXECUTIVE in all_roles:
-        candidates.append(Candidate(group=Group(label=("role", EXECUTIVE), roles=frozenset([EXECUTIVE])),
-                                    families=(MEMBERS, *dims, *gaps, *statements), breakdown=("role", ())))
-        candidates.append(Candidate(group=Group(label=("nonexecutive",), roles=all_roles - {EXECUTIVE}),
-                                    families=(MEMBERS, *dims, *gaps)))
+        candidates.append(
+            Candidate(
+                group=Group(label=("role", EXECUTIVE), roles=frozenset([EXECUTIVE])),
+                families=(MEMBERS, *dims, *gaps, *statements),
+                breakdown=("role", ()),
+            )
+        )
+        candidates.append(
+            Candidate(
+                group=Group(label=("nonexecutive",), roles=all_roles - {EXECUTIVE}), families=(MEMBERS, *dims, *gaps)
+            )
+        )
     # role groups' statement counts feed the method appendix's "don't know" by role group
     role_rows = _breakdown("role_group", respondents, threshold, (MEMBERS, *dims, *statements), protect=(EXECUTIVE,))
     candidates += [c for c in role_rows if c.group.label != ("role", EXECUTIVE)]
@@ -396,14 +415,31 @@ def campaign_candidates(
         requires = (("department", key),)
         inside_roles = frozenset(str(role) for role in inside["role_group"].fillna("").astype(str).unique())
         if EXECUTIVE in inside_roles:
-            candidates.append(Candidate(
-                group=Group(label=(*prefix, "role", EXECUTIVE), roles=frozenset([EXECUTIVE]), departments=scope),
-                families=(MEMBERS, *dims, *gaps), requires=requires, breakdown=("role", prefix)))
-            candidates.append(Candidate(
-                group=Group(label=(*prefix, "nonexecutive"), roles=inside_roles - {EXECUTIVE}, departments=scope),
-                families=(MEMBERS, *dims, *gaps), requires=requires))
-        rows = _breakdown("role_group", inside, threshold, (MEMBERS, *dims),
-                          scope_departments=scope, label_prefix=prefix, requires=requires, protect=(EXECUTIVE,))
+            candidates.append(
+                Candidate(
+                    group=Group(label=(*prefix, "role", EXECUTIVE), roles=frozenset([EXECUTIVE]), departments=scope),
+                    families=(MEMBERS, *dims, *gaps),
+                    requires=requires,
+                    breakdown=("role", prefix),
+                )
+            )
+            candidates.append(
+                Candidate(
+                    group=Group(label=(*prefix, "nonexecutive"), roles=inside_roles - {EXECUTIVE}, departments=scope),
+                    families=(MEMBERS, *dims, *gaps),
+                    requires=requires,
+                )
+            )
+        rows = _breakdown(
+            "role_group",
+            inside,
+            threshold,
+            (MEMBERS, *dims),
+            scope_departments=scope,
+            label_prefix=prefix,
+            requires=requires,
+            protect=(EXECUTIVE,),
+        )
         candidates += [c for c in rows if c.group.label != (*prefix, "role", EXECUTIVE)]
     return candidates
 

@@ -84,7 +84,9 @@ class ProfileForm(forms.Form):
         ]
         if "tenure" in profile:
             self.fields["tenure"].label = localized(profile["tenure"]["prompt"], None)
-            self.fields["tenure"].choices = [(o["key"], localized(o["label"], None)) for o in profile["tenure"]["options"]]
+            self.fields["tenure"].choices = [
+                (o["key"], localized(o["label"], None)) for o in profile["tenure"]["options"]
+            ]
         else:
             del self.fields["tenure"]  # 1.1 does not ask tenure (re-identification risk, unused)
         self.fields["department"].label = localized(profile["department"]["prompt"], None)

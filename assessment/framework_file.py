@@ -291,7 +291,13 @@ def framework_problems(data, earlier=None):
         where = f"dimensions[{d_index}]"
         if not isinstance(dimension, dict):
             continue  # reported by the schema
-        if valid("dimensions", d_index, "levels") and sorted(map(str, dimension["levels"])) != ["1", "2", "3", "4", "5"]:
+        if valid("dimensions", d_index, "levels") and sorted(map(str, dimension["levels"])) != [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+        ]:
             problems.append(f"{where}.levels: must describe levels 1 to 5")
         items = dimension.get("items")
         if not isinstance(items, list) or len(items) < MIN_ITEMS_PER_DIMENSION:
@@ -399,8 +405,11 @@ def items_shown(items, role_group):
 
 def _check_routing(problems, items, role_groups, where):
     for role in role_groups:
-        shown = [i for i in items if isinstance(i, dict) and isinstance(i.get("audience"), list)
-                 and audience_includes(i["audience"], role)]
+        shown = [
+            i
+            for i in items
+            if isinstance(i, dict) and isinstance(i.get("audience"), list) and audience_includes(i["audience"], role)
+        ]
         if len(shown) < MIN_ROUTED_PER_DIMENSION:
             problems.append(
                 f"{where}.items: role group {role!r} is asked {len(shown)} statements here; "

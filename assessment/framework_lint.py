@@ -31,11 +31,15 @@ def lint_problems(data):
             en, ja = str(item["text"].get("en") or ""), str(item["text"].get("ja") or "")
             if not item.get("double_barrel_ok"):
                 if match := DOUBLE_BARREL_EN.search(en):
-                    problems.append(f"{where}.text.en: {match.group(0)!r} joins two ideas; split the statement "
-                                    "or give double_barrel_ok with the reason it is one idea")
+                    problems.append(
+                        f"{where}.text.en: {match.group(0)!r} joins two ideas; split the statement "
+                        "or give double_barrel_ok with the reason it is one idea"
+                    )
                 if match := DOUBLE_BARREL_JA.search(ja):
-                    problems.append(f"{where}.text.ja: {match.group(0)!r} joins two ideas; split the statement "
-                                    "or give double_barrel_ok with the reason it is one idea")
+                    problems.append(
+                        f"{where}.text.ja: {match.group(0)!r} joins two ideas; split the statement "
+                        "or give double_barrel_ok with the reason it is one idea"
+                    )
             if match := HYPOTHETICAL_EN.search(en):
                 problems.append(f"{where}.text.en: hypothetical wording {match.group(0)!r}; ask about what happens")
             if match := HYPOTHETICAL_JA.search(ja):
@@ -66,8 +70,17 @@ def _prompts(data):
 # ("strongly", まったく), 1 the plain word, 0.5 a hedge ("somewhat", やや): 1.0's Japanese "Agree"
 # was ややそう思う (a hedge) while its English was plain, so "% favourable" meant different things.
 _EN_STRENGTH = (("strongly", 2.0), ("completely", 2.0), ("somewhat", 0.5), ("slightly", 0.5), ("mostly", 0.5))
-_JA_STRENGTH = (("まったく", 2.0), ("全く", 2.0), ("強く", 2.0), ("とても", 2.0), ("非常に", 2.0),
-                ("やや", 0.5), ("あまり", 0.5), ("少し", 0.5), ("どちらかといえば", 0.5))
+_JA_STRENGTH = (
+    ("まったく", 2.0),
+    ("全く", 2.0),
+    ("強く", 2.0),
+    ("とても", 2.0),
+    ("非常に", 2.0),
+    ("やや", 0.5),
+    ("あまり", 0.5),
+    ("少し", 0.5),
+    ("どちらかといえば", 0.5),
+)
 
 
 def anchor_meaning(text, lang):
@@ -159,12 +172,16 @@ def comparison_problems(data, earlier):
     here_dimensions = {d.get("key") for d in data.get("dimensions") or [] if isinstance(d, dict)}
     here_items = {
         i.get("key"): d.get("key")
-        for d in data.get("dimensions") or [] if isinstance(d, dict)
-        for i in d.get("items") or [] if isinstance(i, dict)
+        for d in data.get("dimensions") or []
+        if isinstance(d, dict)
+        for i in d.get("items") or []
+        if isinstance(i, dict)
     }
     other = earlier(data.get("key"), version) if earlier else None
     if earlier and other is None:
-        problems.append(f"comparison.version: version {version} of {data.get('key')} is neither loaded nor beside this file")
+        problems.append(
+            f"comparison.version: version {version} of {data.get('key')} is neither loaded nor beside this file"
+        )
     dimensions = comparison.get("dimensions")
     items = comparison.get("items")
     if not isinstance(dimensions, dict) or not isinstance(items, dict):

@@ -56,10 +56,12 @@ class StaleEdit(LifecycleError):
     """The form was opened before someone else saved the same object."""
 
     def __init__(self):
-        super().__init__(_(
-            "Someone else changed this after you opened the form, so nothing was saved (it would have undone "
-            "their change). Reload the page to see the current values, then make your change again."
-        ))
+        super().__init__(
+            _(
+                "Someone else changed this after you opened the form, so nothing was saved (it would have undone "
+                "their change). Reload the page to see the current values, then make your change again."
+            )
+        )
 
 
 def _lock_current(queryset, obj, version):
@@ -132,8 +134,9 @@ def membership_create(*, organisation, user, role):
 # --- campaigns -------------------------------------------------------------------------------
 
 
-def campaign_create(*, organisation, framework, name, opens_at, closes_at, anonymity_threshold, comment_threshold=None,
-                    cloned_from=None):
+def campaign_create(
+    *, organisation, framework, name, opens_at, closes_at, anonymity_threshold, comment_threshold=None, cloned_from=None
+):
     """A new campaign; `comment_threshold=None` takes the default (10, or the anonymity threshold if higher)."""
     campaign = Campaign(
         organisation=organisation,
@@ -154,8 +157,18 @@ def campaign_create(*, organisation, framework, name, opens_at, closes_at, anony
 
 
 @transaction.atomic
-def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold, comment_threshold=None, framework=None,
-                    version=None, changed_by=None):
+def campaign_update(
+    *,
+    campaign,
+    name,
+    opens_at,
+    closes_at,
+    anonymity_threshold,
+    comment_threshold=None,
+    framework=None,
+    version=None,
+    changed_by=None,
+):
     """Change a campaign; the framework only while nobody has answered (scores must stay comparable).
 
     Both thresholds follow one rule: once anyone has answered (under the promise their start page
@@ -172,17 +185,21 @@ def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold,
         if answered:
             raise LifecycleError(_("People have already answered: the framework version can no longer change."))
         campaign.framework = framework
-    old = {ThresholdChange.Kind.ANONYMITY: campaign.anonymity_threshold,
-           ThresholdChange.Kind.COMMENT: campaign.comment_threshold}
+    old = {
+        ThresholdChange.Kind.ANONYMITY: campaign.anonymity_threshold,
+        ThresholdChange.Kind.COMMENT: campaign.comment_threshold,
+    }
     if anonymity_threshold < old[ThresholdChange.Kind.ANONYMITY] and answered:
         # People answered under the promised threshold (their invitation said so): never lowered.
-        raise LifecycleError(_(
-            "People have already answered under a threshold of %(old)d: it can be raised but not lowered."
-        ) % {"old": old[ThresholdChange.Kind.ANONYMITY]})
+        raise LifecycleError(
+            _("People have already answered under a threshold of %(old)d: it can be raised but not lowered.")
+            % {"old": old[ThresholdChange.Kind.ANONYMITY]}
+        )
     if comment_threshold is not None and comment_threshold < old[ThresholdChange.Kind.COMMENT] and answered:
-        raise LifecycleError(_(
-            "People have already answered under a comment threshold of %(old)d: it can be raised but not lowered."
-        ) % {"old": old[ThresholdChange.Kind.COMMENT]})
+        raise LifecycleError(
+            _("People have already answered under a comment threshold of %(old)d: it can be raised but not lowered.")
+            % {"old": old[ThresholdChange.Kind.COMMENT]}
+        )
     campaign.name, campaign.opens_at, campaign.closes_at = name, opens_at, closes_at
     campaign.anonymity_threshold = anonymity_threshold
     if comment_threshold is None:
@@ -191,14 +208,30 @@ def campaign_update(*, campaign, name, opens_at, closes_at, anonymity_threshold,
         campaign.comment_threshold = comment_threshold
     _comment_threshold_check(campaign)
     campaign.full_clean()
-    new = {ThresholdChange.Kind.ANONYMITY: campaign.anonymity_threshold,
-           ThresholdChange.Kind.COMMENT: campaign.comment_threshold}
-    ThresholdChange.objects.bulk_create([
-        ThresholdChange(campaign=campaign, changed_by=changed_by, kind=kind, old_value=old[kind], new_value=new[kind])
-        for kind in old if old[kind] != new[kind]
-    ])
-    campaign.save(update_fields=[
-        "framework", "name", "opens_at", "closes_at", "anonymity_threshold", "comment_threshold", "version"])
+    new = {
+        ThresholdChange.Kind.ANONYMITY: campaign.anonymity_threshold,
+        ThresholdChange.Kind.COMMENT: campaign.comment_threshold,
+    }
+    ThresholdChange.objects.bulk_create(
+        [
+            ThresholdChange(
+                campaign=campaign, changed_by=changed_by, kind=kind, old_value=old[kind], new_value=new[kind]
+            )
+            for kind in old
+            if old[kind] != new[kind]
+        ]
+    )
+    campaign.save(
+        update_fields=[
+            "framework",
+            "name",
+            "opens_at",
+            "closes_at",
+            "anonymity_threshold",
+            "comment_threshold",
+            "version",
+        ]
+    )
     return campaign
 
 
@@ -210,9 +243,14 @@ def _comment_threshold_follow(campaign):
 def _comment_threshold_check(campaign):
     """An explicit comment threshold below 10 or below the anonymity threshold is refused, not raised silently."""
     if campaign.comment_threshold < max(COMMENT_THRESHOLD_MIN, campaign.anonymity_threshold):
-        raise ValidationError({"comment_threshold": _(
-            "The comment threshold must be at least %(min)d and not below the anonymity threshold (%(threshold)d)."
-        ) % {"min": COMMENT_THRESHOLD_MIN, "threshold": campaign.anonymity_threshold}})
+        raise ValidationError(
+            {
+                "comment_threshold": _(
+                    "The comment threshold must be at least %(min)d and not below the anonymity threshold (%(threshold)d)."
+                )
+                % {"min": COMMENT_THRESHOLD_MIN, "threshold": campaign.anonymity_threshold}
+            }
+        )
 
 
 @transaction.atomic
@@ -303,9 +341,17 @@ def respondent_list_check(*, campaign, header, records, create_departments=(), w
     departments = {d.key: d for d in campaign.organisation.departments.all()}
     existing = [(d.key, d.name_en, d.name_ja) for d in departments.values()]
     written = {_norm(email) for email in written_emails}
-    invited = [e for e in campaign.invitations.exclude(email="").values_list("email", flat=True) if _norm(e) not in written]
-    parse = partial(respondent_list_parse, header=header, records=records, role_labels=_role_labels(campaign),
-                    invited_emails=invited, version_roles=_version_roles(campaign))
+    invited = [
+        e for e in campaign.invitations.exclude(email="").values_list("email", flat=True) if _norm(e) not in written
+    ]
+    parse = partial(
+        respondent_list_parse,
+        header=header,
+        records=records,
+        role_labels=_role_labels(campaign),
+        invited_emails=invited,
+        version_roles=_version_roles(campaign),
+    )
     unknown = unknown_department_names(header=header, records=records, departments=existing)
     confirmed = {_norm(name) for name in create_departments}
     to_create = [name for name in unknown if _norm(name) in confirmed]
@@ -313,7 +359,9 @@ def respondent_list_check(*, campaign, header, records, create_departments=(), w
     rows, problems = parse(departments=existing + [(key, name, name) for key, name in new])
     if problems:
         # Would creating the unknown departments be enough? Then the page offers it.
-        creatable = bool(unknown) and not parse(departments=existing + [(f"new-{i}", n, n) for i, n in enumerate(unknown)])[1]
+        creatable = (
+            bool(unknown) and not parse(departments=existing + [(f"new-{i}", n, n) for i, n in enumerate(unknown)])[1]
+        )
         raise RespondentListError(problems, unknown_departments=unknown, creatable=creatable)
     return rows, departments, new
 
@@ -347,10 +395,17 @@ def respondent_list_import(*, campaign, path, create_departments=()):
         # Lock the campaign so that two uploads at once cannot both add the same person.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         if campaign.respondent_list_jobs.filter(status__in=["queued", "running"]).exists():
-            raise RespondentListError([_("A respondent list is being imported in the background for this campaign. "
-                                         "Wait until it has finished, then upload this file.")])
-        rows, departments, new = respondent_list_check(campaign=campaign, header=header, records=records,
-                                                       create_departments=create_departments)
+            raise RespondentListError(
+                [
+                    _(
+                        "A respondent list is being imported in the background for this campaign. "
+                        "Wait until it has finished, then upload this file."
+                    )
+                ]
+            )
+        rows, departments, new = respondent_list_check(
+            campaign=campaign, header=header, records=records, create_departments=create_departments
+        )
         respondent_rows_write(campaign=campaign, rows=rows, departments=departments, new=new)
     return len(rows)
 
@@ -401,7 +456,8 @@ def _send(*, invitations, kind, claim, release):
             except OSError as error:  # smtplib errors are OSErrors
                 release(invitation)
                 raise LifecycleError(
-                    _("The mail server failed after %(sent)d e-mails were sent: %(error)s") % {"sent": sent, "error": error}
+                    _("The mail server failed after %(sent)d e-mails were sent: %(error)s")
+                    % {"sent": sent, "error": error}
                 ) from None
             sent += 1
     return sent, without_link

@@ -72,7 +72,9 @@ class Framework(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "version"], name="framework_key_version_unique"),
             models.CheckConstraint(condition=~Q(title_en="") & ~Q(title_ja=""), name="framework_titles_bilingual"),
-            models.CheckConstraint(condition=Q(min_answered_per_dimension__gte=1), name="framework_min_answered_positive"),
+            models.CheckConstraint(
+                condition=Q(min_answered_per_dimension__gte=1), name="framework_min_answered_positive"
+            ),
         ]
 
     def __str__(self):
@@ -241,7 +243,9 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_once_per_organisation")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_once_per_organisation")
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.role})"
@@ -260,7 +264,8 @@ class Campaign(models.Model):
     # Free-text comments are shown only for groups at least this large (DOMAIN.md: 10); the
     # constraint keeps it from ever being lower than the promise for numbers.
     comment_threshold = models.PositiveSmallIntegerField(
-        default=COMMENT_THRESHOLD_MIN, validators=[MinValueValidator(COMMENT_THRESHOLD_MIN)],
+        default=COMMENT_THRESHOLD_MIN,
+        validators=[MinValueValidator(COMMENT_THRESHOLD_MIN)],
         help_text="Comments are shown only for groups of at least this many respondents.",
     )
     # Short code for workshop participants to join without a personal invitation (empty: no joining).
@@ -274,8 +279,12 @@ class Campaign(models.Model):
     class Meta:
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opening"),
-            models.CheckConstraint(condition=Q(anonymity_threshold__gte=3), name="campaign_anonymity_threshold_at_least_3"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymity_threshold__gte=3), name="campaign_anonymity_threshold_at_least_3"
+            ),
             models.CheckConstraint(
                 condition=Q(comment_threshold__gte=models.F("anonymity_threshold")),
                 name="campaign_comment_threshold_not_below_anonymity",
@@ -402,7 +411,9 @@ class RespondentListJob(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(done_rows__lte=F("total_rows")), name="respondent_list_progress_within_total"),
+            models.CheckConstraint(
+                condition=Q(done_rows__lte=F("total_rows")), name="respondent_list_progress_within_total"
+            ),
         ]
 
     def __str__(self):
@@ -483,6 +494,7 @@ class ResponseImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} into {self.campaign_id} ({self.rows} rows)"
+
 
 class Release(models.Model):
     """A published state of a campaign's results: what every report, screen and export shows.

@@ -113,7 +113,9 @@ class _Population:
             n = len(column)
             score = scoring.rounded(_mean(column))
             answers = self.answers[d][keep].sum()
-            share = scoring.rounded(float(np.float64(self.favourable[d][keep].sum()) / answers * 100)) if answers else None
+            share = (
+                scoring.rounded(float(np.float64(self.favourable[d][keep].sum()) / answers * 100)) if answers else None
+            )
             dimensions[key] = {
                 "score": score,
                 "level": self.spec.bands.level(score, share),
@@ -146,15 +148,25 @@ class _Population:
             if first[i] == self.absent:
                 break  # this statement and the rest: nobody of the group answered them at all
             key, count = self.item_keys[i], int(answered[i])
-            row: StatementScore = {"item": key, "dimension": self.item_dimensions[i], "score": None,
-                                   "favourable": None, "answered": None, "dont_know": None}
+            row: StatementScore = {
+                "item": key,
+                "dimension": self.item_dimensions[i],
+                "score": None,
+                "favourable": None,
+                "answered": None,
+                "dont_know": None,
+            }
             if plan.shows(label, disclosure.item_family(key)):
                 audience = (audiences or {}).get(key)
                 asked_all = audience is None or all(routing.audience_includes(audience, role) for role in roles)
                 row.update({"answered": count, "dont_know": n - count if asked_all else None})
                 if count:
-                    row.update({"score": scoring.rounded(totals[i] / count),
-                                "favourable": scoring.rounded(favourable[i] / count * 100)})
+                    row.update(
+                        {
+                            "score": scoring.rounded(totals[i] / count),
+                            "favourable": scoring.rounded(favourable[i] / count * 100),
+                        }
+                    )
             out.append(row)
         return out
 
@@ -167,8 +179,11 @@ class _Population:
         for d, key in enumerate(self.dimensions):
             column = self.gaps[d][mask & ~np.isnan(self.gaps[d])]
             # the mean of values is never None: the walrus only tells the type checker so
-            if len(column) and plan.shows(label, disclosure.gap_family(key)) and (
-                    mean := scoring.rounded(_mean(column))) is not None:
+            if (
+                len(column)
+                and plan.shows(label, disclosure.gap_family(key))
+                and (mean := scoring.rounded(_mean(column))) is not None
+            ):
                 out[key] = (mean, len(column))
         return out
 
@@ -185,20 +200,39 @@ def _std(column: Floats) -> float:
     return float(np.sqrt(((average - column) ** 2).sum(dtype=np.float64) / (count - 1)))
 
 
-def _gaps(executives: GapSide, staff: GapSide, spec: scoring.FrameworkSpec,
-          compared: Mapping[str, int]) -> list[PerceptionGap]:
+def _gaps(
+    executives: GapSide, staff: GapSide, spec: scoring.FrameworkSpec, compared: Mapping[str, int]
+) -> list[PerceptionGap]:
     """Executives minus everyone else per dimension, on shared statements, where both are published."""
     gaps: list[PerceptionGap] = []
     for key in spec.dimensions:
-        entry: PerceptionGap = {"dimension": key, "gap": None, "band": None, "large": None, "exact": False,
-                 "executives": None, "others": None, "n_executives": None, "n_others": None,
-                 "items_compared": compared.get(key, 0)}
+        entry: PerceptionGap = {
+            "dimension": key,
+            "gap": None,
+            "band": None,
+            "large": None,
+            "exact": False,
+            "executives": None,
+            "others": None,
+            "n_executives": None,
+            "n_others": None,
+            "items_compared": compared.get(key, 0),
+        }
         if key in executives and key in staff:
             (mine, n_mine), (theirs, n_theirs) = executives[key], staff[key]
             gap = mine - theirs
-            entry.update({"gap": gap, "exact": True, "band": scoring.gap_band(gap, spec.gap_threshold),
-                          "large": abs(gap) >= spec.gap_threshold, "executives": mine, "others": theirs,
-                          "n_executives": n_mine, "n_others": n_theirs})
+            entry.update(
+                {
+                    "gap": gap,
+                    "exact": True,
+                    "band": scoring.gap_band(gap, spec.gap_threshold),
+                    "large": abs(gap) >= spec.gap_threshold,
+                    "executives": mine,
+                    "others": theirs,
+                    "n_executives": n_mine,
+                    "n_others": n_theirs,
+                }
+            )
         gaps.append(entry)
     return gaps
 
@@ -235,7 +269,7 @@ def released_results(
     staff = published((*prefix, "nonexecutive"))
     role_rows: list[GroupRow] = []  # labelled (*prefix, "role", key), in publication order
     for label in plan.families.get(disclosure.MEMBERS, []):
-        if len(label) == len(prefix) + 2 and label[:len(prefix)] == prefix and label[len(prefix)] == "role":
+        if len(label) == len(prefix) + 2 and label[: len(prefix)] == prefix and label[len(prefix)] == "role":
             role_rows.append(row(label[-1], [label[-1]], label))
     other = (*prefix, "role_other")
     if plan.shows(other):
@@ -255,8 +289,11 @@ def released_results(
         "gaps": _gaps(
             population.gap_side((*prefix, "role", disclosure.EXECUTIVE), plan),
             population.gap_side((*prefix, "nonexecutive"), plan),
-            spec, gap_scores.attrs.get("items_compared", {}),
-        ) if gap_scores is not None else [],
+            spec,
+            gap_scores.attrs.get("items_compared", {}),
+        )
+        if gap_scores is not None
+        else [],
         "roles": role_rows,
         "departments": department_rows,
         "items": population.items(top, plan, audiences),

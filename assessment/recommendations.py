@@ -124,8 +124,11 @@ def _dont_know_share(result: ReleasedResults, dimension: str) -> float | None:
     """% of the dimension's answers that were "don't know", over the statements whose count the
     release publishes for the whole group; None when there are none."""
     # (answered, don't know) of those statements; the two counts are published together
-    rows = [(i["answered"], i["dont_know"]) for i in result.get("items", [])
-            if i["dimension"] == dimension and i["answered"] is not None and i["dont_know"] is not None]
+    rows = [
+        (i["answered"], i["dont_know"])
+        for i in result.get("items", [])
+        if i["dimension"] == dimension and i["answered"] is not None and i["dont_know"] is not None
+    ]
     asked = sum(answered + dont_know for answered, dont_know in rows)
     return rounded(100 * sum(dont_know for _, dont_know in rows) / asked) if asked else None
 
@@ -155,15 +158,23 @@ def _fired(
     score, level = cell.get("score"), cell.get("level")
     favourable, spread = cell.get("favourable"), cell.get("spread")
     gap_points = gap.get("gap") if gap is not None else None
-    facts: ReasonFacts = {"score": score, "level": level, "favourable": cell.get("favourable"), "basis": cell.get("basis", "everyone")}
+    facts: ReasonFacts = {
+        "score": score,
+        "level": level,
+        "favourable": cell.get("favourable"),
+        "basis": cell.get("basis", "everyone"),
+    }
     # a level is never without a score (`score is not None` tells the type checker so)
     if kind == "level_at_most" and level is not None and score is not None and level <= limit:
         below = bands.upper(int(limit)) - score
         if bands.favourable_mins and int(limit) < len(bands.favourable_mins) and favourable is not None:
             below = max(below, bands.favourable_mins[int(limit)] - favourable)
         by_score = LevelBands(bands.mins).level(score)
-        return below, {**facts, "by_score": by_score if by_score != level else None,
-                       "needed": bands.favourable_mins[level] if by_score != level and bands.favourable_mins else None}
+        return below, {
+            **facts,
+            "by_score": by_score if by_score != level else None,
+            "needed": bands.favourable_mins[level] if by_score != level and bands.favourable_mins else None,
+        }
     if kind == "level_at_least" and level is not None and level >= limit:
         return 0.0, facts
     if kind == "score_below" and score is not None and score < limit:
@@ -182,8 +193,12 @@ def _fired(
         everyone = (cell.get("everyone") or cell).get("score")
         theirs = _role_score(result, limit["role"], entry["dimension"])
         if everyone is not None and theirs is not None and everyone - theirs >= limit["points"]:
-            return everyone - theirs - limit["points"], {"role": limit["role"], "role_score": theirs,
-                                                        "everyone": everyone, "below": everyone - theirs}
+            return everyone - theirs - limit["points"], {
+                "role": limit["role"],
+                "role_score": theirs,
+                "everyone": everyone,
+                "below": everyone - theirs,
+            }
     return None
 
 
@@ -217,19 +232,31 @@ def recommendations_select(
         kind, trigger_limit = next(iter(entry["trigger"].items()))
         fired_trigger: FiredTrigger = {"kind": kind, "limit": trigger_limit, "dimension": entry["dimension"], **facts}
         name = dimension_names[entry["dimension"]]
-        reason: RecommendationReason = {**fired_trigger, "text": {
-            "en": reason_text(fired_trigger, name, level_names, role_names or {}, "en"),
-            "ja": reason_text(fired_trigger, name, level_names, role_names or {}, "ja"),
-        }}
+        reason: RecommendationReason = {
+            **fired_trigger,
+            "text": {
+                "en": reason_text(fired_trigger, name, level_names, role_names or {}, "en"),
+                "ja": reason_text(fired_trigger, name, level_names, role_names or {}, "ja"),
+            },
+        }
         # Severity counts as much as the dimension weighs in the index: the three obstacles the
         # diagnosis names (direction, budget continuity, buy-in) weigh most in the framework.
         weight = weights.get(entry["dimension"], 1)
         chosen.append(((entry["priority"], -severity * weight, -weight, order), entry, reason))
     chosen.sort(key=lambda c: c[0])
     return [
-        {"key": entry["key"], "dimension": entry["dimension"], "priority": entry["priority"], "owner": entry["owner"],
-         "horizon": entry["horizon"], "title": entry["title"], "summary": entry["summary"], "actions": entry["actions"],
-         "severity": -sort[1] + 0.0, "reason": reason}
+        {
+            "key": entry["key"],
+            "dimension": entry["dimension"],
+            "priority": entry["priority"],
+            "owner": entry["owner"],
+            "horizon": entry["horizon"],
+            "title": entry["title"],
+            "summary": entry["summary"],
+            "actions": entry["actions"],
+            "severity": -sort[1] + 0.0,
+            "reason": reason,
+        }
         for sort, entry, reason in chosen[:limit]
     ]
 
@@ -261,8 +288,12 @@ def reason_text(
         if kind == "level_at_most":
             values.update(level=reason["level"], level_name=level_names[cast(int, reason["level"])][lang])
             if reason.get("favourable") is None:
-                return gettext("For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s): a score of "
-                               "%(score).0f.") % values
+                return (
+                    gettext(
+                        "For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s): a score of %(score).0f."
+                    )
+                    % values
+                )
             text = gettext(
                 "For %(who)s, %(dimension)s is at level %(level)d (%(level_name)s): a score of %(score).0f, "
                 "with %(favourable).0f%% of answers favourable."
@@ -296,7 +327,7 @@ def reason_text(
             ) % {**values, "gap": -reason["gap"]}
         if kind == "dont_know_at_least":
             return gettext(
-                "%(share).0f%% of the answers on %(dimension)s were \"don't know\" (at least %(limit).0f%%): "
+                '%(share).0f%% of the answers on %(dimension)s were "don\'t know" (at least %(limit).0f%%): '
                 "many people cannot judge it, which is itself a finding."
             ) % {**values, "share": reason["share"]}
         named = role_names.get(reason["role"])
@@ -304,5 +335,10 @@ def reason_text(
         return gettext(
             "%(role)s score %(dimension)s %(role_score).0f, %(below).0f points below the organisation as a "
             "whole (%(everyone).0f)."
-        ) % {**values, "role": role, "role_score": reason["role_score"], "below": reason["below"],
-             "everyone": reason["everyone"]}
+        ) % {
+            **values,
+            "role": role,
+            "role_score": reason["role_score"],
+            "below": reason["below"],
+            "everyone": reason["everyone"],
+        }

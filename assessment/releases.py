@@ -95,7 +95,9 @@ def _release_cut(*, campaign: Campaign, frames: CampaignFrames, releases: list[R
             given = dict(Response.objects.filter(pk__in=pending_ids).values_list("pk", "release_number"))
             frames.respondents["release_number"] = [
                 given.get(pk, number) if number != number else number  # NaN != NaN: still pending here
-                for pk, number in zip(frames.respondents["respondent"], frames.respondents["release_number"], strict=True)
+                for pk, number in zip(
+                    frames.respondents["respondent"], frames.respondents["release_number"], strict=True
+                )
             ]
             frames.respondents["release_number"] = frames.respondents["release_number"].astype(float)
             return Release.objects.filter(campaign=campaign).order_by("-number").first()
@@ -108,8 +110,11 @@ def _release_cut(*, campaign: Campaign, frames: CampaignFrames, releases: list[R
         # a campaign-wide fact of the release: kept with it, a department's report needs no one else.
         gap_items = routing.shared_items(scoring.scored_answers(batched.answers, batched.items), batched.respondents)
         release = Release.objects.create(
-            campaign=campaign, number=number, threshold=campaign.anonymity_threshold,
-            respondents=len(batched.respondents), plan={**plan.to_json(), GAP_ITEMS: sorted(gap_items)},
+            campaign=campaign,
+            number=number,
+            threshold=campaign.anonymity_threshold,
+            respondents=len(batched.respondents),
+            plan={**plan.to_json(), GAP_ITEMS: sorted(gap_items)},
         )
         Response.objects.filter(pk__in=pending_ids, release_number__isnull=True).update(release_number=number)
         frames.respondents.loc[frames.respondents["respondent"].isin(pending_ids), "release_number"] = number

@@ -176,8 +176,10 @@ def respondent_list_parse(*, header, records, departments, role_labels, invited_
         if text and text not in roles:
             bad(_("unknown role group %(role)r") % {"role": _shown(cells["role_group"])})
         elif text and version_roles is not None and roles[text] not in version_roles:
-            bad(_("the role group %(role)r is not part of this campaign's questionnaire (use one of: %(roles)s)")
-                % {"role": _shown(cells["role_group"]), "roles": ", ".join(version_roles)})
+            bad(
+                _("the role group %(role)r is not part of this campaign's questionnaire (use one of: %(roles)s)")
+                % {"role": _shown(cells["role_group"]), "roles": ", ".join(version_roles)}
+            )
         row["role_group"] = roles.get(text, "")
 
         text = _norm(cells.get("department", ""))
@@ -185,7 +187,9 @@ def respondent_list_parse(*, header, records, departments, role_labels, invited_
         if text and not keys:
             bad(_("unknown department %(department)r") % {"department": _shown(cells["department"])})
         elif len(keys) > 1:
-            bad(_("%(department)r names several departments; use its key") % {"department": _shown(cells["department"])})
+            bad(
+                _("%(department)r names several departments; use its key") % {"department": _shown(cells["department"])}
+            )
         elif keys:
             row["department"] = next(iter(keys))
         rows.append(row)

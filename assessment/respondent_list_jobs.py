@@ -53,13 +53,22 @@ def respondent_list_job_create(*, campaign, user, file_name, data, create_depart
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         if campaign.respondent_list_jobs.filter(status__in=UNFINISHED).exists():
-            raise LifecycleError(_("A respondent list is being imported in the background for this campaign. "
-                                   "Wait until it has finished, then upload this file."))
+            raise LifecycleError(
+                _(
+                    "A respondent list is being imported in the background for this campaign. "
+                    "Wait until it has finished, then upload this file."
+                )
+            )
         # Files of earlier jobs are not needed any more (a failed one is uploaded again).
         campaign.respondent_list_jobs.exclude(data=b"").update(data=b"")
         job = RespondentListJob.objects.create(
-            campaign=campaign, requested_by=user, file_name=Path(file_name).name[:255], data=data,
-            create_departments=list(create_departments), heartbeat_at=timezone.now())
+            campaign=campaign,
+            requested_by=user,
+            file_name=Path(file_name).name[:255],
+            data=data,
+            create_departments=list(create_departments),
+            heartbeat_at=timezone.now(),
+        )
     try:
         respondent_list_job_run.enqueue(job.pk)
     except Exception as error:  # redis.ConnectionError, a database error for the database queue, ...
@@ -77,8 +86,15 @@ def _beat(job, **fields):
 
 
 def _fail(job, problems, *, unknown=(), creatable=False, retryable=False):
-    _beat(job, status=RespondentListJob.Status.FAILED, problems=list(problems), unknown_departments=list(unknown),
-          creatable=creatable, retryable=retryable, finished_at=timezone.now())
+    _beat(
+        job,
+        status=RespondentListJob.Status.FAILED,
+        problems=list(problems),
+        unknown_departments=list(unknown),
+        creatable=creatable,
+        retryable=retryable,
+        finished_at=timezone.now(),
+    )
 
 
 def _check(job, header, records):
@@ -90,11 +106,17 @@ def _check(job, header, records):
     written = ()
     if job.done_rows:
         everyone = job.campaign.invitations.exclude(email="").values_list("email", flat=True)
-        rows, _departments, _new = respondent_list_check(campaign=job.campaign, header=header, records=records,
-                                                         written_emails=list(everyone))
+        rows, _departments, _new = respondent_list_check(
+            campaign=job.campaign, header=header, records=records, written_emails=list(everyone)
+        )
         written = [row["email"] for row in rows[: job.done_rows]]
-    return respondent_list_check(campaign=job.campaign, header=header, records=records,
-                                 create_departments=job.create_departments, written_emails=written)
+    return respondent_list_check(
+        campaign=job.campaign,
+        header=header,
+        records=records,
+        create_departments=job.create_departments,
+        written_emails=written,
+    )
 
 
 def _write(job, rows, departments, new):
@@ -108,10 +130,16 @@ def _write(job, rows, departments, new):
             emails = [row["email"] for row in batch]
             taken = sorted(job.campaign.invitations.filter(email__in=emails).values_list("email", flat=True))
             if taken:
-                raise RespondentListError([_("%(email)s was added to this campaign by someone else while the list was "
-                                             "being imported") % {"email": email} for email in taken])
-            respondent_rows_write(campaign=job.campaign, rows=batch, departments=departments,
-                                  new=new if done == 0 else ())
+                raise RespondentListError(
+                    [
+                        _("%(email)s was added to this campaign by someone else while the list was being imported")
+                        % {"email": email}
+                        for email in taken
+                    ]
+                )
+            respondent_rows_write(
+                campaign=job.campaign, rows=batch, departments=departments, new=new if done == 0 else ()
+            )
             done += len(batch)
             _beat(job, done_rows=done)
 
@@ -121,7 +149,8 @@ def respondent_list_job_run(job_id):
     # Claim it: a job re-queued by the stall check can sit in the queue twice; the second run finds
     # it taken (running, or already finished) and leaves it.
     claimed = RespondentListJob.objects.filter(pk=job_id, status=RespondentListJob.Status.QUEUED).update(
-        status=RespondentListJob.Status.RUNNING, heartbeat_at=timezone.now())
+        status=RespondentListJob.Status.RUNNING, heartbeat_at=timezone.now()
+    )
     if not claimed:
         return
     job = RespondentListJob.objects.select_related("campaign__organisation", "campaign__framework").get(pk=job_id)
@@ -140,15 +169,25 @@ def respondent_list_job_run(job_id):
         job.refresh_from_db(fields=["done_rows"])
         problems = error.problems
         if job.done_rows:
-            problems = [_("%(count)d people were added before this problem; “Try again” adds the rest.")
-                        % {"count": job.done_rows}, *problems]
-        _fail(job, problems, unknown=error.unknown_departments, creatable=error.creatable and not job.done_rows,
-              retryable=bool(job.done_rows))
+            problems = [
+                _("%(count)d people were added before this problem; “Try again” adds the rest.")
+                % {"count": job.done_rows},
+                *problems,
+            ]
+        _fail(
+            job,
+            problems,
+            unknown=error.unknown_departments,
+            creatable=error.creatable and not job.done_rows,
+            retryable=bool(job.done_rows),
+        )
         return
     except Exception as error:
         logger.exception("respondent list %s failed", job_id)
-        problem = _("The import stopped because of an error on the server (%(error)s). The people added so far "
-                    "stay on the list; “Try again” goes on from there.") % {"error": type(error).__name__}
+        problem = _(
+            "The import stopped because of an error on the server (%(error)s). The people added so far "
+            "stay on the list; “Try again” goes on from there."
+        ) % {"error": type(error).__name__}
         _fail(job, [problem], retryable=True)
         raise
     _beat(job, status=RespondentListJob.Status.DONE, finished_at=timezone.now(), data=b"")
@@ -158,7 +197,8 @@ def respondent_list_job_resume_if_stalled(*, job):
     """Re-queue a job whose worker died (restart, crash). Returns True when it was re-queued."""
     cutoff = timezone.now() - STALE_AFTER
     stalled = RespondentListJob.objects.filter(pk=job.pk, status__in=UNFINISHED).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
     # The conditional update is the lock: of two pollers seeing the same stall, one re-queues.
     if stalled.update(status=RespondentListJob.Status.QUEUED, heartbeat_at=timezone.now()):
         transaction.on_commit(lambda: respondent_list_job_run.enqueue(job.pk))
@@ -169,7 +209,10 @@ def respondent_list_job_resume_if_stalled(*, job):
 def respondent_list_job_retry(*, job):
     """Start a job again that failed part-way or on a server error (its file is kept until it is done)."""
     if RespondentListJob.objects.filter(pk=job.pk, status=RespondentListJob.Status.FAILED, retryable=True).update(
-        status=RespondentListJob.Status.QUEUED, heartbeat_at=timezone.now(), problems=[], finished_at=None,
+        status=RespondentListJob.Status.QUEUED,
+        heartbeat_at=timezone.now(),
+        problems=[],
+        finished_at=None,
         retryable=False,
     ):
         transaction.on_commit(lambda: respondent_list_job_run.enqueue(job.pk))

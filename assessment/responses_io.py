@@ -223,8 +223,10 @@ def _routing_problems(rows, item_by_key, framework):
         if not row["role"]:
             continue  # not given (or coarsened by an export): its answers are taken as they are
         if row["role"] not in offered:
-            problems.append(f"line {row['line']}, column role: {row['role']!r} is not a role group of this "
-                            f"questionnaire (use {', '.join(offered)})")
+            problems.append(
+                f"line {row['line']}, column role: {row['role']!r} is not a role group of this "
+                f"questionnaire (use {', '.join(offered)})"
+            )
             continue
         for key in row["answers"]:
             if not audience_includes(item_by_key[key].audience, row["role"]):
@@ -277,10 +279,17 @@ def responses_import(*, campaign, path, force=False):
         # Serialises two runs of the same file: the second sees the first's record and stops.
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         if not force and ResponseImport.objects.filter(campaign=campaign, sha256=sha256).exists():
-            raise AlreadyImported("This file was imported into this campaign a moment ago by another run; nothing was imported.")
+            raise AlreadyImported(
+                "This file was imported into this campaign a moment ago by another run; nothing was imported."
+            )
         if force and earlier:
-            logger.warning("import_responses --force: campaign %s, file %s (sha256 %s) imported again; first import %s",
-                           campaign.pk, Path(path).name, sha256, earlier.imported_at.isoformat())
+            logger.warning(
+                "import_responses --force: campaign %s, file %s (sha256 %s) imported again; first import %s",
+                campaign.pk,
+                Path(path).name,
+                sha256,
+                earlier.imported_at.isoformat(),
+            )
         for row in rows:
             department = departments.get(row["department"])
             invitation, _token = invitation_create(campaign=campaign, role_group=row["role"], department=department)
@@ -294,8 +303,13 @@ def responses_import(*, campaign, path, force=False):
             )
             answers += [Answer(response=response, item=item_by_key[k], value=v) for k, v in row["answers"].items()]
         Answer.objects.bulk_create(answers)
-        ResponseImport.objects.create(campaign=campaign, sha256=sha256, file_name=Path(path).name[:255], rows=len(rows),
-                                      forced=bool(force and earlier))
+        ResponseImport.objects.create(
+            campaign=campaign,
+            sha256=sha256,
+            file_name=Path(path).name[:255],
+            rows=len(rows),
+            forced=bool(force and earlier),
+        )
     return len(rows)
 
 
@@ -384,8 +398,11 @@ def responses_export(*, campaign, path, file_format=None, identifying=False):
     frame = responses_frame(campaign=campaign)
     changed = 0
     if identifying:
-        logger.warning("export_responses --identifying: campaign %s exported with full profiles (run by %s)",
-                       campaign.pk, getpass.getuser())
+        logger.warning(
+            "export_responses --identifying: campaign %s exported with full profiles (run by %s)",
+            campaign.pk,
+            getpass.getuser(),
+        )
     else:
         frame, changed = profiles_coarsen(frame, campaign.anonymity_threshold)
     if file_format == "csv":

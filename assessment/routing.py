@@ -54,12 +54,17 @@ def routed_minimum(items, respondents, min_answered):
     dimensions = list(dict.fromkeys(items["dimension"]))
     roles, role_keys = pd.factorize(respondents["role_group"].fillna(""))
     needs = np.array(  # role group × dimension, computed once per role group, not per respondent
-        [[min(min_answered, counts[d]) if counts.get(d) else math.inf for d in dimensions]
-         for counts in (_shown_counts(items, role) for role in role_keys)], dtype=float,
+        [
+            [min(min_answered, counts[d]) if counts.get(d) else math.inf for d in dimensions]
+            for counts in (_shown_counts(items, role) for role in role_keys)
+        ],
+        dtype=float,
     ).reshape(len(role_keys), len(dimensions))
     index = pd.MultiIndex.from_arrays(
-        [np.repeat(respondents["respondent"].to_numpy(), len(dimensions)), np.tile(np.array(dimensions, dtype=object),
-                                                                                  len(respondents))],
+        [
+            np.repeat(respondents["respondent"].to_numpy(), len(dimensions)),
+            np.tile(np.array(dimensions, dtype=object), len(respondents)),
+        ],
         names=["respondent", "dimension"],
     )
     return pd.Series(needs[roles].ravel(), index=index, name="need")

@@ -158,8 +158,9 @@ def respondent_scores(
         need[who[known] * len(dimensions) + which[known]] = required.to_numpy(dtype=float)[known]
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where((count > 0) & (count >= need), total / count, np.nan)
-    table = pd.DataFrame(means.reshape(len(people), len(dimensions)), index=pd.Index(people, name="respondent"),
-                         columns=dimensions)
+    table = pd.DataFrame(
+        means.reshape(len(people), len(dimensions)), index=pd.Index(people, name="respondent"), columns=dimensions
+    )
     return table if len(people) == len(rows) else table.reindex(pd.Index(rows, name="respondent"))
 
 
@@ -205,8 +206,13 @@ EXPERIENCED_FIELDS = ("score", "level", "n", "spread", "favourable")
 
 def _figures(cell: DimensionScore) -> DimensionScore:
     """The EXPERIENCED_FIELDS of a cell alone (a headline cell carries more)."""
-    return {"score": cell["score"], "level": cell["level"], "n": cell["n"], "spread": cell["spread"],
-            "favourable": cell["favourable"]}
+    return {
+        "score": cell["score"],
+        "level": cell["level"],
+        "n": cell["n"],
+        "spread": cell["spread"],
+        "favourable": cell["favourable"],
+    }
 
 
 def experienced(
@@ -303,13 +309,17 @@ def deltas(current: ReleasedResults, previous: ReleasedResults) -> ScoreChange:
         before = previous["dimensions"].get(key)
         return before["score"] if before is not None else None
 
-    same_basis = all(same_people(cell, previous["dimensions"].get(key, {}))
-                     for key, cell in current["dimensions"].items() if cell["score"] is not None)
+    same_basis = all(
+        same_people(cell, previous["dimensions"].get(key, {}))
+        for key, cell in current["dimensions"].items()
+        if cell["score"] is not None
+    )
     return {
         "overall": diff(current["overall"]["score"], previous["overall"]["score"]) if same_basis else None,
         "dimensions": {
             key: diff(cell["score"], score_before(key))
-            if same_people(cell, previous["dimensions"].get(key, {})) else None
+            if same_people(cell, previous["dimensions"].get(key, {}))
+            else None
             for key, cell in current["dimensions"].items()
         },
     }

@@ -39,8 +39,13 @@ def autosave_target(*, token):
 
     if connection.vendor not in _AUTOSAVE_SQL:
         query = Invitation.objects.filter(token_hash="").values_list(
-            "campaign__opens_at", "campaign__closes_at", "campaign__framework_id",
-            "campaign__framework__source_sha256", "response__id", "response__role_group", "response__submitted_at",
+            "campaign__opens_at",
+            "campaign__closes_at",
+            "campaign__framework_id",
+            "campaign__framework__source_sha256",
+            "response__id",
+            "response__role_group",
+            "response__submitted_at",
         )[:1]
         sql, params = query.query.sql_with_params()
         if list(params) not in (["", 1], [""]):  # the token hash (and the LIMIT) only
@@ -53,6 +58,7 @@ def autosave_target(*, token):
     if row is None:
         raise Http404("unknown respondent link")
     opens_at, closes_at, framework_id, sha, response_id, role_group, submitted_at = row
+
     def moment(value):  # SQLite's raw cursor gives naive datetimes (or text); PostgreSQL aware ones
         if isinstance(value, str) or value.tzinfo is None:
             return connection.ops.convert_datetimefield_value(value, None, connection)
@@ -181,7 +187,9 @@ DURATION_MEASURED_MIN = 20
 DURATION_MEASURED_LATEST = 200
 DURATION_PLAUSIBLE = (timedelta(minutes=1), timedelta(hours=3))
 DURATION_CACHE_SECONDS = 600  # read at most every ten minutes per process: a median of 200 moves slowly
-_PACE: dict[tuple[int, str, object], tuple[float, float | None]] = {}  # (framework pk, file hash, loaded at) -> (monotonic time read, seconds per statement or None)
+_PACE: dict[
+    tuple[int, str, object], tuple[float, float | None]
+] = {}  # (framework pk, file hash, loaded at) -> (monotonic time read, seconds per statement or None)
 
 
 def survey_seconds_per_statement(*, framework):
@@ -198,15 +206,18 @@ def _measured_pace(framework):
     shortest, longest = DURATION_PLAUSIBLE
     rows = (
         Response.objects.filter(
-            campaign__framework_id=framework.pk, submitted_at__isnull=False,
-            submitted_at__gte=F("started_at") + shortest, submitted_at__lte=F("started_at") + longest,
+            campaign__framework_id=framework.pk,
+            submitted_at__isnull=False,
+            submitted_at__gte=F("started_at") + shortest,
+            submitted_at__lte=F("started_at") + longest,
         )
         .order_by("-pk")
         .values_list("role_group", "started_at", "submitted_at")[:DURATION_MEASURED_LATEST]
     )
     counts = framework_statement_counts(framework=framework)
-    rates = [(submitted - started).total_seconds() / counts[role]
-             for role, started, submitted in rows if counts.get(role)]
+    rates = [
+        (submitted - started).total_seconds() / counts[role] for role, started, submitted in rows if counts.get(role)
+    ]
     return statistics.median(rates) if len(rates) >= DURATION_MEASURED_MIN else None
 
 

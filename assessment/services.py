@@ -262,16 +262,20 @@ def answer_autosave(*, response_id, role_group, framework_id, opens_at, closes_a
     from plain values instead of whole objects, in one statement on PostgreSQL.
     """
     if not opens_at <= timezone.now() < closes_at:
-        raise CampaignNotOpen(_("This survey has not opened yet.") if timezone.now() < opens_at
-                              else _("This survey has closed."))
+        raise CampaignNotOpen(
+            _("This survey has not opened yet.") if timezone.now() < opens_at else _("This survey has closed.")
+        )
     if item.framework_id != framework_id or not audience_includes(item.audience, role_group):
         raise RespondentError(_("That statement is not part of this survey."))
     if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
         raise RespondentError(_("Answers must be 1 to 5 or “don't know”."))
     if connection.vendor != "postgresql":
         response = Response(pk=response_id, role_group=role_group)
-        answers_save(response=response, campaign=Campaign(framework_id=framework_id, opens_at=opens_at,
-                                                          closes_at=closes_at), values={item: value})
+        answers_save(
+            response=response,
+            campaign=Campaign(framework_id=framework_id, opens_at=opens_at, closes_at=closes_at),
+            values={item: value},
+        )
         return Answer.objects.filter(response_id=response_id).count()
     now = timezone.now()
     with connection.cursor() as cursor:

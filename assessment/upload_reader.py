@@ -35,9 +35,15 @@ class UploadReadError(ApplicationError):
 
 
 def _too_big(name):
-    return UploadReadError([_(
-        "%(name)s has more than %(rows)d rows or %(cells)d cells: it is not a respondent or response list, or "
-        "split it into smaller files") % {"name": name, "rows": MAX_ROWS, "cells": MAX_CELLS}])
+    return UploadReadError(
+        [
+            _(
+                "%(name)s has more than %(rows)d rows or %(cells)d cells: it is not a respondent or response list, or "
+                "split it into smaller files"
+            )
+            % {"name": name, "rows": MAX_ROWS, "cells": MAX_CELLS}
+        ]
+    )
 
 
 class _Budget:
@@ -55,8 +61,12 @@ class _Budget:
         if self.rows > MAX_ROWS + 1 or self.cells > MAX_CELLS:  # + 1: the header
             raise _too_big(self.name)
         if any(len(cell) > MAX_CELL_CHARS for cell in cells):
-            raise UploadReadError([_("line %(line)d: a cell longer than %(max)d characters: this is not a list of "
-                                     "people or answers") % {"line": self.rows, "max": MAX_CELL_CHARS}])
+            raise UploadReadError(
+                [
+                    _("line %(line)d: a cell longer than %(max)d characters: this is not a list of people or answers")
+                    % {"line": self.rows, "max": MAX_CELL_CHARS}
+                ]
+            )
         return cells
 
 
@@ -70,8 +80,12 @@ def _csv_lines(path, encoding):
             *lines, pending = pending.split("\n")
             yield from (line + "\n" for line in lines)
             if len(pending) > MAX_CELL_CHARS * 10:  # one endless line: never held whole
-                raise UploadReadError([_("%(name)s has a line longer than %(max)d characters: this is not a list "
-                                         "of people or answers") % {"name": path.name, "max": MAX_CELL_CHARS * 10}])
+                raise UploadReadError(
+                    [
+                        _("%(name)s has a line longer than %(max)d characters: this is not a list of people or answers")
+                        % {"name": path.name, "max": MAX_CELL_CHARS * 10}
+                    ]
+                )
         pending += decoder.decode(b"", final=True)
         if pending:
             yield pending
@@ -79,8 +93,15 @@ def _csv_lines(path, encoding):
 
 def _read_csv(path):
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise UploadReadError([_("%(name)s is larger than %(max)d MB: it is not a respondent or response list, or "
-                                 "split it into smaller files") % {"name": path.name, "max": MAX_CSV_BYTES // MB}])
+        raise UploadReadError(
+            [
+                _(
+                    "%(name)s is larger than %(max)d MB: it is not a respondent or response list, or "
+                    "split it into smaller files"
+                )
+                % {"name": path.name, "max": MAX_CSV_BYTES // MB}
+            ]
+        )
     # UTF-8 first (the BOM is optional); Excel on Japanese Windows saves "CSV" as cp932. Reading
     # is started again with cp932 when UTF-8 fails, wherever in the file that happens.
     for encoding in ("utf-8-sig", "cp932"):
@@ -107,9 +128,15 @@ def xlsx_unpacked_size_check(path):
     with zipfile.ZipFile(path) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
     if unpacked > MAX_XLSX_UNPACKED:
-        raise UploadReadError([_(
-            "%(name)s unpacks to %(size)d MB, more than the %(max)d MB allowed: it is not a respondent or response "
-            "list") % {"name": Path(path).name, "size": unpacked // MB, "max": MAX_XLSX_UNPACKED // MB}])
+        raise UploadReadError(
+            [
+                _(
+                    "%(name)s unpacks to %(size)d MB, more than the %(max)d MB allowed: it is not a respondent or response "
+                    "list"
+                )
+                % {"name": Path(path).name, "size": unpacked // MB, "max": MAX_XLSX_UNPACKED // MB}
+            ]
+        )
 
 
 def _read_xlsx(path):
@@ -142,8 +169,9 @@ def table_read(path):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise UploadReadError([_("unsupported file type %(suffix)r: use .csv or .xlsx")
-                               % {"suffix": path.suffix or _("(none)")}])
+        raise UploadReadError(
+            [_("unsupported file type %(suffix)r: use .csv or .xlsx") % {"suffix": path.suffix or _("(none)")}]
+        )
     try:
         rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
     except FileNotFoundError:

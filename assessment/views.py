@@ -45,7 +45,8 @@ def respondent_page(view):
             if wants_json(request):
                 # The autosave script stops retrying on "closed" and says why, instead of "no connection".
                 return JsonResponse(
-                    {"ok": False, "code": status, "error": _UNAVAILABLE[status]()}, status=403 if status == "not_open" else 410
+                    {"ok": False, "code": status, "error": _UNAVAILABLE[status]()},
+                    status=403 if status == "not_open" else 410,
                 )
             return render(
                 request,
@@ -109,12 +110,23 @@ class _Survey:
                 # Routed (1.1) and the role not chosen yet: how many statements follow is not known,
                 # so say which step this is and the range over the role groups, not a made-up total.
                 steps = len(self.dimensions) + 2  # about you, one page per section, the review
-                return {"known": False, "step": 1, "steps": steps, "answered": 0, "low": min(counts),
-                        "high": max(counts), "percent": round(100 / steps)}
+                return {
+                    "known": False,
+                    "step": 1,
+                    "steps": steps,
+                    "answered": 0,
+                    "low": min(counts),
+                    "high": max(counts),
+                    "percent": round(100 / steps),
+                }
         total = len(self.items)
         answered = sum(1 for item in self.items if item.id in self.values)
-        return {"known": True, "answered": answered, "total": total,
-                "percent": round(100 * answered / total) if total else 0}
+        return {
+            "known": True,
+            "answered": answered,
+            "total": total,
+            "percent": round(100 * answered / total) if total else 0,
+        }
 
     def steps(self):
         return [
@@ -157,9 +169,7 @@ def respondent_start(request, survey):
             "department": survey.response.department_id,
             "tenure": survey.response.tenure,
         }
-    form = ProfileForm(
-        request.POST or None, initial=initial, invitation=survey.invitation, framework=survey.framework
-    )
+    form = ProfileForm(request.POST or None, initial=initial, invitation=survey.invitation, framework=survey.framework)
     if request.method == "POST" and form.is_valid():
         survey.response = services.response_start(
             invitation=survey.invitation,
@@ -193,8 +203,13 @@ def respondent_dimension(request, survey, key):
     if request.method == "POST" and form.is_valid():
         services.answers_save(response=survey.response, campaign=survey.campaign, values=form.answers())
         if survey.framework.comments and "comment" in request.POST:
-            comments.comment_save(response=survey.response, campaign=survey.campaign, kind="dimension",
-                                  dimension=dimension, text=request.POST["comment"])
+            comments.comment_save(
+                response=survey.response,
+                campaign=survey.campaign,
+                kind="dimension",
+                dimension=dimension,
+                text=request.POST["comment"],
+            )
         return redirect(_next_url(survey, dimension, request.POST.get("go")))
     index = survey.dimensions.index(dimension)
     rows = [{"item": item, "value": _posted_or_saved(form, survey, item)} for item in items]
@@ -256,8 +271,9 @@ def respondent_answer(request, token):
     now = timezone.now()
     if not target["opens_at"] <= now < target["closes_at"]:
         status = "not_open" if target["opens_at"] > now else "closed"
-        return JsonResponse({"ok": False, "code": status, "error": _UNAVAILABLE[status]()},
-                            status=403 if status == "not_open" else 410)
+        return JsonResponse(
+            {"ok": False, "code": status, "error": _UNAVAILABLE[status]()}, status=403 if status == "not_open" else 410
+        )
     if target["response_id"] is None:
         return JsonResponse({"ok": False, "error": "profile first"}, status=409)
     form = SingleAnswerForm(request.POST, framework=target["framework"])
@@ -266,15 +282,20 @@ def respondent_answer(request, token):
         return JsonResponse({"ok": False, "error": " ".join(errors)}, status=400)
     try:
         answered = services.answer_autosave(
-            response_id=target["response_id"], role_group=target["role_group"], framework_id=target["framework"].pk,
-            opens_at=target["opens_at"], closes_at=target["closes_at"],
-            item=form.cleaned_data["item"], value=form.cleaned_data["value"],
+            response_id=target["response_id"],
+            role_group=target["role_group"],
+            framework_id=target["framework"].pk,
+            opens_at=target["opens_at"],
+            closes_at=target["closes_at"],
+            item=form.cleaned_data["item"],
+            value=form.cleaned_data["value"],
         )
     except services.RespondentError as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=error.status)
     total = selectors.framework_items_shown_count(framework=target["framework"], role_group=target["role_group"])
-    return JsonResponse({"ok": True, "answered": answered, "total": total,
-                         "percent": round(100 * answered / total) if total else 0})
+    return JsonResponse(
+        {"ok": True, "answered": answered, "total": total, "percent": round(100 * answered / total) if total else 0}
+    )
 
 
 @require_http_methods(["GET"])
@@ -294,8 +315,13 @@ def _review_context(survey, **extra):
     for section in sections:
         missing = [row["item"] for row in section["rows"] if not row["answered"]]
         if missing:
-            unanswered.append({"dimension": section["dimension"], "url": section["url"], "item": missing[0], "count": len(missing)})
-    obstacle = {"obstacle_prompt": survey.framework.comments.get("obstacle"), "obstacle_text": survey.comments.get("obstacle", "")}
+            unanswered.append(
+                {"dimension": section["dimension"], "url": section["url"], "item": missing[0], "count": len(missing)}
+            )
+    obstacle = {
+        "obstacle_prompt": survey.framework.comments.get("obstacle"),
+        "obstacle_text": survey.comments.get("obstacle", ""),
+    }
     return survey.context(sections=sections, unanswered=unanswered, **obstacle, **extra)
 
 
@@ -320,8 +346,9 @@ def respondent_submit(request, survey):
         return redirect("respondent:start", survey.token)
     try:
         if survey.framework.comments and "obstacle" in request.POST and not survey.response.is_submitted:
-            comments.comment_save(response=survey.response, campaign=survey.campaign, kind="obstacle",
-                                  text=request.POST["obstacle"])
+            comments.comment_save(
+                response=survey.response, campaign=survey.campaign, kind="obstacle", text=request.POST["obstacle"]
+            )
         services.response_submit(response=survey.response, language=translation.get_language())
     except services.ResponseIncomplete as error:
         return render(
@@ -350,5 +377,7 @@ def respondent_done(request, survey):
     if survey.response is None or not survey.response.is_submitted:
         return redirect("respondent:start", survey.token)
     return render(
-        request, "respondent/done.html", survey.context(sections=_review_sections(survey), workshop_live=_workshop_live(survey))
+        request,
+        "respondent/done.html",
+        survey.context(sections=_review_sections(survey), workshop_live=_workshop_live(survey)),
     )

@@ -61,12 +61,20 @@ def build():
     organisation = Organisation.objects.create(slug="autosave", name_en="Autosave", name_ja="自動保存")
     department = Department.objects.create(organisation=organisation, key="rd", name_en="R&D", name_ja="研究開発")
     now = timezone.now()
-    campaign = Campaign.objects.create(organisation=organisation, framework=framework, name="autosave",
-                                       opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
+    campaign = Campaign.objects.create(
+        organisation=organisation,
+        framework=framework,
+        name="autosave",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
     _invitation, token = invitation_create(campaign=campaign, role_group="business", department=department)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_floor (id serial PRIMARY KEY, value integer)" if connection.vendor == "postgresql"
-                       else "CREATE TABLE bench_floor (id integer PRIMARY KEY AUTOINCREMENT, value integer)")
+        cursor.execute(
+            "CREATE TABLE bench_floor (id serial PRIMARY KEY, value integer)"
+            if connection.vendor == "postgresql"
+            else "CREATE TABLE bench_floor (id integer PRIMARY KEY AUTOINCREMENT, value integer)"
+        )
     return campaign, token, list(Item.objects.filter(framework=framework).values_list("key", flat=True))
 
 
@@ -101,8 +109,9 @@ def run(args):
     db_pid = db_backend_pid()
     kinds = {
         "floor (one INSERT)": lambda n: client.post("/floor/", {"value": n % 5}),
-        "autosave": lambda n: client.post(answer_url, {"item": keys[n % len(keys)], "value": str(n % 5 + 1)},
-                                          HTTP_ACCEPT="application/json"),
+        "autosave": lambda n: client.post(
+            answer_url, {"item": keys[n % len(keys)], "value": str(n % 5 + 1)}, HTTP_ACCEPT="application/json"
+        ),
     }
     for name, post in kinds.items():  # warm up, and check both work
         reply = post(0)
@@ -123,16 +132,22 @@ def run(args):
             for key, value in (("cpu", cpu), ("db", db), ("wall", wall)):
                 results[name][key].append(value / args.requests)
     print(f"database: {connection.vendor}; {args.rounds} rounds x {args.requests} requests of each kind, interleaved")
-    print(f"{'request':20} {'cpu min  med':>13} | {'db min  med':>12} | {'cpu+db med':>10} | {'wall min  med':>13} | queries (ms)")
+    print(
+        f"{'request':20} {'cpu min  med':>13} | {'db min  med':>12} | {'cpu+db med':>10} | {'wall min  med':>13} | queries (ms)"
+    )
     totals = {}
     for name, r in results.items():
         total = [c + d for c, d in zip(r["cpu"], r["db"], strict=True)]
         totals[name] = statistics.median(total)
-        print(f"{name:20} {min(r['cpu']) * 1000:6.2f} {statistics.median(r['cpu']) * 1000:6.2f} | "
-              f"{min(r['db']) * 1000:5.2f} {statistics.median(r['db']) * 1000:6.2f} | {totals[name] * 1000:10.2f} | "
-              f"{min(r['wall']) * 1000:6.2f} {statistics.median(r['wall']) * 1000:6.2f} | {len(queries[name])}")
+        print(
+            f"{name:20} {min(r['cpu']) * 1000:6.2f} {statistics.median(r['cpu']) * 1000:6.2f} | "
+            f"{min(r['db']) * 1000:5.2f} {statistics.median(r['db']) * 1000:6.2f} | {totals[name] * 1000:10.2f} | "
+            f"{min(r['wall']) * 1000:6.2f} {statistics.median(r['wall']) * 1000:6.2f} | {len(queries[name])}"
+        )
     ratio = totals["autosave"] / totals["floor (one INSERT)"]
-    print(f"autosave / floor (CPU of process + database, medians) = {ratio:.2f}  (target <= 3: {'met' if ratio <= 3 else 'NOT met'})")
+    print(
+        f"autosave / floor (CPU of process + database, medians) = {ratio:.2f}  (target <= 3: {'met' if ratio <= 3 else 'NOT met'})"
+    )
     print("autosave queries:")
     for sql in queries["autosave"]:
         print("  ", " ".join(sql.split())[:160])

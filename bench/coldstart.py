@@ -98,25 +98,42 @@ def main():
         results = {"lazy": [], "preload": []}
         for _ in range(args.runs):
             for mode in results:
-                done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), mode, token, str(campaign_id)],
-                                      env=env, capture_output=True, text=True, timeout=300)
+                done = subprocess.run(
+                    [sys.executable, "-c", CHILD.format(root=str(ROOT)), mode, token, str(campaign_id)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                )
                 if done.returncode:
                     sys.exit(done.stderr[-3000:])
                 results[mode].append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(f"database: {db['ENGINE'].rsplit('.', 1)[-1]}; {args.runs} fresh processes per mode; CPU of the worker process")
+        print(
+            f"database: {db['ENGINE'].rsplit('.', 1)[-1]}; {args.runs} fresh processes per mode; CPU of the worker process"
+        )
         print(f"{'':26} {'lazy (no warm-up)':>27} | {'preload (forked)':>27}")
         print(f"{'':26} {'cpu min  med':>13} {'wall min med':>13} | {'cpu min  med':>13} {'wall min med':>13}  (ms)")
-        for name in ("load", "livez", "respondent page, first", "respondent page, second", "autosave, first",
-                     "report page, first"):
+        for name in (
+            "load",
+            "livez",
+            "respondent page, first",
+            "respondent page, second",
+            "autosave, first",
+            "report page, first",
+        ):
             cells = []
             for mode in results:
                 cpu = [r[name][0] * 1000 for r in results[mode]]
                 wall = [r[name][1] * 1000 for r in results[mode]]
-                cells.append(f"{min(cpu):6.0f} {statistics.median(cpu):6.0f} {min(wall):6.0f} {statistics.median(wall):6.0f}")
+                cells.append(
+                    f"{min(cpu):6.0f} {statistics.median(cpu):6.0f} {min(wall):6.0f} {statistics.median(wall):6.0f}"
+                )
             label = "import config.wsgi" if name == "load" else name
             print(f"{label:26} {cells[0]:>27} | {cells[1]:>27}")
         worst = max(statistics.median(r["respondent page, first"][0] for r in results[m]) for m in results)
-        print(f"first respondent page <= 300 ms CPU: {'met' if worst <= 0.3 else 'NOT met'} (worst median {worst * 1000:.0f} ms)")
+        print(
+            f"first respondent page <= 300 ms CPU: {'met' if worst <= 0.3 else 'NOT met'} (worst median {worst * 1000:.0f} ms)"
+        )
     finally:
         teardown_databases(old, verbosity=0)
 
@@ -135,9 +152,16 @@ def build():
     framework, _ = framework_load(path=ROOT / "fixtures/framework/innovation-readiness-1.0.yaml")
     organisation = Organisation.objects.create(slug="cold", name_en="Cold start", name_ja="初回")
     now = timezone.now()
-    campaign = Campaign.objects.create(organisation=organisation, framework=framework, name="cold",
-                                       opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
-    campaign_populate(campaign=campaign, respondents=50, departments=departments_create(organisation=organisation, count=3))
+    campaign = Campaign.objects.create(
+        organisation=organisation,
+        framework=framework,
+        name="cold",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
+    campaign_populate(
+        campaign=campaign, respondents=50, departments=departments_create(organisation=organisation, count=3)
+    )
     _invitation, token = invitation_create(campaign=campaign, role_group="business")
     response_start(invitation=invitation_get_for_token(token=token), role_group="business", department=None, tenure="")
     user = get_user_model().objects.create_superuser("bench-cold", password="x" * 12)

@@ -54,8 +54,13 @@ def main():
             framework, _ = framework_load(path=ROOT / "fixtures/framework/innovation-readiness-1.0.yaml")
             organisation = Organisation.objects.create(slug="export", name_en="Export Co.", name_ja="輸出株式会社")
             now = timezone.now()
-            campaign = Campaign.objects.create(organisation=organisation, framework=framework, name="export",
-                                               opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
+            campaign = Campaign.objects.create(
+                organisation=organisation,
+                framework=framework,
+                name="export",
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=1),
+            )
             departments = departments_create(organisation=organisation, count=args.departments)
             campaign_populate(campaign=campaign, respondents=args.respondents, departments=departments)
             campaign = Campaign.objects.select_related("organisation", "framework").get(pk=campaign.pk)
@@ -66,13 +71,17 @@ def main():
             sample, _ = measure(lambda: exports.export_job_run.call(job.pk), 1, "whole export")
             job.refresh_from_db()
             parts = len(zipfile.ZipFile(exports.export_zip_path(job)).namelist())
-            print(f"{args.respondents} respondents, {args.departments} departments, {parts} PDFs, "
-                  f"{args.processes} printing processes, caches off")
+            print(
+                f"{args.respondents} respondents, {args.departments} departments, {parts} PDFs, "
+                f"{args.processes} printing processes, caches off"
+            )
             print(f"{'':34} {HEADER}")
             print(f"{'floor: one organisation PDF':34} {floor.row()}")
             print(f"{'whole export (one run)':34} {sample.row()}")
-            print(f"per part: CPU {sample.cpu[0] / parts:.2f} s, wall {sample.wall[0] / parts:.2f} s; "
-                  f"target <= 15 s wall: {'met' if sample.wall[0] <= 15 else 'NOT met'} ({sample.wall[0]:.1f} s)")
+            print(
+                f"per part: CPU {sample.cpu[0] / parts:.2f} s, wall {sample.wall[0] / parts:.2f} s; "
+                f"target <= 15 s wall: {'met' if sample.wall[0] <= 15 else 'NOT met'} ({sample.wall[0]:.1f} s)"
+            )
     finally:
         teardown_databases(old, verbosity=0)
 

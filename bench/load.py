@@ -59,8 +59,14 @@ campaign = Campaign.objects.create(organisation=org, framework=framework_latest(
 for _ in range({respondents}):
     print(invitation_create(campaign=campaign, role_group="business")[1])
 """
-    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "shell", "-c", script], env=env, check=True,
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return [line.strip() for line in done.stdout.splitlines() if re.fullmatch(r"[\w-]{20,}", line.strip())]
 
 
@@ -71,9 +77,18 @@ def drop_database():
 
 def start_server(env, workers):
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", str(workers),
-         "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
     for _ in range(100):
@@ -96,9 +111,11 @@ class Browser:
     async def request(self, method, path, data=None):
         body = urlencode(data).encode() if data else b""
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        head = (f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{PORT}\r\nConnection: close\r\n"
-                f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n")
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{PORT}\r\nConnection: close\r\n"
+            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
         reader, writer = await asyncio.open_connection(HOST, PORT)
         try:
             writer.write(head.encode() + body)
@@ -126,8 +143,9 @@ async def respondent(token, items, think, latencies, counters):
     for key in items:
         await asyncio.sleep(random.uniform(0, 2 * think))
         began = time.perf_counter()
-        status, _ = await browser.request("POST", f"{start}answer/", {"csrfmiddlewaretoken": csrf, "item": key,
-                                                                      "value": str(random.randint(1, 5))})
+        status, _ = await browser.request(
+            "POST", f"{start}answer/", {"csrfmiddlewaretoken": csrf, "item": key, "value": str(random.randint(1, 5))}
+        )
         latencies.append(time.perf_counter() - began)
         counters["sent"] += 1
         counters["errors"] += status != 200
@@ -183,7 +201,9 @@ def database_cpu():
 def stored_answers():
     with psycopg.connect(f"{SERVER}/{DB_NAME}") as conn:
         answers = conn.execute("SELECT count(*) FROM assessment_answer").fetchone()[0]
-        submitted = conn.execute("SELECT count(*) FROM assessment_response WHERE submitted_at IS NOT NULL").fetchone()[0]
+        submitted = conn.execute("SELECT count(*) FROM assessment_response WHERE submitted_at IS NOT NULL").fetchone()[
+            0
+        ]
     return answers, submitted
 
 
@@ -193,14 +213,32 @@ def main():
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between two answers of one person")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     args = parser.parse_args()
-    env = dict(os.environ, DATABASE_URL=f"{SERVER}/{DB_NAME}", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="load-bench-" + "x" * 40,
-               DJANGO_ALLOWED_HOSTS=HOST, DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_COOKIES="false",
-               DJANGO_MANIFEST_STATIC="false", DB_CONN_MAX_AGE="60")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"{SERVER}/{DB_NAME}",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="load-bench-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_MANIFEST_STATIC="false",
+        DB_CONN_MAX_AGE="60",
+    )
     tokens = prepare_database(env, args.respondents)
     printed = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c",
-         "from assessment.models import Item; print(' '.join(Item.objects.order_by('dimension__order','order').values_list('key', flat=True)))"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "shell",
+            "-c",
+            "from assessment.models import Item; print(' '.join(Item.objects.order_by('dimension__order','order').values_list('key', flat=True)))",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     items = re.findall(r"\b[a-z_]+_\d\d\b", printed)  # the shell also prints a notice of its own
     server = start_server(env, args.workers)
     try:
@@ -217,19 +255,29 @@ def main():
     answers, submitted = stored_answers()
     drop_database()
     p95 = statistics.quantiles(latencies, n=100)[94] * 1000
-    print(f"{args.respondents} respondents x {len(items)} answers, think time ~{args.think:.1f} s, "
-          f"gunicorn {args.workers} workers, PostgreSQL, {elapsed:.0f} s")
+    print(
+        f"{args.respondents} respondents x {len(items)} answers, think time ~{args.think:.1f} s, "
+        f"gunicorn {args.workers} workers, PostgreSQL, {elapsed:.0f} s"
+    )
     print(f"requests per second (questionnaire): {rps:7.1f}")
-    print(f"answer-save latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95:.0f} ms (target < 100 ms)")
-    print(f"answers sent {counters['sent']}, stored {answers}, errors {counters['errors']}; "
-          f"submitted {submitted} of {args.respondents}  ({'none lost' if answers == counters['sent'] else 'LOST ANSWERS'})")
+    print(
+        f"answer-save latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95:.0f} ms (target < 100 ms)"
+    )
+    print(
+        f"answers sent {counters['sent']}, stored {answers}, errors {counters['errors']}; "
+        f"submitted {submitted} of {args.respondents}  ({'none lost' if answers == counters['sent'] else 'LOST ANSWERS'})"
+    )
     print(f"ceiling, trivial view /livez: {top:7.1f} requests per second")
     requests = rps * elapsed
-    print(f"CPU per questionnaire request: gunicorn {web / requests * 1000:.1f} ms, PostgreSQL backends "
-          f"{database / requests * 1000:.1f} ms, this client {client / requests * 1000:.1f} ms; "
-          f"/livez {ceiling_web / (top * 10) * 1000:.2f} ms of gunicorn CPU")
-    print("(the requests per second above are wall clock on cores shared by client, server and database: "
-          "contention, not capacity; the CPU per request is what a dedicated machine would pay)")
+    print(
+        f"CPU per questionnaire request: gunicorn {web / requests * 1000:.1f} ms, PostgreSQL backends "
+        f"{database / requests * 1000:.1f} ms, this client {client / requests * 1000:.1f} ms; "
+        f"/livez {ceiling_web / (top * 10) * 1000:.2f} ms of gunicorn CPU"
+    )
+    print(
+        "(the requests per second above are wall clock on cores shared by client, server and database: "
+        "contention, not capacity; the CPU per request is what a dedicated machine would pay)"
+    )
 
 
 if __name__ == "__main__":

@@ -78,8 +78,12 @@ def campaign_populate(*, campaign, respondents, departments, submitted=0.8, star
     Response.objects.bulk_create(
         (
             Response(
-                invitation_id=pk, campaign=campaign, role_group=role, department_id=department,
-                tenure=TENURES[n % len(TENURES)], submitted_at=now if n < n_submitted else None,
+                invitation_id=pk,
+                campaign=campaign,
+                role_group=role,
+                department_id=department,
+                tenure=TENURES[n % len(TENURES)],
+                submitted_at=now if n < n_submitted else None,
             )
             for n, (pk, role, department) in enumerate(invitations[:n_started])
         ),
@@ -87,12 +91,15 @@ def campaign_populate(*, campaign, respondents, departments, submitted=0.8, star
     )
     if answers:
         response_ids = np.array(Response.objects.filter(campaign=campaign).order_by("pk").values_list("id", flat=True))
-        item_ids = np.array(Item.objects.filter(framework_id=campaign.framework_id).order_by("pk").values_list("id", flat=True))
+        item_ids = np.array(
+            Item.objects.filter(framework_id=campaign.framework_id).order_by("pk").values_list("id", flat=True)
+        )
         values = rng.integers(1, 6, size=(len(response_ids), len(item_ids)))
         values = np.where(rng.random(values.shape) < 0.05, 0, values)
         rows = (
             (int(response_ids[r]), int(item_ids[c]), int(values[r, c]) or None, now.isoformat())
-            for r in range(len(response_ids)) for c in range(len(item_ids))
+            for r in range(len(response_ids))
+            for c in range(len(item_ids))
         )
         with answers_loading():  # submitted responses, then their answers
             if connection.vendor == "postgresql":

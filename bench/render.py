@@ -33,7 +33,6 @@ import django  # noqa: E402
 django.setup()
 
 
-
 from django.conf import settings  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.test import override_settings  # noqa: E402
@@ -48,22 +47,33 @@ from reports.pdf import html_to_pdf  # noqa: E402
 from reports.services import report_context_for, report_pdf  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
-
-
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+]
 
 
 def chromium_pdf(html, folder):
     """Print the same HTML with Chromium; the stylesheet is inlined since file:// has no /static/."""
     css = (ROOT / "static/css/report.css").read_text(encoding="utf-8")
     page = folder / "report.html"
-    page.write_text(html.replace('<link rel="stylesheet" href="/static/css/report.css">', f"<style>{css}</style>"),
-                    encoding="utf-8")
+    page.write_text(
+        html.replace('<link rel="stylesheet" href="/static/css/report.css">', f"<style>{css}</style>"), encoding="utf-8"
+    )
     out = folder / "chromium.pdf"
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", page.as_uri()],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", page.as_uri()],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     return out.read_bytes()
 
 
@@ -78,8 +88,10 @@ def floor_html(pages=10):
 
 
 def caches_setting(kind, folder=None):
-    backend = {"off": "django.core.cache.backends.dummy.DummyCache",
-               "files": "django.core.cache.backends.filebased.FileBasedCache"}[kind]
+    backend = {
+        "off": "django.core.cache.backends.dummy.DummyCache",
+        "files": "django.core.cache.backends.filebased.FileBasedCache",
+    }[kind]
     return {**settings.CACHES, "reports": {"BACKEND": backend, "LOCATION": str(folder or "")}}
 
 
@@ -88,7 +100,9 @@ def chromium_warm_printer():
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[f for f in CHROMIUM_FLAGS if f != "--headless"])
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=[f for f in CHROMIUM_FLAGS if f != "--headless"]
+    )
     page = browser.new_page()
     css = (ROOT / "static/css/report.css").read_text(encoding="utf-8")
 
@@ -124,12 +138,14 @@ def profile_weasyprint(html, top):
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = stats.total_tt
-    stages = {"css: parse and cascade (weasyprint/css)": "/weasyprint/css/",
-              "layout (weasyprint/layout)": "/weasyprint/layout/",
-              "text shaping (weasyprint/text, pango)": "/weasyprint/text/",
-              "drawing (weasyprint/draw)": "/weasyprint/draw/",
-              "PDF writing (weasyprint/pdf, pydyf)": "/weasyprint/pdf/",
-              "HTML parsing and boxes (html5lib/tinyhtml5, formatting_structure)": "/formatting_structure/"}
+    stages = {
+        "css: parse and cascade (weasyprint/css)": "/weasyprint/css/",
+        "layout (weasyprint/layout)": "/weasyprint/layout/",
+        "text shaping (weasyprint/text, pango)": "/weasyprint/text/",
+        "drawing (weasyprint/draw)": "/weasyprint/draw/",
+        "PDF writing (weasyprint/pdf, pydyf)": "/weasyprint/pdf/",
+        "HTML parsing and boxes (html5lib/tinyhtml5, formatting_structure)": "/formatting_structure/",
+    }
     print(f"WeasyPrint profile of one render (cProfile, {total:.2f} s with profiling overhead), own time by stage:")
     for label, part in stages.items():
         own = sum(row[2] for func, row in stats.stats.items() if part in func[0])
@@ -154,15 +170,20 @@ def main():
             rows.append(first)
             cold, pdf = measure(render, args.repeat, "cold render: data + charts + PDF, nothing cached")
             rows.append(cold)
-            context_sample, context = measure(lambda: report_context_for(campaign=campaign, lang=args.lang),
-                                              args.repeat, "  data and charts (report context)")
+            context_sample, context = measure(
+                lambda: report_context_for(campaign=campaign, lang=args.lang),
+                args.repeat,
+                "  data and charts (report context)",
+            )
             rows.append(context_sample)
             with translation.override(args.lang):
                 html = render_to_string("reports/report_pdf.html", context)
             weasy, _ = measure(lambda: html_to_pdf(html), args.repeat, "  HTML to PDF (WeasyPrint)")
             rows.append(weasy)
             floor = floor_html()
-            floor_sample, floor_pdf = measure(lambda: html_to_pdf(floor), args.repeat, "floor: plain Japanese text, WeasyPrint")
+            floor_sample, floor_pdf = measure(
+                lambda: html_to_pdf(floor), args.repeat, "floor: plain Japanese text, WeasyPrint"
+            )
             rows.append(floor_sample)
         with tempfile.TemporaryDirectory() as folder, override_settings(CACHES=caches_setting("files", folder)):
             render()  # the first request fills the cache
@@ -174,33 +195,45 @@ def main():
         chromium_cold = chromium_warm = None
         if Path(CHROMIUM).exists():
             with tempfile.TemporaryDirectory() as folder:
-                chromium_cold, chromium = measure(lambda: chromium_pdf(html, Path(folder)), args.repeat,
-                                                  "Chromium cold: process start + print (children CPU)")
+                chromium_cold, chromium = measure(
+                    lambda: chromium_pdf(html, Path(folder)),
+                    args.repeat,
+                    "Chromium cold: process start + print (children CPU)",
+                )
             rows.append(chromium_cold)
             print_pdf, close = chromium_warm_printer()
             try:
                 print_pdf(html)  # the first print loads fonts
-                chromium_warm = measure_with_browser(lambda: print_pdf(html), args.repeat,
-                                                     "Chromium warm: running browser, print only")
+                chromium_warm = measure_with_browser(
+                    lambda: print_pdf(html), args.repeat, "Chromium warm: running browser, print only"
+                )
                 warm_pdf = print_pdf(html)
             finally:
                 close()
             rows.append(chromium_warm)
             chromium_pages = len(PdfReader(io.BytesIO(chromium)).pages)
             warm_pages = len(PdfReader(io.BytesIO(warm_pdf)).pages)
-        print(f"report: {args.lang}, {pages} pages, {len(pdf) // 1024} kB; floor {floor_pages} pages; "
-              f"{args.repeat} runs each; CPU includes waited-for child processes")
+        print(
+            f"report: {args.lang}, {pages} pages, {len(pdf) // 1024} kB; floor {floor_pages} pages; "
+            f"{args.repeat} runs each; CPU includes waited-for child processes"
+        )
         print(f"{'':58} {HEADER}")
         for sample in rows:
             print(f"{sample.name:58} {sample.row()}")
         if chromium_warm is not None:
             print(f"Chromium pages: cold {chromium_pages}, warm {warm_pages}")
-            print(f"WeasyPrint / warm Chromium, CPU medians: {weasy.cpu_median / chromium_warm.cpu_median:.2f} "
-                  f"(target 1.5); / cold Chromium: {weasy.cpu_median / chromium_cold.cpu_median:.2f}")
-        print(f"WeasyPrint / floor, CPU per page: {(weasy.cpu_median / pages) / (floor_sample.cpu_median / floor_pages):.2f}")
+            print(
+                f"WeasyPrint / warm Chromium, CPU medians: {weasy.cpu_median / chromium_warm.cpu_median:.2f} "
+                f"(target 1.5); / cold Chromium: {weasy.cpu_median / chromium_cold.cpu_median:.2f}"
+            )
+        print(
+            f"WeasyPrint / floor, CPU per page: {(weasy.cpu_median / pages) / (floor_sample.cpu_median / floor_pages):.2f}"
+        )
         verdict = "met" if cold.wall_median <= 0.6 else "NOT met"
-        print(f"target: cold render <= 0.6 s wall on two free cores: {verdict} here (wall median {cold.wall_median:.2f} s, "
-              f"CPU median {cold.cpu_median:.2f} s; cores shared with others inflate wall)")
+        print(
+            f"target: cold render <= 0.6 s wall on two free cores: {verdict} here (wall median {cold.wall_median:.2f} s, "
+            f"CPU median {cold.cpu_median:.2f} s; cores shared with others inflate wall)"
+        )
         if args.profile:
             profile_weasyprint(html, args.profile)
     finally:

@@ -48,8 +48,13 @@ def organisation_with_campaign(*, framework, slug, respondents, departments, con
     organisation = Organisation.objects.create(slug=slug, name_en=f"Org {slug}", name_ja=f"組織 {slug}")
     now = timezone.now()
     campaign = Campaign.objects.create(
-        organisation=organisation, framework=framework, name=f"{slug} 2026", join_code=f"{slug[:4]}0000".upper()[:8],
-        opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=10), anonymity_threshold=5,
+        organisation=organisation,
+        framework=framework,
+        name=f"{slug} 2026",
+        join_code=f"{slug[:4]}0000".upper()[:8],
+        opens_at=now - timedelta(days=10),
+        closes_at=now + timedelta(days=10),
+        anonymity_threshold=5,
     )
     Membership.objects.create(user=consultant, organisation=organisation, role=Membership.Role.CONSULTANT)
     depts = departments_create(organisation=organisation, count=departments)
@@ -97,8 +102,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default="", help="only pages whose name contains this")
     args = parser.parse_args()
-    caches = {**settings.CACHES, "reports": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                              "LOCATION": "bench-scale", "TIMEOUT": None}}
+    caches = {
+        **settings.CACHES,
+        "reports": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "bench-scale",
+            "TIMEOUT": None,
+        },
+    }
     old = setup_databases(verbosity=0, interactive=False)
     try:
         with override_settings(CACHES=caches, DEBUG=False):
@@ -111,13 +122,21 @@ def run(args):
     framework, _ = framework_load(path=FRAMEWORK)
     consultant = get_user_model().objects.create_user("bench-consultant", password="x" * 12)
     start = time.perf_counter()
-    small = organisation_with_campaign(framework=framework, slug="small", respondents=40, departments=3,
-                                       consultant=consultant)
-    large = organisation_with_campaign(framework=framework, slug="large", respondents=args.respondents,
-                                       departments=args.departments, consultant=consultant)
-    print(f"database: {connection.vendor}; built {args.respondents} respondents over {args.departments} departments "
-          f"({int(args.respondents * 0.8)} submitted, 42 answers each) in {time.perf_counter() - start:.1f} s; "
-          f"repeat {args.repeat}")
+    small = organisation_with_campaign(
+        framework=framework, slug="small", respondents=40, departments=3, consultant=consultant
+    )
+    large = organisation_with_campaign(
+        framework=framework,
+        slug="large",
+        respondents=args.respondents,
+        departments=args.departments,
+        consultant=consultant,
+    )
+    print(
+        f"database: {connection.vendor}; built {args.respondents} respondents over {args.departments} departments "
+        f"({int(args.respondents * 0.8)} submitted, 42 answers each) in {time.perf_counter() - start:.1f} s; "
+        f"repeat {args.repeat}"
+    )
     client = Client()
     client.force_login(consultant)
     db_pid = db_backend_pid()
@@ -138,8 +157,10 @@ def run(args):
         if flag:
             over.append(name)
         print(f"{name:22} {first.cpu[0] * 1000:9.0f} | {sample.row()} | {counts[0]:6} {counts[1]:6}{flag}")
-    print("target: every page <= 300 ms CPU median at 10,000 respondents: "
-          + ("met" if not over else f"NOT met ({', '.join(over)})"))
+    print(
+        "target: every page <= 300 ms CPU median at 10,000 respondents: "
+        + ("met" if not over else f"NOT met ({', '.join(over)})")
+    )
 
 
 if __name__ == "__main__":

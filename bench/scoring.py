@@ -48,7 +48,9 @@ def framework_with_45_items():
     count = sum(len(d["items"]) for d in data["dimensions"])
     for n in range(ITEMS_WANTED - count):
         dimension = data["dimensions"][n % len(data["dimensions"])]
-        dimension["items"].append({"key": f"{dimension['key']}_x{n}", "reverse": False, "text": {"en": "Extra", "ja": "追加"}})
+        dimension["items"].append(
+            {"key": f"{dimension['key']}_x{n}", "reverse": False, "text": {"en": "Extra", "ja": "追加"}}
+        )
     path = Path(tempfile.mkstemp(suffix=".yaml")[1])
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     framework, _ = framework_load(path=path)
@@ -61,8 +63,11 @@ def build(respondents):
     organisation = Organisation.objects.create(slug="bench", name_en="Bench", name_ja="ベンチ")
     now = timezone.now()
     campaign = Campaign.objects.create(
-        organisation=organisation, framework=framework, name="bench",
-        opens_at=now - timezone.timedelta(days=1), closes_at=now + timezone.timedelta(days=1),
+        organisation=organisation,
+        framework=framework,
+        name="bench",
+        opens_at=now - timezone.timedelta(days=1),
+        closes_at=now + timezone.timedelta(days=1),
     )
     roles = list(RoleGroup.values)
     Invitation.objects.bulk_create(
@@ -91,8 +96,6 @@ def build(respondents):
     return Campaign.objects.select_related("framework", "organisation").get(pk=campaign.pk)
 
 
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=10_000)
@@ -103,14 +106,24 @@ def main():
         start = time.perf_counter()
         campaign = build(args.respondents)
         answers = Answer.objects.filter(response__campaign=campaign).count()
-        print(f"database: {connection.vendor}; built {args.respondents} respondents x {ITEMS_WANTED} items "
-              f"= {answers} answers in {time.perf_counter() - start:.1f} s")
+        print(
+            f"database: {connection.vendor}; built {args.respondents} respondents x {ITEMS_WANTED} items "
+            f"= {answers} answers in {time.perf_counter() - start:.1f} s"
+        )
         db_pid = db_backend_pid()
         load, frames = measure(lambda: campaign_frames(campaign=campaign), args.repeat, "load rows (floor)", db_pid)
-        score, _ = measure(lambda: frames_results(frames, threshold=campaign.anonymity_threshold), args.repeat,
-                           "score loaded frames", db_pid)
-        whole, _ = measure(lambda: campaign_results(campaign=campaign), args.repeat,
-                           "campaign_results (all, with recommendations)", db_pid)
+        score, _ = measure(
+            lambda: frames_results(frames, threshold=campaign.anonymity_threshold),
+            args.repeat,
+            "score loaded frames",
+            db_pid,
+        )
+        whole, _ = measure(
+            lambda: campaign_results(campaign=campaign),
+            args.repeat,
+            "campaign_results (all, with recommendations)",
+            db_pid,
+        )
         print(f"{'':46} {HEADER}")
         for sample in (load, score, whole):
             print(f"{sample.name:46} {sample.row()}")

@@ -9,7 +9,9 @@ class BenchmarkProfileForm(forms.Form):
     size_band = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *SizeBand.choices], required=False)
     consent = forms.BooleanField(
         label=_("The organisation agrees that its released results count, anonymously, in other clients' benchmarks"),
-        help_text=_("No name is ever shown; a percentile appears only when at least five organisations form the comparison."),
+        help_text=_(
+            "No name is ever shown; a percentile appears only when at least five organisations form the comparison."
+        ),
         required=False,
     )
 

@@ -15,9 +15,9 @@ def benchmark_report_context(*, user, campaign, lang, result=None):
         return {}
     benchmark = benchmark_for_campaign(campaign=campaign, result=result)
     with override(lang):
-        rows = [
-            {"name": d["name"].get(lang) or d["name"]["en"], "key": d["key"]} for d in benchmark["dimensions"]
-        ] + [{"name": _("Overall index"), "key": "overall"}]
+        rows = [{"name": d["name"].get(lang) or d["name"]["en"], "key": d["key"]} for d in benchmark["dimensions"]] + [
+            {"name": _("Overall index"), "key": "overall"}
+        ]
     for row in rows:
         row["values"] = [group["percentiles"].get(row["key"]) for group in benchmark["groups"]]
     return {"benchmark": benchmark, "benchmark_rows": rows}

@@ -53,8 +53,10 @@ def campaign_released_scores(*, campaign):
     so a change of the scoring code is picked up within minutes (and at every restart).
     """
     submitted = campaign.responses.filter(submitted_at__isnull=False).aggregate(n=Count("pk"), last=Max("submitted_at"))
-    key = (f"benchmark:released:{campaign.pk}:{campaign.anonymity_threshold}:{submitted['n']}:"
-           f"{submitted['last'].isoformat() if submitted['last'] else '-'}")
+    key = (
+        f"benchmark:released:{campaign.pk}:{campaign.anonymity_threshold}:{submitted['n']}:"
+        f"{submitted['last'].isoformat() if submitted['last'] else '-'}"
+    )
     found = cache.get(key, "miss")
     if found == "miss":
         found = released_scores(_campaign_results(campaign=campaign))
@@ -64,9 +66,11 @@ def campaign_released_scores(*, campaign):
 
 def organisation_released_scores(*, organisation_id, framework_id):
     """Scores of the organisation's latest campaign on the framework whose result is released."""
-    campaigns = Campaign.objects.select_related("organisation", "framework").filter(
-        organisation_id=organisation_id, framework_id=framework_id
-    ).order_by("-opens_at", "-pk")
+    campaigns = (
+        Campaign.objects.select_related("organisation", "framework")
+        .filter(organisation_id=organisation_id, framework_id=framework_id)
+        .order_by("-opens_at", "-pk")
+    )
     for campaign in campaigns:
         scores = campaign_released_scores(campaign=campaign)
         if scores is not None:
@@ -126,12 +130,14 @@ def benchmark_for_campaign(*, campaign, result=None):
         else:
             members = [scores for _peer, scores in released]
         values = percentiles(own, members, keys)
-        groups.append({
-            "key": key,
-            "label": label,
-            "available": any(v is not None for v in values.values()),
-            "percentiles": values,
-        })
+        groups.append(
+            {
+                "key": key,
+                "label": label,
+                "available": any(v is not None for v in values.values()),
+                "percentiles": values,
+            }
+        )
     return {
         "available": any(group["available"] for group in groups),
         "own_released": own is not None,

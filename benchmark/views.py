@@ -15,8 +15,11 @@ from .services import organisation_benchmark_profile_update
 def profile(request, pk):
     """Industry, size band and benchmark consent of an organisation (its consultants set them)."""
     organisation = organisation_get_for_user(user=request.user, pk=pk, action="administer")
-    initial = {"industry": organisation.industry, "size_band": organisation.size_band,
-               "consent": organisation.benchmark_consent}
+    initial = {
+        "industry": organisation.industry,
+        "size_band": organisation.size_band,
+        "consent": organisation.benchmark_consent,
+    }
     form = BenchmarkProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         organisation_benchmark_profile_update(organisation=organisation, **form.cleaned_data)

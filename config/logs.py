@@ -55,8 +55,10 @@ def logging_config(level="INFO"):
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "masked"},
             "stderr_request": {
-                "class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                "formatter": "request", "filters": ["request_context"],
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "request",
+                "filters": ["request_context"],
             },
         },
         "root": {"handlers": ["stderr"], "level": level},

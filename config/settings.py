@@ -202,12 +202,17 @@ _REPORT_CACHE: dict[str, object]
 if os.environ.get("REPORT_CACHE", "on").lower() in {"0", "off", "false", "no"}:
     _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 elif os.environ.get("REPORT_CACHE_REDIS_URL"):
-    _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                     "LOCATION": os.environ["REPORT_CACHE_REDIS_URL"], "KEY_PREFIX": "reports"}
+    _REPORT_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REPORT_CACHE_REDIS_URL"],
+        "KEY_PREFIX": "reports",
+    }
 else:
-    _REPORT_CACHE = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                     "LOCATION": os.environ.get("REPORT_CACHE_DIR", str(BASE_DIR / "var" / "report-cache")),
-                     "OPTIONS": {"MAX_ENTRIES": 2000}}  # at most about 600 MB of PDFs
+    _REPORT_CACHE = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("REPORT_CACHE_DIR", str(BASE_DIR / "var" / "report-cache")),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }  # at most about 600 MB of PDFs
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reports": {**_REPORT_CACHE, "TIMEOUT": 60 * 60 * 24 * 30},
@@ -266,8 +271,11 @@ SPECTACULAR_SETTINGS = {
 }
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")  # per token (or per address without one)
 CACHES["api"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["API_RATE_LIMIT_REDIS_URL"],
-     "KEY_PREFIX": "api"}
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["API_RATE_LIMIT_REDIS_URL"],
+        "KEY_PREFIX": "api",
+    }
     if os.environ.get("API_RATE_LIMIT_REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
 )

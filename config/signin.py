@@ -61,20 +61,33 @@ class AddressAwareHandler(AxesDatabaseHandler):
         # axes marks the request locked only for its own per-account count; the per-address
         # limit needs the same mark, or the failure would show as a plain wrong password.
         super().user_login_failed(sender, credentials, request=request, **kwargs)
-        if request is not None and not getattr(request, "axes_locked_out", False) and self.is_locked(request, credentials):
+        if (
+            request is not None
+            and not getattr(request, "axes_locked_out", False)
+            and self.is_locked(request, credentials)
+        ):
             request.axes_locked_out = True
-            user_locked_out.send("axes", request=request, username=(credentials or {}).get("username"),
-                                 ip_address=getattr(request, "axes_ip_address", None), kind="address",
-                                 failures=self.address_failures(request))
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=(credentials or {}).get("username"),
+                ip_address=getattr(request, "axes_ip_address", None),
+                kind="address",
+                failures=self.address_failures(request),
+            )
 
 
 @receiver(user_locked_out)
 def lockout_logged(sender, request=None, username=None, ip_address=None, kind="account", failures=None, **kwargs):
-    user_id = get_user_model().objects.filter(username=username).values_list("pk", flat=True).first() if username else None
+    user_id = (
+        get_user_model().objects.filter(username=username).values_list("pk", flat=True).first() if username else None
+    )
     logger.warning(
         "sign-in locked out: %s limit reached (user_id=%s address=%s failures=%s); "
         "blocked for %s h unless an administrator resets it (manage.py axes_reset_ip / axes_reset_username)",
-        kind, user_id or "unknown", ip_address or "-", failures or getattr(request, "axes_failures_since_start", "-"),
+        kind,
+        user_id or "unknown",
+        ip_address or "-",
+        failures or getattr(request, "axes_failures_since_start", "-"),
         settings.AXES_COOLOFF_TIME,
     )
-

@@ -29,9 +29,13 @@ def healthz(request):
         report["queue"], healthy = {"ok": False, "error": type(error).__name__}, False
     try:
         alive, latest = workers_alive()
-        report["worker"] = {"ok": alive > 0, "alive": alive, "last_heartbeat": latest.isoformat() if latest else None,
-                            "seconds_since": round((timezone.now() - latest).total_seconds()) if latest else None,
-                            "alive_within_seconds": int(ALIVE_WITHIN.total_seconds())}
+        report["worker"] = {
+            "ok": alive > 0,
+            "alive": alive,
+            "last_heartbeat": latest.isoformat() if latest else None,
+            "seconds_since": round((timezone.now() - latest).total_seconds()) if latest else None,
+            "alive_within_seconds": int(ALIVE_WITHIN.total_seconds()),
+        }
     except Exception as error:
         report["worker"] = {"ok": False, "error": type(error).__name__}
     report["ok"] = healthy
@@ -50,7 +54,9 @@ urlpatterns = [
     path("r/", include("assessment.urls")),
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),  # issue 18: SSO button, password sign-in may be off
+    path(
+        "accounts/login/", sso_views.LoginView.as_view(), name="login"
+    ),  # issue 18: SSO button, password sign-in may be off
     path("accounts/", include("django.contrib.auth.urls")),
     path("oidc/", include("sso.urls")),
     path("console/", include("console.urls")),

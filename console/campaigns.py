@@ -145,7 +145,9 @@ def department_rename(request, pk, department_pk):
         else:
             messages.success(request, _("Department renamed."))
             return redirect("console:organisation_detail", organisation.pk)
-    return render(request, "console/department_form.html", {"organisation": organisation, "department": department, "form": form})
+    return render(
+        request, "console/department_form.html", {"organisation": organisation, "department": department, "form": form}
+    )
 
 
 @require_POST
@@ -179,8 +181,13 @@ def _default_dates():
 def campaign_create(request, pk):
     organisation = organisation_get_for_user(user=request.user, pk=pk, action="manage")
     opens_at, closes_at = _default_dates()
-    initial = {"framework": framework_latest(key=lifecycle.DEFAULT_FRAMEWORK_KEY), "anonymity_threshold": 5,
-               "comment_threshold": COMMENT_THRESHOLD_MIN, "opens_at": opens_at, "closes_at": closes_at}
+    initial = {
+        "framework": framework_latest(key=lifecycle.DEFAULT_FRAMEWORK_KEY),
+        "anonymity_threshold": 5,
+        "comment_threshold": COMMENT_THRESHOLD_MIN,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+    }
     form = CampaignForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:
@@ -190,7 +197,9 @@ def campaign_create(request, pk):
         else:
             messages.success(request, _("Campaign created. Upload its respondent list next."))
             return redirect("console:campaign_detail", campaign.pk)
-    return render(request, "console/campaign_form.html", {"organisation": organisation, "form": form, "title": _("New campaign")})
+    return render(
+        request, "console/campaign_form.html", {"organisation": organisation, "form": form, "title": _("New campaign")}
+    )
 
 
 @require_GET
@@ -325,7 +334,9 @@ def _confirmed_upload(post):
 def campaign_respondents(request, pk):
     campaign = _manage(request, pk)
     confirming = request.method == "POST" and "file_data" in request.POST
-    form = RespondentListForm(None if confirming else request.POST or None, None if confirming else request.FILES or None)
+    form = RespondentListForm(
+        None if confirming else request.POST or None, None if confirming else request.FILES or None
+    )
     problems, offer, upload = [], None, None
     if confirming:
         upload = _confirmed_upload(request.POST)
@@ -344,11 +355,16 @@ def campaign_respondents(request, pk):
         except RespondentListError as error:
             problems = error.problems
             if error.creatable and len(upload[1]) <= CONFIRM_MAX_BYTES:
-                offer = {"names": error.unknown_departments, "file_name": upload[0],
-                         "file_data": base64.b64encode(upload[1]).decode()}
+                offer = {
+                    "names": error.unknown_departments,
+                    "file_name": upload[0],
+                    "file_data": base64.b64encode(upload[1]).decode(),
+                }
         else:
             text = ngettext(
-                "%(count)d person was added to the respondent list.", "%(count)d people were added to the respondent list.", added
+                "%(count)d person was added to the respondent list.",
+                "%(count)d people were added to the respondent list.",
+                added,
             )
             messages.success(request, text % {"count": added})
             return redirect("console:campaign_respondents", campaign.pk)
@@ -388,7 +404,9 @@ def invitations_send(request, pk):
     except lifecycle.LifecycleError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, ngettext("%(sent)d invitation sent.", "%(sent)d invitations sent.", result["sent"]) % result)
+        messages.success(
+            request, ngettext("%(sent)d invitation sent.", "%(sent)d invitations sent.", result["sent"]) % result
+        )
         if result["without_link"]:
             messages.warning(request, _("%(without_link)d people have an old link that cannot be sent again.") % result)
     return redirect("console:campaign_detail", campaign.pk)
@@ -403,9 +421,13 @@ def reminders_send(request, pk):
     except lifecycle.LifecycleError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, ngettext("%(sent)d reminder sent.", "%(sent)d reminders sent.", result["sent"]) % result)
+        messages.success(
+            request, ngettext("%(sent)d reminder sent.", "%(sent)d reminders sent.", result["sent"]) % result
+        )
         if result["recent"]:
-            messages.info(request, _("%(recent)d people were e-mailed less than an hour ago and were skipped.") % result)
+            messages.info(
+                request, _("%(recent)d people were e-mailed less than an hour ago and were skipped.") % result
+            )
         if result["without_link"]:
             messages.warning(request, _("%(without_link)d people have an old link that cannot be sent again.") % result)
     return redirect("console:campaign_detail", campaign.pk)

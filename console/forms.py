@@ -40,7 +40,11 @@ class JapaneseNameFirst:
 
 
 class OrganisationForm(JapaneseNameFirst, forms.Form):
-    slug = forms.SlugField(max_length=64, label=_("Short name (for addresses)"), help_text=_("Lower-case letters, digits and hyphens, e.g. acme-japan."))
+    slug = forms.SlugField(
+        max_length=64,
+        label=_("Short name (for addresses)"),
+        help_text=_("Lower-case letters, digits and hyphens, e.g. acme-japan."),
+    )
     name_en = forms.CharField(max_length=200, label=_("Name in English"))
     name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
 
@@ -52,7 +56,11 @@ class OrganisationForm(JapaneseNameFirst, forms.Form):
 
 
 class DepartmentForm(JapaneseNameFirst, forms.Form):
-    key = forms.SlugField(max_length=64, label=_("Key"), help_text=_("Used in respondent lists and report addresses; it cannot change later."))
+    key = forms.SlugField(
+        max_length=64,
+        label=_("Key"),
+        help_text=_("Used in respondent lists and report addresses; it cannot change later."),
+    )
     name_en = forms.CharField(max_length=200, label=_("Name in English"))
     name_ja = forms.CharField(max_length=200, label=_("Name in Japanese"))
 
@@ -97,7 +105,9 @@ class MemberForm(forms.Form):
         if not matches:
             raise forms.ValidationError(_("No active user has this username or e-mail address."), code="unknown")
         if len(matches) > 1:
-            raise forms.ValidationError(_("Several users have this e-mail address; enter the username."), code="ambiguous")
+            raise forms.ValidationError(
+                _("Several users have this e-mail address; enter the username."), code="ambiguous"
+            )
         user = matches[0]
         if Membership.objects.filter(organisation=self.organisation, user=user).exists():
             raise forms.ValidationError(_("This person is already a member of the organisation."), code="member")
@@ -116,7 +126,9 @@ class FrameworkChoiceField(forms.ModelChoiceField):
 class CampaignForm(forms.Form):
     """Create, edit or clone a campaign. Pass `with_framework=False` when it may no longer change."""
 
-    framework = FrameworkChoiceField(queryset=Framework.objects.order_by("key", "-loaded_at"), label=_("Framework version"))
+    framework = FrameworkChoiceField(
+        queryset=Framework.objects.order_by("key", "-loaded_at"), label=_("Framework version")
+    )
     name = forms.CharField(max_length=200, label=_("Name"))
     opens_at = _datetime_field(_("Opens"))
     closes_at = _datetime_field(_("Closes"))
@@ -125,16 +137,20 @@ class CampaignForm(forms.Form):
         max_value=1000,
         initial=5,
         label=_("Anonymity threshold"),
-        help_text=_("Groups with fewer respondents are never shown on their own (at least 3). "
-                    "Once anyone has answered it can be raised, never lowered."),
+        help_text=_(
+            "Groups with fewer respondents are never shown on their own (at least 3). "
+            "Once anyone has answered it can be raised, never lowered."
+        ),
     )
     comment_threshold = forms.IntegerField(
         min_value=COMMENT_THRESHOLD_MIN,
         max_value=1000,
         initial=COMMENT_THRESHOLD_MIN,
         label=_("Comment threshold"),
-        help_text=_("Free-text comments are shown only for groups of at least this many respondents (at least 10, "
-                    "and not below the anonymity threshold). Once anyone has answered it can be raised, never lowered."),
+        help_text=_(
+            "Free-text comments are shown only for groups of at least this many respondents (at least 10, "
+            "and not below the anonymity threshold). Once anyone has answered it can be raised, never lowered."
+        ),
     )
 
     def __init__(self, *args, with_framework=True, versioned=False, **kwargs):
@@ -148,12 +164,19 @@ class CampaignForm(forms.Form):
         cleaned = super().clean()
         opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
-            self.add_error("closes_at", forms.ValidationError(_("The closing date must be after the opening date."), code="order"))
+            self.add_error(
+                "closes_at", forms.ValidationError(_("The closing date must be after the opening date."), code="order")
+            )
         anonymity, comments = cleaned.get("anonymity_threshold"), cleaned.get("comment_threshold")
         if anonymity and comments and comments < anonymity:
-            self.add_error("comment_threshold", forms.ValidationError(
-                _("The comment threshold cannot be below the anonymity threshold (%(threshold)d)."),
-                code="below_anonymity", params={"threshold": anonymity}))
+            self.add_error(
+                "comment_threshold",
+                forms.ValidationError(
+                    _("The comment threshold cannot be below the anonymity threshold (%(threshold)d)."),
+                    code="below_anonymity",
+                    params={"threshold": anonymity},
+                ),
+            )
         return cleaned
 
 

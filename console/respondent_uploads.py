@@ -43,18 +43,28 @@ def upload_rows(*, name, data):
 def background_start(request, *, campaign, name, data, create_departments=()):
     """Queue the file for the worker and say so; False when it could not be queued (said too)."""
     try:
-        jobs.respondent_list_job_create(campaign=campaign, user=request.user, file_name=name, data=data,
-                                        create_departments=create_departments)
+        jobs.respondent_list_job_create(
+            campaign=campaign, user=request.user, file_name=name, data=data, create_departments=create_departments
+        )
     except LifecycleError as error:
         messages.error(request, str(error))
         return False
     except jobs.QueueUnavailable:
-        messages.error(request, _(
-            "The list could not be imported: the task queue is not reachable. Nothing was imported; please try "
-            "again in a few minutes, and tell your administrator if it persists."))
+        messages.error(
+            request,
+            _(
+                "The list could not be imported: the task queue is not reachable. Nothing was imported; please try "
+                "again in a few minutes, and tell your administrator if it persists."
+            ),
+        )
         return False
-    messages.info(request, _("The list is long, so it is imported in the background: its progress is shown below. "
-                             "You can leave this page and come back."))
+    messages.info(
+        request,
+        _(
+            "The list is long, so it is imported in the background: its progress is shown below. "
+            "You can leave this page and come back."
+        ),
+    )
     return True
 
 
@@ -108,6 +118,7 @@ def respondent_list_job_confirm(request, job_id):
     if not job.data or job.status != RespondentListJob.Status.FAILED or not names:
         messages.error(request, _("The file could not be read back. Upload it again."))
     else:
-        background_start(request, campaign=job.campaign, name=job.file_name, data=bytes(job.data),
-                         create_departments=names)
+        background_start(
+            request, campaign=job.campaign, name=job.file_name, data=bytes(job.data), create_departments=names
+        )
     return redirect("console:campaign_respondents", job.campaign_id)

@@ -12,7 +12,9 @@ from assessment.permissions import organisations_for_user, user_may_create_organ
 @login_required
 def dashboard(request):
     roles = user_roles(request.user)
-    campaigns = Campaign.objects.select_related("organisation", "framework").order_by("organisation__name_en", "-opens_at")
+    campaigns = Campaign.objects.select_related("organisation", "framework").order_by(
+        "organisation__name_en", "-opens_at"
+    )
     if not request.user.is_superuser:
         campaigns = campaigns.filter(organisation_id__in=roles)
     # Every organisation the person belongs to, also those with no campaign yet.

@@ -60,70 +60,122 @@ def _frames(campaign, lang, result):
         for d in info:
             cell, gap = result["dimensions"][d["key"]], gaps.get(d["key"], {})
             levels = adapter.dimension_levels(result, d["key"])
-            rows.append({
-                _("Dimension"): dim_name[d["key"]],
-                _("Score"): _v(cell["score"]),
-                _("Level"): cell["level"] or DASH,
-                _("Level name"): level_name.get(cell["level"], DASH),
-                _("Executives' level"): levels["executives"] or DASH,
-                _("Respondents"): cell["n"],
-                _("Spread"): _v(cell["spread"]),
-                _("Favourable %"): _v(cell["favourable"]),
-                _("Executives"): _v(gap.get("executives")),
-                _("Everyone else"): _v(gap.get("others")),
-                _("Perception gap"): _v(gap.get("gap")),
-                _("Gap band"): band_label(gap.get("band")) or DASH,
-            })
+            rows.append(
+                {
+                    _("Dimension"): dim_name[d["key"]],
+                    _("Score"): _v(cell["score"]),
+                    _("Level"): cell["level"] or DASH,
+                    _("Level name"): level_name.get(cell["level"], DASH),
+                    _("Executives' level"): levels["executives"] or DASH,
+                    _("Respondents"): cell["n"],
+                    _("Spread"): _v(cell["spread"]),
+                    _("Favourable %"): _v(cell["favourable"]),
+                    _("Executives"): _v(gap.get("executives")),
+                    _("Everyone else"): _v(gap.get("others")),
+                    _("Perception gap"): _v(gap.get("gap")),
+                    _("Gap band"): band_label(gap.get("band")) or DASH,
+                }
+            )
         sheets[_("Dimensions")] = pd.DataFrame(rows)
         role_names = {key: role_label(key, result.get("role_names"), lang) for key in [*RoleGroup.values, ""]}
         dept_label = {k: v[lang] for k, v in result["department_names"].items()} | {"": _("Not given")}
         groups = []
-        for by, labels, title in (("role_group", role_names, _("Role group")), ("department", dept_label, _("Department"))):
+        for by, labels, title in (
+            ("role_group", role_names, _("Role group")),
+            ("department", dept_label, _("Department")),
+        ):
             for row in result["groups"][by]:
-                groups.append({
-                    _("Breakdown"): title,
-                    _("Group"): _group_label(row, lambda k, labels=labels: labels.get(k, k)),
-                    _("Respondents"): row["n"],
-                    _("Readiness index"): _v(row["overall"]["score"]),
-                    **{dim_name[k]: _v(row["dimensions"][k]["score"]) for k in dim_name},
-                })
+                groups.append(
+                    {
+                        _("Breakdown"): title,
+                        _("Group"): _group_label(row, lambda k, labels=labels: labels.get(k, k)),
+                        _("Respondents"): row["n"],
+                        _("Readiness index"): _v(row["overall"]["score"]),
+                        **{dim_name[k]: _v(row["dimensions"][k]["score"]) for k in dim_name},
+                    }
+                )
         sheets[_("Groups")] = pd.DataFrame(groups)
         text = {i["key"]: i["text"][lang] for i in result["item_info"]}
-        sheets[_("Statements")] = pd.DataFrame([
-            {_("Statement"): item["item"], _("Dimension"): dim_name.get(item["dimension"], item["dimension"]),
-             _("Text"): text.get(item["item"], ""), _("Score"): _v(item.get("score")),
-             _("Favourable %"): _v(item.get("favourable")), _("Answered"): item.get("answered", DASH),
-             _("Don't know"): item.get("dont_know", DASH)}
-            for item in result.get("items", [])
-        ])
-        sheets[_("Recommendations")] = pd.DataFrame([
-            {_("Priority"): rec["priority"], _("Dimension"): dim_name.get(rec["dimension"], rec["dimension"]),
-             _("Recommendation"): rec["title"][lang], _("Owner"): str(OwnerRole(rec["owner"]).label) if rec["owner"] in OwnerRole.values else rec["owner"],
-             _("Why"): rec["reason"]["text"][lang]}
-            for rec in adapter.recommendations(result)
-        ])
+        sheets[_("Statements")] = pd.DataFrame(
+            [
+                {
+                    _("Statement"): item["item"],
+                    _("Dimension"): dim_name.get(item["dimension"], item["dimension"]),
+                    _("Text"): text.get(item["item"], ""),
+                    _("Score"): _v(item.get("score")),
+                    _("Favourable %"): _v(item.get("favourable")),
+                    _("Answered"): item.get("answered", DASH),
+                    _("Don't know"): item.get("dont_know", DASH),
+                }
+                for item in result.get("items", [])
+            ]
+        )
+        sheets[_("Recommendations")] = pd.DataFrame(
+            [
+                {
+                    _("Priority"): rec["priority"],
+                    _("Dimension"): dim_name.get(rec["dimension"], rec["dimension"]),
+                    _("Recommendation"): rec["title"][lang],
+                    _("Owner"): str(OwnerRole(rec["owner"]).label)
+                    if rec["owner"] in OwnerRole.values
+                    else rec["owner"],
+                    _("Why"): rec["reason"]["text"][lang],
+                }
+                for rec in adapter.recommendations(result)
+            ]
+        )
         comments = comments_section(campaign=campaign, lang=lang)
         if comments is not None:  # questionnaires without comments (1.0) get no sheet
             sheets[_("Comments")] = _comments_frame(comments)
     sheets = {_("Summary"): pd.DataFrame(summary, columns=[_("Item"), _("Value")]), **sheets}
     current = selectors.commitments_current(campaign=campaign)
-    sheets[_("Targets")] = pd.DataFrame([
-        {_("Dimension"): dim_name[d["key"]], _("Target level"): current[d["key"]].target_level,
-         _("By"): current[d["key"]].target_date.isoformat(), _("Why"): current[d["key"]].rationale,
-         _("Version"): current[d["key"]].version}
-        for d in info if d["key"] in current
-    ], columns=[_("Dimension"), _("Target level"), _("By"), _("Why"), _("Version")])
-    sheets[_("Actions")] = pd.DataFrame([
-        {_("Dimension"): dim_name.get(a.dimension, a.dimension), _("Action"): getattr(a, f"title_{lang}"),
-         _("Owner (role)"): str(OwnerRole(a.owner_role).label) if a.owner_role else "", _("Owner (name)"): a.owner_name,
-         _("Due date"): a.due_date.isoformat() if a.due_date else DASH, _("Status"): str(ActionStatus(a.status).label),
-         _("Notes"): a.notes}
-        for a in selectors.actions_for_campaign(campaign=campaign)
-    ], columns=[_("Dimension"), _("Action"), _("Owner (role)"), _("Owner (name)"), _("Due date"), _("Status"), _("Notes")])
-    sheets[_("Notes")] = pd.DataFrame({_("Notes"): [
-        _("Every figure is what the report releases. A dash (–) marks a value that is not shown: the group or statement has fewer respondents than the anonymity threshold, or the value could identify someone."),
-        _("Scores run from 0 to 100; levels from 1 (Ad hoc) to 5 (Embedded)."),
-    ]})
+    sheets[_("Targets")] = pd.DataFrame(
+        [
+            {
+                _("Dimension"): dim_name[d["key"]],
+                _("Target level"): current[d["key"]].target_level,
+                _("By"): current[d["key"]].target_date.isoformat(),
+                _("Why"): current[d["key"]].rationale,
+                _("Version"): current[d["key"]].version,
+            }
+            for d in info
+            if d["key"] in current
+        ],
+        columns=[_("Dimension"), _("Target level"), _("By"), _("Why"), _("Version")],
+    )
+    sheets[_("Actions")] = pd.DataFrame(
+        [
+            {
+                _("Dimension"): dim_name.get(a.dimension, a.dimension),
+                _("Action"): getattr(a, f"title_{lang}"),
+                _("Owner (role)"): str(OwnerRole(a.owner_role).label) if a.owner_role else "",
+                _("Owner (name)"): a.owner_name,
+                _("Due date"): a.due_date.isoformat() if a.due_date else DASH,
+                _("Status"): str(ActionStatus(a.status).label),
+                _("Notes"): a.notes,
+            }
+            for a in selectors.actions_for_campaign(campaign=campaign)
+        ],
+        columns=[
+            _("Dimension"),
+            _("Action"),
+            _("Owner (role)"),
+            _("Owner (name)"),
+            _("Due date"),
+            _("Status"),
+            _("Notes"),
+        ],
+    )
+    sheets[_("Notes")] = pd.DataFrame(
+        {
+            _("Notes"): [
+                _(
+                    "Every figure is what the report releases. A dash (–) marks a value that is not shown: the group or statement has fewer respondents than the anonymity threshold, or the value could identify someone."
+                ),
+                _("Scores run from 0 to 100; levels from 1 (Ad hoc) to 5 (Embedded)."),
+            ]
+        }
+    )
     return sheets
 
 

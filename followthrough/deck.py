@@ -41,7 +41,12 @@ def _typeface(rpr, lang):
     latin = etree.SubElement(rpr, qn("a:latin"), typeface=latin_name)
     ea = etree.SubElement(rpr, qn("a:ea"), typeface=ea_name)
     # schema order: fills and effects first, then latin, ea, cs, sym, hyperlinks
-    following = [child for child in rpr if child.tag in (qn("a:cs"), qn("a:sym"), qn("a:hlinkClick"), qn("a:hlinkMouseOver"), qn("a:rtl"), qn("a:extLst"))]
+    following = [
+        child
+        for child in rpr
+        if child.tag
+        in (qn("a:cs"), qn("a:sym"), qn("a:hlinkClick"), qn("a:hlinkMouseOver"), qn("a:rtl"), qn("a:extLst"))
+    ]
     for child in following:
         rpr.remove(child)
         ea.addnext(child)
@@ -77,15 +82,23 @@ def _num(value):
 
 
 def _table(slide, rows, lang, *, top, widths, size=12, fills=None):
-    shape = slide.shapes.add_table(len(rows), len(rows[0]), Inches(0.6), top, sum(widths, Emu(0)), Inches(0.4) * len(rows))
+    shape = slide.shapes.add_table(
+        len(rows), len(rows[0]), Inches(0.6), top, sum(widths, Emu(0)), Inches(0.4) * len(rows)
+    )
     table = shape.table
     for c, width in enumerate(widths):
         table.columns[c].width = width
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             cell = table.cell(r, c)
-            _text(cell.text_frame, [DASH if value is None else str(value)], lang, size=size, bold=(r == 0),
-                  color=RGBColor(0xFF, 0xFF, 0xFF) if r == 0 else INK)
+            _text(
+                cell.text_frame,
+                [DASH if value is None else str(value)],
+                lang,
+                size=size,
+                bold=(r == 0),
+                color=RGBColor(0xFF, 0xFF, 0xFF) if r == 0 else INK,
+            )
             if fills and fills.get((r, c)):
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = fills[(r, c)]
@@ -117,30 +130,50 @@ def _deck(campaign, lang):
 
     slide = prs.slides.add_slide(blank)
     box = slide.shapes.add_textbox(Inches(0.8), Inches(2.2), WIDTH - Inches(1.6), Inches(3))
-    _text(box.text_frame, [
-        (_("Innovation readiness report"), 20, False, ACCENT),
-        (result["campaign"]["organisation_name"][lang], 40, True, INK),
-        (f"{campaign.name} · {timezone.localdate():%Y-%m-%d}", 18, False, MUTED),
-    ], lang)
+    _text(
+        box.text_frame,
+        [
+            (_("Innovation readiness report"), 20, False, ACCENT),
+            (result["campaign"]["organisation_name"][lang], 40, True, INK),
+            (f"{campaign.name} · {timezone.localdate():%Y-%m-%d}", 18, False, MUTED),
+        ],
+        lang,
+    )
 
     slide = prs.slides.add_slide(blank)
     _title(slide, _("Executive summary"), lang)
     box = slide.shapes.add_textbox(Inches(0.6), Inches(1.4), WIDTH - Inches(1.2), Inches(5.5))
     if not result["shown"]:
-        _text(box.text_frame, [_("Too few responses for results: nothing is shown until %(n)d people have answered.")
-                               % {"n": result["anonymity_threshold"]}], lang)
+        _text(
+            box.text_frame,
+            [
+                _("Too few responses for results: nothing is shown until %(n)d people have answered.")
+                % {"n": result["anonymity_threshold"]}
+            ],
+            lang,
+        )
         buffer = io.BytesIO()
         prs.save(buffer)
         return buffer.getvalue()
     overall = result["overall"]
     lines = [
-        (_("Readiness index: %(score)s / 100 (level %(level)s %(name)s)") % {
-            "score": DASH if overall["score"] is None else round(overall["score"]),
-            "level": overall["level"] or DASH, "name": level_name.get(overall["level"], "")}, 24, True, INK),
+        (
+            _("Readiness index: %(score)s / 100 (level %(level)s %(name)s)")
+            % {
+                "score": DASH if overall["score"] is None else round(overall["score"]),
+                "level": overall["level"] or DASH,
+                "name": level_name.get(overall["level"], ""),
+            },
+            24,
+            True,
+            INK,
+        ),
         (_("%(n)d respondents") % {"n": result["respondents"]}, 16, False, MUTED),
         (_("Three things to do first"), 20, True, ACCENT),
     ]
-    lines += [(f"{number}. {rec['title'][lang]}", 18, False, INK) for number, rec in enumerate(result["first_three"], start=1)]
+    lines += [
+        (f"{number}. {rec['title'][lang]}", 18, False, INK) for number, rec in enumerate(result["first_three"], start=1)
+    ]
     _text(box.text_frame, lines, lang)
 
     # radar: everyone, and executives vs everyone else where the report shows them exactly
@@ -151,7 +184,9 @@ def _deck(campaign, lang):
     data.categories = names
     for series in radar_series(result, order):
         data.add_series(series["name"], [_num(value) for value in series["values"]])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, Inches(1.5), Inches(1.3), Inches(10.3), Inches(6), data).chart
+    chart = slide.shapes.add_chart(
+        XL_CHART_TYPE.RADAR_MARKERS, Inches(1.5), Inches(1.3), Inches(10.3), Inches(6), data
+    ).chart
     chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
     chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 100, 0
     _chart_fonts(chart, lang)
@@ -162,7 +197,9 @@ def _deck(campaign, lang):
         data = CategoryChartData(number_format="+0;-0;0")
         data.categories = names
         data.add_series(_("Perception gap"), [_num(gaps[k]["gap"]) for k in order])
-        chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.8), Inches(1.3), Inches(11.7), Inches(5.2), data).chart
+        chart = slide.shapes.add_chart(
+            XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.8), Inches(1.3), Inches(11.7), Inches(5.2), data
+        ).chart
         chart.has_legend, chart.has_title = False, False
         chart.category_axis.reverse_order = True  # first dimension on top, as in the report
         plot = chart.plots[0]
@@ -170,13 +207,24 @@ def _deck(campaign, lang):
         plot.data_labels.number_format, plot.data_labels.number_format_is_linked = "+0;-0;0", False
         _chart_fonts(chart, lang)
     rows = [[_("Dimension"), _("Perception gap")]] + [
-        [name, f"{gaps[k]['gap']:+.0f}" if gaps[k]["exact"] else (BAND_LABELS[gaps[k]["band"]]() if gaps[k]["band"] else None)]
+        [
+            name,
+            f"{gaps[k]['gap']:+.0f}"
+            if gaps[k]["exact"]
+            else (BAND_LABELS[gaps[k]["band"]]() if gaps[k]["band"] else None),
+        ]
         for k, name in zip(order, names, strict=True)
     ]
     if not any(gaps[k]["exact"] for k in order):
         _table(slide, rows, lang, top=Inches(1.4), widths=[Inches(6), Inches(5)])
     note = slide.shapes.add_textbox(Inches(0.6), Inches(6.7), WIDTH - Inches(1.2), Inches(0.5))
-    _text(note.text_frame, [_("Only bands are shown where the exact figure could identify respondents.")], lang, size=11, color=MUTED)
+    _text(
+        note.text_frame,
+        [_("Only bands are shown where the exact figure could identify respondents.")],
+        lang,
+        size=11,
+        color=MUTED,
+    )
 
     departments = result["groups"]["department"]
     slide = prs.slides.add_slide(blank)
@@ -188,12 +236,20 @@ def _deck(campaign, lang):
             return dept_names.get(row["key"], row["key"] or _("Not given"))
         return _("Other (merged)")
 
-    rows = [[_("Department"), *names]] + [[label(row)] + [
-        None if row["dimensions"][k]["score"] is None else round(row["dimensions"][k]["score"]) for k in order]
-        for row in departments]
-    fills = {(r, c + 1): _heat(row["dimensions"][k]["score"]) for r, row in enumerate(departments, start=1) for c, k in enumerate(order)}
+    rows = [[_("Department"), *names]] + [
+        [label(row)]
+        + [None if row["dimensions"][k]["score"] is None else round(row["dimensions"][k]["score"]) for k in order]
+        for row in departments
+    ]
+    fills = {
+        (r, c + 1): _heat(row["dimensions"][k]["score"])
+        for r, row in enumerate(departments, start=1)
+        for c, k in enumerate(order)
+    }
     if departments:
-        _table(slide, rows, lang, top=Inches(1.4), widths=[Inches(2.5)] + [Inches(1.6)] * len(order), size=11, fills=fills)
+        _table(
+            slide, rows, lang, top=Inches(1.4), widths=[Inches(2.5)] + [Inches(1.6)] * len(order), size=11, fills=fills
+        )
     else:
         box = slide.shapes.add_textbox(Inches(0.6), Inches(1.4), Inches(12), Inches(1))
         _text(box.text_frame, [_("No department reaches the anonymity threshold.")], lang)
@@ -215,23 +271,49 @@ def _deck(campaign, lang):
     for key, name in zip(order, names, strict=True):
         commitment = current.get(key)
         mine = [a for a in actions if a.dimension == key]
-        rows.append([name, f"{commitment.target_level} {level_name.get(commitment.target_level, '')}" if commitment else None,
-                     commitment.target_date.isoformat() if commitment else None, commitment.rationale if commitment else None,
-                     len(mine)])
-    _table(slide, rows, lang, top=Inches(1.4), widths=[Inches(2.6), Inches(1.8), Inches(1.5), Inches(5), Inches(1.2)], size=12)
+        rows.append(
+            [
+                name,
+                f"{commitment.target_level} {level_name.get(commitment.target_level, '')}" if commitment else None,
+                commitment.target_date.isoformat() if commitment else None,
+                commitment.rationale if commitment else None,
+                len(mine),
+            ]
+        )
+    _table(
+        slide,
+        rows,
+        lang,
+        top=Inches(1.4),
+        widths=[Inches(2.6), Inches(1.8), Inches(1.5), Inches(5), Inches(1.2)],
+        size=12,
+    )
 
     loop = report_section(campaign=campaign, result=result, lang=lang)
     if loop:
         slide = prs.slides.add_slide(blank)
         _title(slide, _("Commitments since the previous assessment"), lang)
-        rows = [[_("Dimension"), _("Target"), _("Executives' level now"), _("Staff-perceived level before"),
-                 _("Staff-perceived level now"), _("Actions done")]]
+        rows = [
+            [
+                _("Dimension"),
+                _("Target"),
+                _("Executives' level now"),
+                _("Staff-perceived level before"),
+                _("Staff-perceived level now"),
+                _("Actions done"),
+            ]
+        ]
         for row in loop["rows"]:
-            rows.append([row["name"], row["target"]["level"]["n"] if row["target"] else None,
-                         row["executives_now"]["n"] if row["executives_now"] else None,
-                         row["staff_before"]["n"] if row["staff_before"] else None,
-                         row["staff_now"]["n"] if row["staff_now"] else None,
-                         f"{len(row['actions_done'])} / {row['actions_total']}"])
+            rows.append(
+                [
+                    row["name"],
+                    row["target"]["level"]["n"] if row["target"] else None,
+                    row["executives_now"]["n"] if row["executives_now"] else None,
+                    row["staff_before"]["n"] if row["staff_before"] else None,
+                    row["staff_now"]["n"] if row["staff_now"] else None,
+                    f"{len(row['actions_done'])} / {row['actions_total']}",
+                ]
+            )
         _table(slide, rows, lang, top=Inches(1.4), widths=[Inches(3)] + [Inches(1.8)] * 5, size=12)
 
     buffer = io.BytesIO()

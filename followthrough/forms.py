@@ -20,28 +20,43 @@ class CommitmentsForm(forms.Form):
         for info in dimensions:
             key, now = info["key"], current.get(info["key"])
             self.fields[f"{key}-level"] = forms.TypedChoiceField(
-                label=_("Target level"), choices=choices, coerce=int, empty_value=None, required=False,
+                label=_("Target level"),
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
                 initial=now.target_level if now else None,
             )
             self.fields[f"{key}-date"] = forms.DateField(
-                label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                label=_("By"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 initial=now.target_date if now else None,
             )
             self.fields[f"{key}-rationale"] = forms.CharField(
-                label=_("Why (one line)"), max_length=300, required=False, initial=now.rationale if now else "",
+                label=_("Why (one line)"),
+                max_length=300,
+                required=False,
+                initial=now.rationale if now else "",
             )
 
     def rows(self):
         """For the template: (dimension info, level field, date field, rationale field)."""
-        return [(info, self[f"{info['key']}-level"], self[f"{info['key']}-date"], self[f"{info['key']}-rationale"])
-                for info in self.dimensions]
+        return [
+            (info, self[f"{info['key']}-level"], self[f"{info['key']}-date"], self[f"{info['key']}-rationale"])
+            for info in self.dimensions
+        ]
 
     def clean(self):
         data = super().clean()
         self.commitments = []
         for info in self.dimensions:
             key = info["key"]
-            level, date, rationale = data.get(f"{key}-level"), data.get(f"{key}-date"), (data.get(f"{key}-rationale") or "").strip()
+            level, date, rationale = (
+                data.get(f"{key}-level"),
+                data.get(f"{key}-date"),
+                (data.get(f"{key}-rationale") or "").strip(),
+            )
             if level is None and date is None and not rationale:
                 continue
             if level is None:
@@ -51,7 +66,9 @@ class CommitmentsForm(forms.Form):
             if not rationale:
                 self.add_error(f"{key}-rationale", _("Give a one-line rationale for the target."))
             if level is not None and date is not None and rationale:
-                self.commitments.append({"dimension": key, "target_level": level, "target_date": date, "rationale": rationale})
+                self.commitments.append(
+                    {"dimension": key, "target_level": level, "target_date": date, "rationale": rationale}
+                )
         return data
 
 

@@ -38,7 +38,11 @@ def statement_spreads(*, campaign, result):
     answers = answers[answers["item"].isin(allowed)]
     counts = answers.groupby("item")["value"].count()
     spreads = answers.groupby("item")["value"].std(ddof=1)
-    return {item: float(spreads[item]) for item in spreads.index if counts[item] >= threshold and spreads[item] == spreads[item]}
+    return {
+        item: float(spreads[item])
+        for item in spreads.index
+        if counts[item] >= threshold and spreads[item] == spreads[item]
+    }
 
 
 AGENDA = (
@@ -64,16 +68,21 @@ def kit_context(*, campaign, lang):
             ranked = sorted((k for k in spreads if text.get(k, (None,))[0] == d["key"]), key=lambda k: (-spreads[k], k))
             levels = adapter.dimension_levels(result, d["key"])
             commitment = current.get(d["key"])
-            cards.append({
-                "key": d["key"],
-                "name": d["name"][lang],
-                "staff_level": levels["staff"],
-                "staff_level_name": level_name.get(levels["staff"], ""),
-                "executives_level": levels["executives"],
-                "levels": [{"n": n, "name": level_name.get(n, ""), "text": d["levels"].get(str(n), {}).get(lang, "")} for n in range(1, 6)],
-                "divided": [text[k][1] for k in ranked[:PROMPTS_PER_CARD]],
-                "target": commitment,
-            })
+            cards.append(
+                {
+                    "key": d["key"],
+                    "name": d["name"][lang],
+                    "staff_level": levels["staff"],
+                    "staff_level_name": level_name.get(levels["staff"], ""),
+                    "executives_level": levels["executives"],
+                    "levels": [
+                        {"n": n, "name": level_name.get(n, ""), "text": d["levels"].get(str(n), {}).get(lang, "")}
+                        for n in range(1, 6)
+                    ],
+                    "divided": [text[k][1] for k in ranked[:PROMPTS_PER_CARD]],
+                    "target": commitment,
+                }
+            )
         agenda, start = [], 0
         for minutes, label in AGENDA:
             agenda.append({"start": start, "minutes": minutes, "text": label()})

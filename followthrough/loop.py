@@ -14,16 +14,18 @@ def loop_context(data, *, lang, level_names):
     rows = []
     for row in data["rows"]:
         target = row["target"]
-        rows.append({
-            "name": row["name"][lang],
-            "target": None if target is None else {**target, "level": level(target["level"])},
-            "executives_now": level(row["executives_now"]),
-            "staff_now": level(row["staff_now"]),
-            "staff_before": level(row["staff_before"]),
-            "reached": row["reached"],
-            "actions_total": row["actions_total"],
-            "actions_done": [a["title"][lang] for a in row["actions_done"]],
-        })
+        rows.append(
+            {
+                "name": row["name"][lang],
+                "target": None if target is None else {**target, "level": level(target["level"])},
+                "executives_now": level(row["executives_now"]),
+                "staff_now": level(row["staff_now"]),
+                "staff_before": level(row["staff_before"]),
+                "reached": row["reached"],
+                "actions_total": row["actions_total"],
+                "actions_done": [a["title"][lang] for a in row["actions_done"]],
+            }
+        )
     return {"previous": data["previous"], "rows": rows}
 
 

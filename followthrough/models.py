@@ -20,14 +20,18 @@ class Commitment(models.Model):
     target_level = models.PositiveSmallIntegerField()
     target_date = models.DateField()
     rationale = models.CharField(max_length=300)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["campaign", "dimension", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "dimension", "version"], name="commitment_version_unique"),
-            models.CheckConstraint(condition=Q(target_level__gte=1, target_level__lte=5), name="commitment_level_on_scale"),
+            models.CheckConstraint(
+                condition=Q(target_level__gte=1, target_level__lte=5), name="commitment_level_on_scale"
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="commitment_version_positive"),
             models.CheckConstraint(condition=~Q(rationale=""), name="commitment_rationale_given"),
         ]
@@ -65,13 +69,17 @@ class Action(models.Model):
     title_ja = models.CharField(max_length=300)
     owner_role = models.CharField(max_length=32, choices=OwnerRole.choices, blank=True)
     owner_name = models.CharField(max_length=200, blank=True)
-    owner_email = models.EmailField(blank=True, help_text="Reminders go here; else to the organisation's HR and consultants.")
+    owner_email = models.EmailField(
+        blank=True, help_text="Reminders go here; else to the organisation's HR and consultants."
+    )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     notes = models.TextField(blank=True)
     # The due date a reminder was last sent for: one reminder per due date, however often the task runs.
     reminded_for = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,7 +88,9 @@ class Action(models.Model):
         constraints = [
             # One click twice makes one action.
             models.UniqueConstraint(
-                fields=["campaign", "recommendation"], condition=~Q(recommendation=""), name="action_once_per_recommendation"
+                fields=["campaign", "recommendation"],
+                condition=~Q(recommendation=""),
+                name="action_once_per_recommendation",
             ),
             models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="action_status_known"),
             models.CheckConstraint(condition=~Q(owner_role="") | ~Q(owner_name=""), name="action_has_owner"),

@@ -14,13 +14,17 @@ REMINDER_WINDOW = timedelta(days=7)
 def commitments_current(*, campaign):
     """{dimension key: the latest version of its commitment}."""
     latest = {}
-    for commitment in Commitment.objects.filter(campaign=campaign).select_related("set_by").order_by("dimension", "-version"):
+    for commitment in (
+        Commitment.objects.filter(campaign=campaign).select_related("set_by").order_by("dimension", "-version")
+    ):
         latest.setdefault(commitment.dimension, commitment)
     return latest
 
 
 def commitment_versions(*, campaign, dimension):
-    return Commitment.objects.filter(campaign=campaign, dimension=dimension).select_related("set_by").order_by("-version")
+    return (
+        Commitment.objects.filter(campaign=campaign, dimension=dimension).select_related("set_by").order_by("-version")
+    )
 
 
 def commitment_version_latest(*, campaign, dimension):
@@ -94,18 +98,26 @@ def loop_data(*, campaign, result=None):
         commitment = commitments.get(key)
         mine = [a for a in actions if a.dimension == key]
         done = [a for a in mine if a.status == ActionStatus.DONE]
-        rows.append({
-            "dimension": key,
-            "name": info["name"],
-            "target": None if commitment is None else {
-                "level": commitment.target_level, "date": commitment.target_date.isoformat(),
-                "rationale": commitment.rationale, "version": commitment.version,
-            },
-            "executives_now": now["executives"],
-            "staff_now": now["staff"],
-            "staff_before": then["staff"],
-            "reached": None if commitment is None or now["staff"] is None else now["staff"] >= commitment.target_level,
-            "actions_total": len(mine),
-            "actions_done": [{"title": {"en": a.title_en, "ja": a.title_ja}} for a in done],
-        })
+        rows.append(
+            {
+                "dimension": key,
+                "name": info["name"],
+                "target": None
+                if commitment is None
+                else {
+                    "level": commitment.target_level,
+                    "date": commitment.target_date.isoformat(),
+                    "rationale": commitment.rationale,
+                    "version": commitment.version,
+                },
+                "executives_now": now["executives"],
+                "staff_now": now["staff"],
+                "staff_before": then["staff"],
+                "reached": None
+                if commitment is None or now["staff"] is None
+                else now["staff"] >= commitment.target_level,
+                "actions_total": len(mine),
+                "actions_done": [{"title": {"en": a.title_en, "ja": a.title_ja}} for a in done],
+            }
+        )
     return {"previous": {"id": earlier.pk, "name": earlier.name}, "rows": rows}

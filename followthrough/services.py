@@ -47,13 +47,21 @@ def commitment_set(*, campaign, dimension, target_level, target_date, rationale,
         raise FollowthroughError(_("The rationale must be one line of at most 300 characters."))
     for attempt in range(3):  # two people saving at once: the loser takes the next version number
         current = selectors.commitments_current(campaign=campaign).get(dimension)
-        if current and (current.target_level, current.target_date, current.rationale) == (target_level, target_date, rationale):
+        if current and (current.target_level, current.target_date, current.rationale) == (
+            target_level,
+            target_date,
+            rationale,
+        ):
             return current, False
         try:
             with transaction.atomic():
                 commitment = Commitment.objects.create(
-                    campaign=campaign, dimension=dimension, target_level=target_level, target_date=target_date,
-                    rationale=rationale, set_by=user if user and user.is_authenticated else None,
+                    campaign=campaign,
+                    dimension=dimension,
+                    target_level=target_level,
+                    target_date=target_date,
+                    rationale=rationale,
+                    set_by=user if user and user.is_authenticated else None,
                     version=selectors.commitment_version_latest(campaign=campaign, dimension=dimension) + 1,
                 )
             return commitment, True
@@ -100,14 +108,33 @@ def actions_create_from_recommendations(*, campaign, keys, user=None, today=None
     return created, existing
 
 
-def action_create(*, campaign, dimension, title_en, title_ja, owner_role="", owner_name="", owner_email="",
-                  due_date=None, notes="", user=None):
+def action_create(
+    *,
+    campaign,
+    dimension,
+    title_en,
+    title_ja,
+    owner_role="",
+    owner_name="",
+    owner_email="",
+    due_date=None,
+    notes="",
+    user=None,
+):
     """An action typed by hand (not from a recommendation)."""
     if dimension not in _dimension_keys(campaign):
         raise FollowthroughError(_("Unknown dimension: %(key)s") % {"key": dimension})
     action = Action(campaign=campaign, dimension=dimension, created_by=user if user and user.is_authenticated else None)
-    return action_update(action=action, title_en=title_en, title_ja=title_ja, owner_role=owner_role, owner_name=owner_name,
-                         owner_email=owner_email, due_date=due_date, notes=notes)
+    return action_update(
+        action=action,
+        title_en=title_en,
+        title_ja=title_ja,
+        owner_role=owner_role,
+        owner_name=owner_name,
+        owner_email=owner_email,
+        due_date=due_date,
+        notes=notes,
+    )
 
 
 EDITABLE = ("owner_role", "owner_name", "owner_email", "due_date", "status", "notes", "title_en", "title_ja")
@@ -138,9 +165,11 @@ def _recipients(action):
     if action.owner_email:
         return [action.owner_email]
     roles = [Membership.Role.HR, Membership.Role.CONSULTANT]
-    emails = Membership.objects.filter(organisation_id=action.campaign.organisation_id, role__in=roles).exclude(
-        user__email=""
-    ).values_list("user__email", flat=True)
+    emails = (
+        Membership.objects.filter(organisation_id=action.campaign.organisation_id, role__in=roles)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
     return sorted(set(emails))
 
 
@@ -159,7 +188,10 @@ def _reminder_message(action, recipients, *, connection, site_url):
         "organisation": action.campaign.organisation,
         "campaign": action.campaign,
         "owner_role": action.owner_role,
-        "owner_en": owner_en, "owner_role_ja": owner_ja, "status_en": status_en, "status_ja": status_ja,
+        "owner_en": owner_en,
+        "owner_role_ja": owner_ja,
+        "status_en": status_en,
+        "status_ja": status_ja,
         "link": site_url.rstrip("/") + reverse("followthrough:campaign", args=[action.campaign_id]),
         "overdue": action.due_date < timezone.localdate(),
     }

@@ -36,26 +36,40 @@ def campaign_followthrough(request, pk):
     dimensions = selectors.framework_dimensions_info(campaign=campaign)
     level_names = _level_names(campaign)
     current = selectors.commitments_current(campaign=campaign)
-    planned = set(selectors.actions_for_campaign(campaign=campaign).exclude(recommendation="").values_list("recommendation", flat=True))
+    planned = set(
+        selectors.actions_for_campaign(campaign=campaign)
+        .exclude(recommendation="")
+        .values_list("recommendation", flat=True)
+    )
     names = {d["key"]: d["name"][lang] for d in dimensions}
     rows = []
     for info, actions in selectors.actions_by_dimension(campaign=campaign, dimensions=dimensions):
         levels = adapter.dimension_levels(result, info["key"])
         commitment = current.get(info["key"])
-        rows.append({
-            "key": info["key"],
-            "name": info["name"][lang],
-            "levels": levels,
-            "staff_level_name": level_names.get(levels["staff"], {}).get(lang, ""),
-            "commitment": commitment,
-            "target_level_name": level_names.get(commitment.target_level, {}).get(lang, "") if commitment else "",
-            "history": list(selectors.commitment_versions(campaign=campaign, dimension=info["key"])[1:]) if commitment else [],
-            "actions": actions,
-            "overdue": sum(1 for a in actions if a.overdue),
-        })
+        rows.append(
+            {
+                "key": info["key"],
+                "name": info["name"][lang],
+                "levels": levels,
+                "staff_level_name": level_names.get(levels["staff"], {}).get(lang, ""),
+                "commitment": commitment,
+                "target_level_name": level_names.get(commitment.target_level, {}).get(lang, "") if commitment else "",
+                "history": list(selectors.commitment_versions(campaign=campaign, dimension=info["key"])[1:])
+                if commitment
+                else [],
+                "actions": actions,
+                "overdue": sum(1 for a in actions if a.overdue),
+            }
+        )
     recommendations = [
-        {"key": rec["key"], "dimension": names.get(rec["dimension"], rec["dimension"]), "title": rec["title"][lang],
-         "reason": rec["reason"]["text"][lang], "priority": rec["priority"], "planned": rec["key"] in planned}
+        {
+            "key": rec["key"],
+            "dimension": names.get(rec["dimension"], rec["dimension"]),
+            "title": rec["title"][lang],
+            "reason": rec["reason"]["text"][lang],
+            "priority": rec["priority"],
+            "planned": rec["key"] in planned,
+        }
         for rec in adapter.recommendations(result)
     ]
     context = {
@@ -89,7 +103,9 @@ def commitments_edit(request, pk):
                 break
             changed += created
         else:
-            messages.success(request, ngettext("%(count)d target saved.", "%(count)d targets saved.", changed) % {"count": changed})
+            messages.success(
+                request, ngettext("%(count)d target saved.", "%(count)d targets saved.", changed) % {"count": changed}
+            )
             return redirect("followthrough:campaign", campaign.pk)
     return render(request, "followthrough/commitments_form.html", {"campaign": campaign, "form": form})
 
@@ -103,13 +119,20 @@ def actions_create(request, pk):
         messages.error(request, _("Choose at least one recommendation."))
         return redirect("followthrough:campaign", campaign.pk)
     try:
-        created, existing = services.actions_create_from_recommendations(campaign=campaign, keys=keys, user=request.user)
+        created, existing = services.actions_create_from_recommendations(
+            campaign=campaign, keys=keys, user=request.user
+        )
     except services.FollowthroughError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, ngettext("%(count)d action created.", "%(count)d actions created.", len(created)) % {"count": len(created)})
+        messages.success(
+            request,
+            ngettext("%(count)d action created.", "%(count)d actions created.", len(created)) % {"count": len(created)},
+        )
         if existing:
-            messages.info(request, _("%(count)d already had an action and were left as they were.") % {"count": len(existing)})
+            messages.info(
+                request, _("%(count)d already had an action and were left as they were.") % {"count": len(existing)}
+            )
     return redirect("followthrough:campaign", campaign.pk)
 
 
@@ -126,7 +149,9 @@ def action_edit(request, pk):
         else:
             messages.success(request, _("Action saved."))
             return redirect("followthrough:campaign", action.campaign_id)
-    return render(request, "followthrough/action_form.html", {"campaign": action.campaign, "action": action, "form": form})
+    return render(
+        request, "followthrough/action_form.html", {"campaign": action.campaign, "action": action, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,7 +161,9 @@ def action_add(request, pk):
     form = ActionCreateForm(request.POST or None, dimensions=selectors.framework_dimensions_info(campaign=campaign))
     if form.is_valid():
         try:
-            services.action_create(campaign=campaign, user=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+            services.action_create(
+                campaign=campaign, user=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+            )
         except services.FollowthroughError as error:
             form.add_error(None, str(error))
         else:

@@ -74,8 +74,15 @@ def memoised_chart(draw):
     @functools.wraps(draw)
     def wrapper(**kwargs):
         arguments = json.dumps(kwargs, sort_keys=True, ensure_ascii=False, default=str)
-        key = "chart:" + _digest(FORMAT, draw.__module__, draw.__qualname__, _source_digest(draw.__code__.co_filename),
-                                 _matplotlib_version(), font_digest(), arguments)
+        key = "chart:" + _digest(
+            FORMAT,
+            draw.__module__,
+            draw.__qualname__,
+            _source_digest(draw.__code__.co_filename),
+            _matplotlib_version(),
+            font_digest(),
+            arguments,
+        )
         return _get_or_build(key, lambda: draw(**kwargs))
 
     return wrapper

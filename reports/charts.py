@@ -45,6 +45,7 @@ def _load():
     np, colormaps, rc_context, Normalize, to_rgb, Line2D, Rectangle = numpy, maps, rc, normalize, rgb, line, rectangle
     Figure = figure  # last: it marks the names as loaded
 
+
 # Dark2 colours (ColorBrewer): colour-blind safe and still distinct when printed.
 EXECUTIVES = "#d95f02"
 OTHERS = "#1b9e77"
@@ -100,7 +101,7 @@ def _to_svg(fig, title):
     tight = None if fig.get_layout_engine() is not None else "tight"  # constrained layout already fits the labels
     fig.savefig(buffer, format="svg", metadata=metadata, bbox_inches=tight, pad_inches=0.08)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, count=1, flags=re.S)
     # Drop ids nothing refers to ("figure_1", "axes_1", ... recur in every chart and would be
     # duplicates once several charts share a page); the referenced ones are salted hashes.
@@ -133,7 +134,7 @@ def _drop_bare_groups(svg):
         else:
             bare = tag == "<g>"
             bare_stack.append(bare)
-        out.append(svg[pos:match.start()])
+        out.append(svg[pos : match.start()])
         if not bare:
             out.append(tag)
         pos = match.end()
@@ -159,7 +160,7 @@ def _wrap(text, latin=14, cjk=9):
     lines = []
     while len(text) > cjk + 1:  # one character over is better than an orphan line
         target = math.ceil(len(text) / math.ceil(len(text) / cjk))
-        breaks = [i + 1 for i, ch in enumerate(text[:cjk + 1]) if ch in _BREAK_AFTER]
+        breaks = [i + 1 for i, ch in enumerate(text[: cjk + 1]) if ch in _BREAK_AFTER]
         cut = min(breaks, key=lambda i: abs(i - target), default=target)
         cut = cut if abs(cut - target) <= 3 else target
         while cut < len(text) and text[cut] in _NO_LINE_START:
@@ -240,12 +241,16 @@ def radar_svg(*, labels, series, title, missing_note=None, rings=None):
             closed = present + present[:1]
             theta, radius = angles[closed], [values[i] for i in closed]
             ax.fill(theta, radius, color=colour, alpha=0.08, linewidth=0)
-            handles += ax.plot(theta, radius, color=colour, linewidth=1.8, marker="o",
-                               markersize=4, label=item["name"])
+            handles += ax.plot(theta, radius, color=colour, linewidth=1.8, marker="o", markersize=4, label=item["name"])
 
         if handles:
-            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.06),
-                       ncol=min(len(handles), 3), frameon=False)
+            fig.legend(
+                handles=handles,
+                loc="lower center",
+                bbox_to_anchor=(0.5, 0.06),
+                ncol=min(len(handles), 3),
+                frameon=False,
+            )
         if any_missing and missing_note:
             fig.text(0.5, 0.035, missing_note, ha="center", fontsize=7.5, color=MUTED)
         return _to_svg(fig, title)
@@ -296,21 +301,49 @@ def gap_svg(*, labels, gaps, threshold, title, band_labels):
             if gap is not None:
                 gap = float(gap)
                 ax.barh(y, gap, height=0.55, color=_gap_colour(gap, large))
-                ax.text(gap + (pad if gap >= 0 else -pad), y, _signed(gap),
-                        ha="left" if gap >= 0 else "right", va="center", clip_on=False)
+                ax.text(
+                    gap + (pad if gap >= 0 else -pad),
+                    y,
+                    _signed(gap),
+                    ha="left" if gap >= 0 else "right",
+                    va="center",
+                    clip_on=False,
+                )
             elif span:
                 low, high = span
                 colour = _gap_colour(low + high if band != "similar" else 0, large)
-                ax.add_patch(Rectangle((low, y - 0.275), high - low, 0.55, facecolor="white",
-                                       edgecolor=colour, hatch="////", linewidth=0.8))
+                ax.add_patch(
+                    Rectangle(
+                        (low, y - 0.275),
+                        high - low,
+                        0.55,
+                        facecolor="white",
+                        edgecolor=colour,
+                        hatch="////",
+                        linewidth=0.8,
+                    )
+                )
                 # The label goes on the side of the span facing the centre, where there is room.
                 right = low + high < 0
-                ax.text(high + pad if right else low - pad, y, band_labels.get(band, band),
-                        ha="left" if right else "right", va="center", fontsize=8.5,
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+                ax.text(
+                    high + pad if right else low - pad,
+                    y,
+                    band_labels.get(band, band),
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize=8.5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                )
             else:
-                ax.text(0, y, "\u2014", ha="center", va="center", color=MUTED,
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+                ax.text(
+                    0,
+                    y,
+                    "\u2014",
+                    ha="center",
+                    va="center",
+                    color=MUTED,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                )
         return _to_svg(fig, title)
 
 
@@ -318,8 +351,9 @@ def gap_svg(*, labels, gaps, threshold, title, band_labels):
 def heatmap_svg(*, rows, columns, values, title, missing_label, rings=None):
     """Departments (rows) × dimensions (columns) on the 0–100 scale, each cell with its number."""
     _load()
-    data = np.ma.masked_invalid(np.array([[_score(v) for v in row] for row in values], dtype=float)
-                                .reshape(len(rows), len(columns)))
+    data = np.ma.masked_invalid(
+        np.array([[_score(v) for v in row] for row in values], dtype=float).reshape(len(rows), len(columns))
+    )
     # RdYlBu rather than RdYlGn: it stays readable for red–green colour-blind readers.
     cmap = colormaps["RdYlBu"].with_extremes(bad=MISSING)
     norm = Normalize(0, 100)
@@ -341,8 +375,9 @@ def heatmap_svg(*, rows, columns, values, title, missing_label, rings=None):
             r, g, b = to_rgb(cmap(norm(value)))
             ink = "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
             ax.text(j + 0.5, i + 0.5, f"{int(round(value))}", ha="center", va="center", color=ink)
-        bar = fig.colorbar(mesh, ax=ax, location="bottom", shrink=0.45, aspect=35, pad=0.02,
-                           ticks=[0, *(rings or SCALE_TICKS), 100])
+        bar = fig.colorbar(
+            mesh, ax=ax, location="bottom", shrink=0.45, aspect=35, pad=0.02, ticks=[0, *(rings or SCALE_TICKS), 100]
+        )
         bar.outline.set_visible(False)
         bar.ax.tick_params(labelsize=7, length=2)
         return _to_svg(fig, title)
@@ -361,17 +396,33 @@ def delta_svg(*, labels, previous, current, title, legend, rings=None):
         ax.set_xticks([0, *(rings or SCALE_TICKS), 100])
         for y, (before, after) in enumerate(zip(previous, current, strict=True)):
             if before is not None and after is not None:
-                ax.plot([before, after], [y, y], color=_tint(ALL, 0.6), linewidth=2.5,
-                        solid_capstyle="round", zorder=2, clip_on=False)
+                ax.plot(
+                    [before, after],
+                    [y, y],
+                    color=_tint(ALL, 0.6),
+                    linewidth=2.5,
+                    solid_capstyle="round",
+                    zorder=2,
+                    clip_on=False,
+                )
             if before is not None:
                 ax.plot(before, y, "o", color=PREVIOUS, markersize=6.5, zorder=3, clip_on=False)
             if after is not None:
                 ax.plot(after, y, "o", color=ALL, markersize=7, zorder=4, clip_on=False)
             change = "\u2014" if before is None or after is None else _signed(after - before)
             # Axes-fraction x: a fixed column right of the plot, whatever the values.
-            ax.text(1.02, y, change, transform=ax.get_yaxis_transform(), ha="left", va="center",
-                    color=MUTED if change == "\u2014" else TEXT)
-        handles = [Line2D([], [], marker="o", linestyle="none", color=colour, label=legend[key])
-                   for key, colour in (("previous", PREVIOUS), ("current", ALL))]
+            ax.text(
+                1.02,
+                y,
+                change,
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                color=MUTED if change == "\u2014" else TEXT,
+            )
+        handles = [
+            Line2D([], [], marker="o", linestyle="none", color=colour, label=legend[key])
+            for key, colour in (("previous", PREVIOUS), ("current", ALL))
+        ]
         fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
         return _to_svg(fig, title)

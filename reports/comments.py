@@ -33,9 +33,7 @@ def comments_section(*, campaign, lang, department=None):
     if submitted.count() < campaign.comment_threshold:
         return section
     rows = list(
-        Comment.objects.filter(response__in=submitted)
-        .order_by("text")
-        .values_list("kind", "dimension__key", "text")
+        Comment.objects.filter(response__in=submitted).order_by("text").values_list("kind", "dimension__key", "text")
     )
     names = {d.key: getattr(d, f"name_{lang}") for d in framework.dimensions.order_by("order")}
     by_dimension = {key: [] for key in names}
@@ -45,8 +43,11 @@ def comments_section(*, campaign, lang, department=None):
     section.update(
         shown=True,
         count=len(rows),
-        obstacle={"prompt": framework.comments["obstacle"][lang], "comments": obstacles,
-                  "themes": recurring_terms(obstacles)},
+        obstacle={
+            "prompt": framework.comments["obstacle"][lang],
+            "comments": obstacles,
+            "themes": recurring_terms(obstacles),
+        },
         dimensions=[
             {"key": key, "name": names[key], "comments": texts, "themes": recurring_terms(texts)}
             for key, texts in by_dimension.items()

@@ -31,7 +31,11 @@ OWNER_LABELS: dict[str, Callable[[], str]] = {
     "corporate_planning": lambda: _("Corporate planning"),
     "board": lambda: _("Board"),
 }
-HORIZON_LABELS: dict[str, Callable[[], str]] = {"90d": lambda: _("90 days"), "1y": lambda: _("1 year"), "3y": lambda: _("3 years")}
+HORIZON_LABELS: dict[str, Callable[[], str]] = {
+    "90d": lambda: _("90 days"),
+    "1y": lambda: _("1 year"),
+    "3y": lambda: _("3 years"),
+}
 # Gap bands and role labels are defined once, in reports.labels (the workshop, deck and data pack share them).
 BAND_LABELS = labels_module.BAND_LABELS
 HIGH_SPREAD, LOW_SPREAD = 25.0, 15.0
@@ -55,9 +59,7 @@ def report_context(
         return _build(result, lang, kind, personal)
 
 
-def _build(
-    result: CampaignResults, lang: Lang, kind: str, personal: Mapping[str, Any] | None
-) -> dict[str, Any]:
+def _build(result: CampaignResults, lang: Lang, kind: str, personal: Mapping[str, Any] | None) -> dict[str, Any]:
     context: dict[str, Any] = {
         "lang": lang,
         "kind": kind,
@@ -128,7 +130,7 @@ def _department_name(result: CampaignResults, key: str | None, lang: Lang) -> st
 
 
 def _asked_of(result: CampaignResults, audience: list[str], lang: Lang) -> str:
-    """"" for a statement everyone is asked, else the role groups it is asked of, in `lang`."""
+    """ "" for a statement everyone is asked, else the role groups it is asked of, in `lang`."""
     if "everyone" in audience:
         return ""
     return pgettext("list separator", ", ").join(_role_name(result, key, lang) for key in audience)
@@ -149,8 +151,11 @@ def _dimension(
     # A statement asked of some role groups only is said to be theirs: an executive's account of
     # their own visits is not what staff experience.
     audience = {i["key"]: i.get("audience") or ["everyone"] for i in result["item_info"]}
-    items: list[dict[str, Any]] = [{**i, "reverse": i["item"] in reverse, "asked_of": _asked_of(result, audience[i["item"]], lang)}
-             for i in result["items"] if i["dimension"] == info["key"] and i["score"] is not None]
+    items: list[dict[str, Any]] = [
+        {**i, "reverse": i["item"] in reverse, "asked_of": _asked_of(result, audience[i["item"]], lang)}
+        for i in result["items"]
+        if i["dimension"] == info["key"] and i["score"] is not None
+    ]
     # ties in questionnaire order: the answers' read order (PostgreSQL gives none) must not reorder them
     position = {info["key"]: n for n, info in enumerate(result["item_info"])}
     ranked = sorted(items, key=lambda i: (i["score"], position.get(i["item"], 0)))
@@ -170,8 +175,9 @@ def _dimension(
         "strongest": [{**i, "text": item_text[i["item"]]} for i in reversed(ranked[-2:])],
         "weakest": [{**i, "text": item_text[i["item"]]} for i in ranked[:2]],
         # over the statements the release publishes (a blank statement's count stays unknown)
-        "dont_know": sum(i["dont_know"] for i in result["items"]
-                         if i["dimension"] == info["key"] and i["dont_know"] is not None),
+        "dont_know": sum(
+            i["dont_know"] for i in result["items"] if i["dimension"] == info["key"] and i["dont_know"] is not None
+        ),
         "gap": gap,
     }
 
@@ -203,7 +209,9 @@ def _gap(gap: PerceptionGap, name: str) -> dict[str, Any]:
 def _groups(rows: list[GroupRow], order: list[str], label: Callable[[str], str]) -> list[dict[str, Any]]:
     return [
         {
-            "label": label(row["key"]) if row["key"] is not None else pgettext("group", "Other (merged: %(names)s)")
+            "label": label(row["key"])
+            if row["key"] is not None
+            else pgettext("group", "Other (merged: %(names)s)")
             % {"names": pgettext("list separator", ", ").join(label(m) for m in row["members"])},  # 、 in Japanese
             "n": row["n"],
             "overall": row["overall"]["score"],
@@ -222,14 +230,22 @@ def _previous(result: CampaignResults, names: Mapping[str, str], order: list[str
         "overall": previous["overall"]["score"],
         "overall_delta": previous["delta"]["overall"],
         "rows": [
-            {"name": names[k], "before": previous["dimensions"].get(k), "now": result["dimensions"][k]["score"],
-             "delta": previous["delta"]["dimensions"].get(k)}
+            {
+                "name": names[k],
+                "before": previous["dimensions"].get(k),
+                "now": result["dimensions"][k]["score"],
+                "delta": previous["delta"]["dimensions"].get(k),
+            }
             for k in order
         ],
     }
 
 
-LANGUAGE_NAMES: dict[str, Callable[[], str]] = {"ja": lambda: _("Japanese"), "en": lambda: _("English"), "unknown": lambda: _("Not recorded")}
+LANGUAGE_NAMES: dict[str, Callable[[], str]] = {
+    "ja": lambda: _("Japanese"),
+    "en": lambda: _("English"),
+    "unknown": lambda: _("Not recorded"),
+}
 
 
 def _appendix(result: CampaignResults, names: Mapping[str, str], order: list[str], lang: Lang) -> dict[str, Any] | None:
@@ -245,20 +261,34 @@ def _appendix(result: CampaignResults, names: Mapping[str, str], order: list[str
     for info in result["item_info"]:
         rates = [row["items"].get(info["key"]) for row in roles]
         if info["key"] in item_total or any(rate is not None for rate in rates):
-            statements.append({"dimension": names[info["dimension"]], "text": info["text"][lang],
-                               "reverse": info["reverse"], "item_total": item_total.get(info["key"]), "rates": rates})
+            statements.append(
+                {
+                    "dimension": names[info["dimension"]],
+                    "text": info["text"][lang],
+                    "reverse": info["reverse"],
+                    "item_total": item_total.get(info["key"]),
+                    "rates": rates,
+                }
+            )
     return {
-        "reliability": [{"name": names[k], **(reliability.get(k) or {"alpha": None, "n": None, "low": False})}
-                        for k in order],
+        "reliability": [
+            {"name": names[k], **(reliability.get(k) or {"alpha": None, "n": None, "low": False})} for k in order
+        ],
         "low_alpha": method["low_alpha"],
-        "roles": [_role_name(result, row["key"], lang) if row["key"] is not None else
-                  pgettext("group", "Other (merged: %(names)s)") % {
-                      "names": pgettext("list separator", ", ").join(_role_name(result, m, lang) for m in row["members"])}
-                  for row in roles],
+        "roles": [
+            _role_name(result, row["key"], lang)
+            if row["key"] is not None
+            else pgettext("group", "Other (merged: %(names)s)")
+            % {"names": pgettext("list separator", ", ").join(_role_name(result, m, lang) for m in row["members"])}
+            for row in roles
+        ],
         "statements": statements,
-        "languages": [{**row, "name": LANGUAGE_NAMES[row["language"]]() if row["language"] in LANGUAGE_NAMES
-                       else row["language"]}
-                      for row in method["languages"]["rows"]] if method["languages"]["shown"] else [],
+        "languages": [
+            {**row, "name": LANGUAGE_NAMES[row["language"]]() if row["language"] in LANGUAGE_NAMES else row["language"]}
+            for row in method["languages"]["rows"]
+        ]
+        if method["languages"]["shown"]
+        else [],
     }
 
 
@@ -286,7 +316,10 @@ def _charts(
     departments = result["groups"]["department"]
     if len(departments) > 1:
         charts_out["heatmap"] = charts.heatmap_svg(
-            rows=[g["label"] for g in _groups(departments, order, lambda k: _department_name(result, k, lang) or _("Not given"))],
+            rows=[
+                g["label"]
+                for g in _groups(departments, order, lambda k: _department_name(result, k, lang) or _("Not given"))
+            ],
             columns=labels,
             values=[[row["dimensions"][k]["score"] for k in order] for row in departments],
             title=_("Departments by dimension"),

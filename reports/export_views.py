@@ -34,9 +34,13 @@ def export_page(request, pk):
         try:
             exports.export_job_create(campaign=campaign, user=request.user)
         except exports.QueueUnavailable:
-            messages.error(request, _(
-                "The export could not be started: the task queue is not reachable. Nothing was created; "
-                "please try again in a few minutes, and tell your administrator if it persists."))
+            messages.error(
+                request,
+                _(
+                    "The export could not be started: the task queue is not reachable. Nothing was created; "
+                    "please try again in a few minutes, and tell your administrator if it persists."
+                ),
+            )
         return redirect("reports:exports", pk)
     jobs = list(campaign.export_jobs.all()[:10])
     try:

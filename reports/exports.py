@@ -169,10 +169,14 @@ def export_job_run(job_id):
     plan = export_plan(campaign=campaign, frames=frames)
     _beat(job, status=ExportJob.Status.RUNNING, total_parts=len(plan), error="")
     try:
-        files = [folder / report_filename(campaign=campaign, lang=lang, department=department)
-                 for department, lang in plan]
-        todo = [(department, lang, str(path))
-                for (department, lang), path in zip(plan, files, strict=True) if not _is_complete_pdf(path)]
+        files = [
+            folder / report_filename(campaign=campaign, lang=lang, department=department) for department, lang in plan
+        ]
+        todo = [
+            (department, lang, str(path))
+            for (department, lang), path in zip(plan, files, strict=True)
+            if not _is_complete_pdf(path)
+        ]
         done = len(files) - len(todo)
 
         def on_done(_part):
@@ -216,7 +220,8 @@ def exports_prune(*, now=None):
 
     cutoff = (now or timezone.now()) - RETENTION
     old = ExportJob.objects.filter(created_at__lt=cutoff).exclude(
-        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    )
     removed = 0
     for job in old:
         shutil.rmtree(export_dir(job), ignore_errors=True)
@@ -226,8 +231,12 @@ def exports_prune(*, now=None):
     if root.is_dir():
         known = {str(pk) for pk in ExportJob.objects.values_list("pk", flat=True)}
         for folder in root.iterdir():
-            if (folder.is_dir() and folder.name.isdigit() and folder.name not in known
-                    and folder.stat().st_mtime < cutoff.timestamp()):
+            if (
+                folder.is_dir()
+                and folder.name.isdigit()
+                and folder.name not in known
+                and folder.stat().st_mtime < cutoff.timestamp()
+            ):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
     return removed

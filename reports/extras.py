@@ -27,7 +27,11 @@ def campaign_response_rate(*, campaign):
         invited=Count("pk"), submitted=Count("pk", filter=Q(response__submitted_at__isnull=False))
     )
     invited, submitted = counts["invited"], counts["submitted"]
-    return {"invited": invited, "submitted": submitted, "percent": round(100 * submitted / invited) if invited else None}
+    return {
+        "invited": invited,
+        "submitted": submitted,
+        "percent": round(100 * submitted / invited) if invited else None,
+    }
 
 
 def workshop_results(*, campaign, result, lang):
@@ -51,12 +55,14 @@ def workshop_results(*, campaign, result, lang):
         if key not in agreed:
             continue
         score = (survey.get(key) or {}).get("score")
-        rows.append({
-            "key": key,
-            "name": info["name"][lang],
-            "survey": score,
-            "agreed": agreed[key]["agreed_score"],
-            "difference": None if score is None else agreed[key]["agreed_score"] - score,
-            "rationale": agreed[key]["rationale"],
-        })
+        rows.append(
+            {
+                "key": key,
+                "name": info["name"][lang],
+                "survey": score,
+                "agreed": agreed[key]["agreed_score"],
+                "difference": None if score is None else agreed[key]["agreed_score"] - score,
+                "rationale": agreed[key]["rationale"],
+            }
+        )
     return {"held_at": agreements[0]["session__created_at"], "rows": rows, "by_key": {r["key"]: r for r in rows}}

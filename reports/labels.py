@@ -49,14 +49,18 @@ def radar_series(result, order, personal=None):
     if any(cell.get("basis") == "staff" for cell in cells):
         series = [
             {"name": _("People other than executives"), "values": [c["score"] for c in cells], "style": "others"},
-            {"name": _("Executives"), "values": [(c.get("executives") or {}).get("score") for c in cells],
-             "style": "executives"},
+            {
+                "name": _("Executives"),
+                "values": [(c.get("executives") or {}).get("score") for c in cells],
+                "style": "executives",
+            },
         ]
     else:
         series = [{"name": _("All respondents"), "values": [c["score"] for c in cells], "style": "all"}]
     if personal:
-        series.append({"name": _("Your answers"), "values": [personal["scores"].get(k) for k in order],
-                       "style": "personal"})
+        series.append(
+            {"name": _("Your answers"), "values": [personal["scores"].get(k) for k in order], "style": "personal"}
+        )
     return series
 
 

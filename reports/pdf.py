@@ -66,7 +66,7 @@ class StaticOnlyURLFetcher(URLFetcher):
         static_prefix = REPORT_ORIGIN + settings.STATIC_URL.lstrip("/")
         if not absolute.startswith(static_prefix):
             return None
-        return cls._static_file(unquote(urlsplit(absolute).path[len(urlsplit(static_prefix).path):]))
+        return cls._static_file(unquote(urlsplit(absolute).path[len(urlsplit(static_prefix).path) :]))
 
     @staticmethod
     def _static_file(relative):
@@ -149,4 +149,3 @@ def template_to_pdf(template, context, *, lang):
     """Render a Django template in `lang` and print it to PDF (or reuse the PDF of identical HTML)."""
     html = template_to_html(template, context, lang=lang)
     return cache.pdf_for_html(html, fingerprint=pdf_fingerprint(html), render=html_to_pdf)
-

@@ -29,7 +29,9 @@ def report_context_for(*, campaign, lang, department=None, frames=None, result=N
     kind = "department" if department else "organisation"
     context = report_context(result, lang=lang, kind=kind)
     context.update(report_extras(campaign=campaign, result=result, lang=lang, kind=kind))
-    context["comments"] = comments_section(campaign=campaign, lang=lang, department=department) if result["shown"] else None
+    context["comments"] = (
+        comments_section(campaign=campaign, lang=lang, department=department) if result["shown"] else None
+    )
     context["version_comparison"] = version_comparison_section(
         campaign=campaign, result=result, lang=lang, department=department
     )
@@ -75,15 +77,28 @@ def _organisation_only(result):
     figures only; breakdowns, statements, gaps and advice are for the organisation's staff."""
     if not result["shown"]:
         return result
-    blank = {"gap": None, "band": None, "large": None, "exact": False, "executives": None, "others": None,
-             "n_executives": None, "n_others": None}
+    blank = {
+        "gap": None,
+        "band": None,
+        "large": None,
+        "exact": False,
+        "executives": None,
+        "others": None,
+        "n_executives": None,
+        "n_others": None,
+    }
     return {
         **result,
         "groups": {"role_group": [], "department": []},
         "gaps": [{**gap, **blank} for gap in result["gaps"]],
-        "items": [{**item, "score": None, "favourable": None, "answered": None, "dont_know": None}
-                  for item in result["items"]],
-        "executives": None, "staff": None, "recommendations": [], "first_three": [], "previous": None,
+        "items": [
+            {**item, "score": None, "favourable": None, "answered": None, "dont_know": None} for item in result["items"]
+        ],
+        "executives": None,
+        "staff": None,
+        "recommendations": [],
+        "first_three": [],
+        "previous": None,
         # the headline and everyone's figures stay; the executives' own view is a breakdown
         "dimensions": {key: {**cell, "executives": None} for key, cell in result["dimensions"].items()},
         "method": None,

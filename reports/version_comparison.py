@@ -5,7 +5,6 @@ language for `templates/reports/_version_comparison.html`.
 """
 
 
-
 def version_comparison_section(*, campaign, result, lang, department=None):
     from assessment.comparison import version_comparison  # pandas only when a report is built
 

@@ -31,8 +31,12 @@ def rq_backend():
 def heartbeat_beat(*, worker_id, started_at):
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": started_at,
-                  "beat_at": timezone.now()},
+        defaults={
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "beat_at": timezone.now(),
+        },
     )
 
 

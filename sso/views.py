@@ -8,8 +8,12 @@ from .backends import sso_enabled
 
 SSO_ERRORS = {
     "unverified": _("Your identity provider did not confirm that this e-mail address is verified."),
-    "unknown": _("Your company account is not linked to any organisation here. Ask your consultant or HR administrator to add you with this e-mail address."),
-    "token": _("The identity provider's answer could not be accepted (wrong audience, issuer or signature, or expired). Please try again; if it persists, tell your administrator."),
+    "unknown": _(
+        "Your company account is not linked to any organisation here. Ask your consultant or HR administrator to add you with this e-mail address."
+    ),
+    "token": _(
+        "The identity provider's answer could not be accepted (wrong audience, issuer or signature, or expired). Please try again; if it persists, tell your administrator."
+    ),
     "provider": _("The identity provider could not be reached. Please try again later."),
     "failed": _("Sign-in with your company account did not succeed. Please try again."),
 }
@@ -38,8 +42,9 @@ class LoginView(auth_views.LoginView):
             sso_enabled=sso_enabled(),
             sso_name=settings.SSO_PROVIDER_NAME,
             local_login=settings.LOCAL_LOGIN_ENABLED,
-            sso_error=SSO_ERRORS.get(error) if error else (
-                SSO_ERRORS["failed"] if self.request.GET.get("sso") == "failed" else None),
+            sso_error=SSO_ERRORS.get(error)
+            if error
+            else (SSO_ERRORS["failed"] if self.request.GET.get("sso") == "failed" else None),
         )
         return context
 

@@ -26,12 +26,24 @@ def answer_campaign(campaign, agreement, count=5, role="business", dont_know=())
             Answer.objects.bulk_create(answers)
 
 
-def client_organisation(framework, agreement, *, consent=True, industry="manufacturing", size_band="10000_49999",
-                        count=5, dont_know=(), **org_fields):
+def client_organisation(
+    framework,
+    agreement,
+    *,
+    consent=True,
+    industry="manufacturing",
+    size_band="10000_49999",
+    count=5,
+    dont_know=(),
+    **org_fields,
+):
     """An organisation with one campaign answered by `count` respondents."""
     organisation = OrganisationFactory(
-        industry=industry, size_band=size_band, benchmark_consent=consent,
-        benchmark_consent_at=timezone.now() if consent else None, **org_fields,
+        industry=industry,
+        size_band=size_band,
+        benchmark_consent=consent,
+        benchmark_consent_at=timezone.now() if consent else None,
+        **org_fields,
     )
     campaign = CampaignFactory(organisation=organisation, framework=framework)
     answer_campaign(campaign, agreement, count=count, dont_know=dont_know)

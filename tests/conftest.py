@@ -20,20 +20,37 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Slow: seconds each on an idle machine (worker processes, PDFs, browsers, generated requests),
 # from `pytest --durations`. `-m "not slow"` leaves them out for a quick round.
 SLOW_MODULES = {
-    "test_api_schemathesis.py", "test_backup.py", "test_backup_faults.py", "test_concurrency.py",
-    "test_exports.py", "test_production_settings.py", "test_report_pages.py", "test_serve_supervision.py",
-    "test_signin_proxy.py", "test_sso_flow.py", "test_web_database_faults.py", "test_worker_faults.py",
+    "test_api_schemathesis.py",
+    "test_backup.py",
+    "test_backup_faults.py",
+    "test_concurrency.py",
+    "test_exports.py",
+    "test_production_settings.py",
+    "test_report_pages.py",
+    "test_serve_supervision.py",
+    "test_signin_proxy.py",
+    "test_sso_flow.py",
+    "test_web_database_faults.py",
+    "test_worker_faults.py",
 }
 SLOW_TESTS = {
-    "test_random_organisations_never_isolate_anyone", "test_report_pages_keep_a_fixed_number_of_queries",
-    "test_vectorised_results_equal_the_per_group_ones", "test_owner_and_same_organisation_viewer_read_reports_and_pdfs",
-    "test_hashed_static_names_after_collectstatic_are_served", "test_the_same_report_is_printed_once",
-    "test_reading_the_report_page_prints_its_pdf_in_the_background", "test_raising_one_answer_never_lowers_its_dimension",
-    "test_previous_campaign_comparison_appears", "test_personal_report_only_with_the_link_and_after_submitting",
-    "test_seed_demo_uses_1_1_and_answers_only_routed_statements", "test_japanese_organisation_report_pdf",
-    "test_sign_in_locks_after_five_failures_and_cools_off", "test_consultant_s_pdf_carries_the_benchmark",
+    "test_random_organisations_never_isolate_anyone",
+    "test_report_pages_keep_a_fixed_number_of_queries",
+    "test_vectorised_results_equal_the_per_group_ones",
+    "test_owner_and_same_organisation_viewer_read_reports_and_pdfs",
+    "test_hashed_static_names_after_collectstatic_are_served",
+    "test_the_same_report_is_printed_once",
+    "test_reading_the_report_page_prints_its_pdf_in_the_background",
+    "test_raising_one_answer_never_lowers_its_dimension",
+    "test_previous_campaign_comparison_appears",
+    "test_personal_report_only_with_the_link_and_after_submitting",
+    "test_seed_demo_uses_1_1_and_answers_only_routed_statements",
+    "test_japanese_organisation_report_pdf",
+    "test_sign_in_locks_after_five_failures_and_cools_off",
+    "test_consultant_s_pdf_carries_the_benchmark",
     "test_comments_are_escaped_on_the_page_and_in_the_pdf_without_role_or_department",
-    "test_english_report_pdf_and_the_top_recommendation", "test_department_report_and_small_departments",
+    "test_english_report_pdf_and_the_top_recommendation",
+    "test_department_report_and_small_departments",
     "test_user_text_is_escaped_and_never_fetched",
     "test_a_department_report_reads_only_its_department_and_shows_what_the_whole_read_shows",
 }
@@ -41,8 +58,11 @@ SLOW_TESTS = {
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if (item.get_closest_marker("browser") or item.path.name in SLOW_MODULES
-                or getattr(item, "originalname", item.name) in SLOW_TESTS):
+        if (
+            item.get_closest_marker("browser")
+            or item.path.name in SLOW_MODULES
+            or getattr(item, "originalname", item.name) in SLOW_TESTS
+        ):
             item.add_marker(pytest.mark.slow)
         if "redis_queue" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.redis)
@@ -103,8 +123,10 @@ def report_cache(settings):
     """Each test starts with an empty chart and PDF cache of its own process."""
     from django.core.cache import caches
 
-    settings.CACHES = {**settings.CACHES, "reports": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reports-tests"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "reports": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reports-tests"},
+    }
     caches["reports"].clear()
     return caches["reports"]
 

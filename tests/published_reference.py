@@ -2,7 +2,6 @@
 reference the vectorised one must equal, figure for figure (tests/test_published_vectorised.py).
 Each group is summarised on its own with scoring.summarise and scoring.item_summary."""
 
-
 import pandas as pd
 
 from assessment import disclosure, routing, scoring
@@ -41,12 +40,27 @@ def _items(label, plan, scored, respondents, audiences=None):
             # asked: a routed statement's askers are a role cell the release may not publish.
             audience = (audiences or {}).get(key)
             asked_all = audience is None or all(routing.audience_includes(audience, role) for role in roles)
-            rows.append({"item": key, "dimension": row.dimension, "score": _num(row.score),
-                         "favourable": _num(row.favourable), "answered": answered,
-                         "dont_know": n - answered if asked_all else None})
+            rows.append(
+                {
+                    "item": key,
+                    "dimension": row.dimension,
+                    "score": _num(row.score),
+                    "favourable": _num(row.favourable),
+                    "answered": answered,
+                    "dont_know": n - answered if asked_all else None,
+                }
+            )
         else:
-            rows.append({"item": key, "dimension": row.dimension, "score": None, "favourable": None,
-                         "answered": None, "dont_know": None})
+            rows.append(
+                {
+                    "item": key,
+                    "dimension": row.dimension,
+                    "score": None,
+                    "favourable": None,
+                    "answered": None,
+                    "dont_know": None,
+                }
+            )
     return rows
 
 
@@ -72,15 +86,31 @@ def _gaps(executives, staff, spec, compared):
     """Executives minus everyone else per dimension, on shared statements, where both are published."""
     gaps = []
     for key in spec.dimensions:
-        entry = {"dimension": key, "gap": None, "band": None, "large": None, "exact": False,
-                 "executives": None, "others": None, "n_executives": None, "n_others": None,
-                 "items_compared": compared.get(key, 0)}
+        entry = {
+            "dimension": key,
+            "gap": None,
+            "band": None,
+            "large": None,
+            "exact": False,
+            "executives": None,
+            "others": None,
+            "n_executives": None,
+            "n_others": None,
+            "items_compared": compared.get(key, 0),
+        }
         if key in executives and key in staff:
             (mine, n_mine), (theirs, n_theirs) = executives[key], staff[key]
             gap = mine - theirs
-            entry.update(gap=gap, exact=True, band=scoring.gap_band(gap, spec.gap_threshold),
-                         large=abs(gap) >= spec.gap_threshold, executives=mine, others=theirs,
-                         n_executives=n_mine, n_others=n_theirs)
+            entry.update(
+                gap=gap,
+                exact=True,
+                band=scoring.gap_band(gap, spec.gap_threshold),
+                large=abs(gap) >= spec.gap_threshold,
+                executives=mine,
+                others=theirs,
+                n_executives=n_mine,
+                n_others=n_theirs,
+            )
         gaps.append(entry)
     return gaps
 
@@ -103,7 +133,7 @@ def released_results(scores, scored, respondents, spec, plan, *, department=None
     staff = published((*prefix, "nonexecutive"))
     role_rows = []  # labelled (*prefix, "role", key), in publication order
     for label in plan.families.get(disclosure.MEMBERS, []):
-        if len(label) == len(prefix) + 2 and label[:len(prefix)] == prefix and label[len(prefix)] == "role":
+        if len(label) == len(prefix) + 2 and label[: len(prefix)] == prefix and label[len(prefix)] == "role":
             role_rows.append({"key": label[-1], "members": [label[-1]], **summary(label)})
     other = (*prefix, "role_other")
     if plan.shows(other):
@@ -123,8 +153,11 @@ def released_results(scores, scored, respondents, spec, plan, *, department=None
         "gaps": _gaps(
             _gap_side((*prefix, "role", disclosure.EXECUTIVE), plan, gap_scores, respondents, spec),
             _gap_side((*prefix, "nonexecutive"), plan, gap_scores, respondents, spec),
-            spec, gap_scores.attrs.get("items_compared", {}),
-        ) if gap_scores is not None else [],
+            spec,
+            gap_scores.attrs.get("items_compared", {}),
+        )
+        if gap_scores is not None
+        else [],
         "roles": role_rows,
         "departments": department_rows,
         "items": _items(top, plan, scored, respondents, audiences),
@@ -144,7 +177,6 @@ def respondent_scores(scored, spec, respondents=None, required=None):
     means = stats["mean"].where(stats["count"] >= need).unstack("dimension")
     index = respondents["respondent"] if respondents is not None else means.index
     return means.reindex(index=pd.Index(index, name="respondent"), columns=list(spec.dimensions))
-
 
 
 def scored_answers(answers, items):

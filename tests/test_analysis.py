@@ -26,12 +26,16 @@ def add_responses(campaign, count, agreement, role="business", department_key="r
     for _ in range(count):
         invitation, _token = invitation_create(campaign=campaign, role_group=role, department=department)
         response = Response.objects.create(
-            invitation=invitation, campaign=campaign, role_group=role, department=department,
+            invitation=invitation,
+            campaign=campaign,
+            role_group=role,
+            department=department,
             submitted_at=timezone.now() if submitted else None,
         )
         with answers_loading():  # a submitted response, then its answers
             Answer.objects.bulk_create(
-                Answer(response=response, item=item, value=6 - agreement if item.reverse else agreement) for item in items
+                Answer(response=response, item=item, value=6 - agreement if item.reverse else agreement)
+                for item in items
             )
 
 
@@ -92,8 +96,10 @@ def test_groups_and_gaps_from_the_database(campaign):
 def test_reassessment_is_compared_with_the_previous_campaign(campaign):
     add_responses(campaign, 5, agreement=2)
     later = CampaignFactory(
-        organisation=campaign.organisation, framework=campaign.framework,
-        opens_at=campaign.opens_at + timedelta(days=200), closes_at=campaign.closes_at + timedelta(days=200),
+        organisation=campaign.organisation,
+        framework=campaign.framework,
+        opens_at=campaign.opens_at + timedelta(days=200),
+        closes_at=campaign.closes_at + timedelta(days=200),
     )
     add_responses(later, 5, agreement=4)
     result = campaign_results(campaign=later)

@@ -25,10 +25,14 @@ def answered(campaign):
 
 
 def endpoints(pk):
-    return [reverse(f"api:{name}", args=[pk]) for name in ("campaign", "scores", "groups", "gaps", "recommendations", "actions")]
+    return [
+        reverse(f"api:{name}", args=[pk])
+        for name in ("campaign", "scores", "groups", "gaps", "recommendations", "actions")
+    ]
 
 
 # --- the owner / member / outsider / anonymous matrix --------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["owner", "member", "consultant"])
 def test_members_read_every_endpoint_of_their_organisation(api_get, answered, who, request):
@@ -79,9 +83,15 @@ def test_scopes_limit_the_endpoints(api_get, answered, owner):
 
 
 def test_benchmark_is_for_consultants_only(api_get, answered, owner, consultant):
-    assert api_get(reverse("api:benchmark", args=[answered.pk]), token_for(consultant, answered.organisation)).status_code == 200
+    assert (
+        api_get(reverse("api:benchmark", args=[answered.pk]), token_for(consultant, answered.organisation)).status_code
+        == 200
+    )
     # HR cannot hold the scope, and a consultant demoted to HR loses it at once
-    assert api_get(reverse("api:benchmark", args=[answered.pk]), token_for(owner, answered.organisation)).status_code == 403
+    assert (
+        api_get(reverse("api:benchmark", args=[answered.pk]), token_for(owner, answered.organisation)).status_code
+        == 403
+    )
     secret = token_for(consultant, answered.organisation)
     Membership.objects.filter(user=consultant).update(role="hr")
     assert api_get(reverse("api:benchmark", args=[answered.pk]), secret).status_code == 404
@@ -101,6 +111,7 @@ def test_revoked_expired_and_orphaned_tokens_stop_working(api_get, answered, own
 
 
 # --- exactly what the reports release ----------------------------------------------------------
+
 
 def test_scores_gaps_and_groups_are_campaign_results(api_get, answered, owner):
     secret = token_for(owner, answered.organisation)
@@ -122,7 +133,9 @@ def test_scores_gaps_and_groups_are_campaign_results(api_get, answered, owner):
     assert [row["key"] for row in groups["role_group"]] == [row["key"] for row in result["groups"]["role_group"]]
     for row, expected in zip(groups["role_group"], result["groups"]["role_group"], strict=True):
         assert row["n"] == expected["n"] and row["overall"] == expected["overall"]
-        assert {c["dimension"]: c["score"] for c in row["dimensions"]} == {k: v["score"] for k, v in expected["dimensions"].items()}
+        assert {c["dimension"]: c["score"] for c in row["dimensions"]} == {
+            k: v["score"] for k, v in expected["dimensions"].items()
+        }
     recommendations = api_get(reverse("api:recommendations", args=[answered.pk]), secret).json()
     assert [r["key"] for r in recommendations["results"]] == [r["key"] for r in result["recommendations"]]
     assert sum(r["first_three"] for r in recommendations["results"]) == len(result["first_three"])
@@ -162,10 +175,19 @@ def test_department_reports(api_get, answered, owner):
 def test_actions_are_listed_without_e_mail_or_notes(api_get, answered, owner):
     from followthrough.models import Action
 
-    Action.objects.create(campaign=answered, dimension="vision", title_en="Write it", title_ja="書く",
-                          owner_role="executives", owner_email="ceo@example.com", notes="private",
-                          due_date=timezone.localdate() - timedelta(days=1))
-    rows = api_get(reverse("api:actions", args=[answered.pk]), token_for(owner, answered.organisation)).json()["results"]
+    Action.objects.create(
+        campaign=answered,
+        dimension="vision",
+        title_en="Write it",
+        title_ja="書く",
+        owner_role="executives",
+        owner_email="ceo@example.com",
+        notes="private",
+        due_date=timezone.localdate() - timedelta(days=1),
+    )
+    rows = api_get(reverse("api:actions", args=[answered.pk]), token_for(owner, answered.organisation)).json()[
+        "results"
+    ]
     assert len(rows) == 1 and rows[0]["title"] == {"en": "Write it", "ja": "書く"} and rows[0]["overdue"] is True
     assert "owner_email" not in rows[0] and "notes" not in rows[0]
 

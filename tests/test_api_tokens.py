@@ -44,16 +44,22 @@ def test_member_creates_sees_once_and_revokes_a_token(client, campaign, member):
 
 def test_an_executive_cannot_grant_the_benchmark_scope_on_the_page(client, campaign, member):
     client.force_login(member)
-    page = client.post(reverse("api:tokens"), {"membership": member.memberships.get().pk, "name": "x",
-                                               "scopes": ["benchmark:read"], "days": 30})
+    page = client.post(
+        reverse("api:tokens"),
+        {"membership": member.memberships.get().pk, "name": "x", "scopes": ["benchmark:read"], "days": 30},
+    )
     assert page.status_code == 200 and "cannot grant" in page.content.decode() and not ApiToken.objects.exists()
 
 
 def test_a_token_for_someone_else_s_membership_cannot_be_made_or_revoked(client, campaign, owner, outsider):
-    token, _secret = api_token_create(membership=owner.memberships.get(), name="Tableau-owner", scopes=["campaigns:read"])
+    token, _secret = api_token_create(
+        membership=owner.memberships.get(), name="Tableau-owner", scopes=["campaigns:read"]
+    )
     client.force_login(outsider)
-    page = client.post(reverse("api:tokens"), {"membership": owner.memberships.get().pk, "name": "x",
-                                               "scopes": ["campaigns:read"], "days": 30})
+    page = client.post(
+        reverse("api:tokens"),
+        {"membership": owner.memberships.get().pk, "name": "x", "scopes": ["campaigns:read"], "days": 30},
+    )
     assert page.status_code == 200 and ApiToken.objects.count() == 1  # not one of the outsider's choices
     assert client.post(reverse("api:token_revoke", args=[token.pk])).status_code == 404
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None

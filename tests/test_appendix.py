@@ -9,14 +9,22 @@ from assessment.disclosure import Group, Plan
 
 # four people, three statements of one dimension (scores 0–100); a fifth who said "don't know" once
 SCORES = {"p1": (100, 75, 75), "p2": (50, 50, 25), "p3": (75, 75, 100), "p4": (25, 0, 25), "p5": (50, np.nan, 50)}
-ITEMS = pd.DataFrame([("v1", "vision", False, ["everyone"]), ("v2", "vision", False, ["everyone"]),
-                      ("v3", "vision", False, ["everyone"]), ("x1", "vision", False, ["executive"])],
-                     columns=["item", "dimension", "reverse", "audience"])
+ITEMS = pd.DataFrame(
+    [
+        ("v1", "vision", False, ["everyone"]),
+        ("v2", "vision", False, ["everyone"]),
+        ("v3", "vision", False, ["everyone"]),
+        ("x1", "vision", False, ["executive"]),
+    ],
+    columns=["item", "dimension", "reverse", "audience"],
+)
 
 
 def scored_frame(table):
-    return pd.DataFrame([(r, f"v{i + 1}", "vision", s) for r, row in table.items() for i, s in enumerate(row)],
-                        columns=["respondent", "item", "dimension", "score"])
+    return pd.DataFrame(
+        [(r, f"v{i + 1}", "vision", s) for r, row in table.items() for i, s in enumerate(row)],
+        columns=["respondent", "item", "dimension", "score"],
+    )
 
 
 def test_cronbach_alpha_and_item_total_correlation_by_hand():
@@ -25,8 +33,11 @@ def test_cronbach_alpha_and_item_total_correlation_by_hand():
     out = appendix.reliability(scored_frame(SCORES), ITEMS, set(SCORES), ["vision"], threshold=3)["vision"]
     assert out["alpha"] == 0.93 and out["n"] == 4 and out["low"] is False
     # v1 against v2 + v3 (150, 75, 175, 25): r = 0.89; the executive-only x1 is not part of it
-    assert out["items"] == [{"item": "v1", "item_total": 0.89}, {"item": "v2", "item_total": 0.9},
-                            {"item": "v3", "item_total": 0.8}]
+    assert out["items"] == [
+        {"item": "v1", "item_total": 0.89},
+        {"item": "v2", "item_total": 0.9},
+        {"item": "v3", "item_total": 0.8},
+    ]
 
 
 def test_alpha_is_flagged_below_0_6_and_withheld_below_the_threshold():
@@ -54,9 +65,11 @@ def test_answers_by_language_are_shown_only_when_no_cell_is_too_small():
     rows += [(20 + i, "business", "", "en") for i in range(3)]
     respondents = people(rows)
     plan = plan_of(Group(label=("org",)), Group(label=("role", "executive"), roles=frozenset(["executive"])))
-    scored = pd.DataFrame([(r, "v1", "vision", 100.0 if r >= 20 else 25.0) for r, *_ in rows] +
-                          [(r, "v2", "vision", np.nan) for r, *_ in rows if r >= 20],
-                          columns=["respondent", "item", "dimension", "score"])
+    scored = pd.DataFrame(
+        [(r, "v1", "vision", 100.0 if r >= 20 else 25.0) for r, *_ in rows]
+        + [(r, "v2", "vision", np.nan) for r, *_ in rows if r >= 20],
+        columns=["respondent", "item", "dimension", "score"],
+    )
     out = appendix.answers_by_language(scored, respondents, plan, threshold)
     assert out["shown"]
     english = next(row for row in out["rows"] if row["language"] == "en")
@@ -72,9 +85,16 @@ def test_answers_by_language_are_shown_only_when_no_cell_is_too_small():
 
 def test_dont_know_by_role_only_where_the_plan_publishes_the_statement_and_everyone_was_asked():
     respondents = people([(i, "business", "", "ja") for i in range(4)])
-    scored = pd.DataFrame([(0, "v1", "vision", np.nan), (1, "v1", "vision", 50.0), (2, "v1", "vision", 75.0),
-                           (3, "v1", "vision", 25.0), *[(i, "v2", "vision", 50.0) for i in range(4)]],
-                          columns=["respondent", "item", "dimension", "score"])
+    scored = pd.DataFrame(
+        [
+            (0, "v1", "vision", np.nan),
+            (1, "v1", "vision", 50.0),
+            (2, "v1", "vision", 75.0),
+            (3, "v1", "vision", 25.0),
+            *[(i, "v2", "vision", 50.0) for i in range(4)],
+        ],
+        columns=["respondent", "item", "dimension", "score"],
+    )
     plan = plan_of(Group(label=("org",)), Group(label=("role", "business"), roles=frozenset(["business"])))
     plan.families[disclosure.item_family("v1")] = [("role", "business")]
     rows = appendix.dont_know_by_role(scored, respondents, ITEMS, plan, [{"key": "business", "members": ["business"]}])

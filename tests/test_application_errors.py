@@ -17,9 +17,23 @@ from reports.exports import QueueUnavailable
 from workshop.services import JoinRefused, VotingClosed, WorkshopError
 
 LISTS = (FrameworkFileError, ResponsesFileError, RespondentListError, UploadReadError)  # take a list
-KINDS = [BackupError, FrameworkFileError, LifecycleError, StaleEdit, RespondentError, CampaignNotOpen,
-         FollowthroughError, QueueUnavailable, WorkshopError, VotingClosed, JoinRefused, ResponsesFileError,
-         RespondentListError, AlreadyImported, UploadReadError]
+KINDS = [
+    BackupError,
+    FrameworkFileError,
+    LifecycleError,
+    StaleEdit,
+    RespondentError,
+    CampaignNotOpen,
+    FollowthroughError,
+    QueueUnavailable,
+    WorkshopError,
+    VotingClosed,
+    JoinRefused,
+    ResponsesFileError,
+    RespondentListError,
+    AlreadyImported,
+    UploadReadError,
+]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)

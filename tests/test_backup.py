@@ -15,10 +15,17 @@ from assessment.services import invitation_create
 
 def snapshot():
     answers = sorted(
-        map(str, Answer.objects.values_list(
-            "response__campaign__organisation__slug", "response__campaign__name", "response__role_group",
-            "response__department__key", "item__key", "value",
-        ))
+        map(
+            str,
+            Answer.objects.values_list(
+                "response__campaign__organisation__slug",
+                "response__campaign__name",
+                "response__role_group",
+                "response__department__key",
+                "item__key",
+                "value",
+            ),
+        )
     )
     return {
         "answers": answers,
@@ -70,7 +77,7 @@ def test_a_broken_backup_loads_nothing(framework, tmp_path):
     xml = path.read_text()
     # the last answer off the scale: the database constraint refuses it, and with it everything
     last = list(re.finditer(r'(<field name="value" type="PositiveSmallIntegerField">)\d(</field>)', xml))[-1]
-    path.write_text(xml[: last.start()] + last.group(1) + "9" + last.group(2) + xml[last.end():])
+    path.write_text(xml[: last.start()] + last.group(1) + "9" + last.group(2) + xml[last.end() :])
     with pytest.raises(CommandError, match="could not be loaded, so nothing was restored"):
         call_command("import_all", str(path))
     assert not Organisation.objects.exists() and not Answer.objects.exists()

@@ -15,6 +15,7 @@ DIMENSIONS = ("vision", "budget", "buy_in", "exposure", "team", "system")
 
 # --- pure parts -------------------------------------------------------------------------------
 
+
 def test_percentile_rank_counts_lower_scores_and_half_the_ties():
     assert percentile_rank(50, [0, 25, 50, 75, 100]) == 50
     assert percentile_rank(100, [0, 25, 50, 75]) == 100
@@ -37,6 +38,7 @@ def test_percentiles_need_the_minimum_of_released_peer_scores():
 
 
 # --- from the database --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def subject(campaign):
@@ -105,7 +107,9 @@ def test_only_the_same_framework_version_and_the_latest_released_campaign(subjec
     from .factories import CampaignFactory
 
     newer = tmp_path / "v2.yaml"
-    newer.write_text(FRAMEWORK_FILE.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "2.0"'), encoding="utf-8")
+    newer.write_text(
+        FRAMEWORK_FILE.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "2.0"'), encoding="utf-8"
+    )
     framework_2, _ = framework_load(path=newer)
     for agreement in (1, 1, 1, 1):
         client_organisation(framework, agreement)
@@ -129,10 +133,13 @@ def test_a_campaign_without_a_released_result_is_not_compared(campaign, framewor
 
 # --- in the report: consultants only, nobody named ------------------------------------------------
 
+
 @pytest.fixture
 def five_peers(subject, framework):
-    return [client_organisation(framework, agreement, name_en=f"Peer Secret {agreement}")[0]
-            for agreement in (1, 2, 2, 4, 5)]
+    return [
+        client_organisation(framework, agreement, name_en=f"Peer Secret {agreement}")[0]
+        for agreement in (1, 2, 2, 4, 5)
+    ]
 
 
 def test_consultant_sees_the_benchmark_in_the_report_without_any_peer_name(client, subject, five_peers, consultant):
@@ -170,6 +177,7 @@ def test_hr_and_executive_viewers_do_not_see_the_benchmark(client, subject, five
 
 # --- the profile page ----------------------------------------------------------------------------
 
+
 def test_consultant_sets_the_profile_and_consent_is_dated(client, campaign, consultant):
     client.force_login(consultant)
     url = reverse("benchmark:profile", args=[campaign.organisation.pk])
@@ -179,7 +187,11 @@ def test_consultant_sets_the_profile_and_consent_is_dated(client, campaign, cons
     assert not Organisation.objects.get(pk=campaign.organisation.pk).benchmark_consent
     client.post(url, {"industry": "finance", "size_band": "5000_9999", "consent": "on"})
     organisation = Organisation.objects.get(pk=campaign.organisation.pk)
-    assert (organisation.industry, organisation.size_band, organisation.benchmark_consent) == ("finance", "5000_9999", True)
+    assert (organisation.industry, organisation.size_band, organisation.benchmark_consent) == (
+        "finance",
+        "5000_9999",
+        True,
+    )
     assert organisation.benchmark_consent_at is not None
     client.post(url, {"industry": "finance", "size_band": "5000_9999"})  # withdrawn
     organisation.refresh_from_db()
@@ -188,7 +200,9 @@ def test_consultant_sets_the_profile_and_consent_is_dated(client, campaign, cons
 
 def test_japanese_profile_page(client, campaign, consultant):
     client.force_login(consultant)
-    page = client.get(reverse("benchmark:profile", args=[campaign.organisation.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    page = client.get(
+        reverse("benchmark:profile", args=[campaign.organisation.pk]), HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
     assert "ベンチマーク" in page and "製造業" in page
 
 

@@ -18,8 +18,10 @@ from .factories import CampaignFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 # The names respondents met before: 1.0's framework title is locked and not scanned.
-VARIANTS = re.compile(r"レディネス|準備度調査|推進力診断|準備度レポート|readiness survey|innovation-readiness questionnaire",
-                      re.IGNORECASE)
+VARIANTS = re.compile(
+    r"レディネス|準備度調査|推進力診断|準備度レポート|readiness survey|innovation-readiness questionnaire",
+    re.IGNORECASE,
+)
 
 
 def test_the_1_1_framework_title_is_the_product_name():
@@ -33,9 +35,17 @@ def test_the_ui_translates_the_product_name_to_the_same_japanese_name():
 
 
 def test_no_other_product_name_in_templates_or_translations():
-    files = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("templates/**/*.txt"), ROOT / "locale/ja/LC_MESSAGES/django.po"]
-    found = [f"{path.relative_to(ROOT)}:{n}" for path in files
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if VARIANTS.search(line)]
+    files = [
+        *ROOT.glob("templates/**/*.html"),
+        *ROOT.glob("templates/**/*.txt"),
+        ROOT / "locale/ja/LC_MESSAGES/django.po",
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in files
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if VARIANTS.search(line)
+    ]
     assert found == []
 
 

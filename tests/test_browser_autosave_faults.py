@@ -21,8 +21,12 @@ def page_at_first_dimension(transactional_db, campaign, make_token, live_server,
     from assessment.tokens import token_hash
 
     invitation = Invitation.objects.get(token_hash=token_hash(token))
-    response_start(invitation=invitation, role_group="business",
-                   department=Department.objects.get(organisation=campaign.organisation, key="rd"), tenure="lt3")
+    response_start(
+        invitation=invitation,
+        role_group="business",
+        department=Department.objects.get(organisation=campaign.organisation, key="rd"),
+        tenure="lt3",
+    )
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
     page.clock.install()

@@ -80,9 +80,9 @@ def test_japanese_respondent_closes_the_tab_resumes_on_another_device_and_submit
     page.close()
     first.close()
 
-    saved = dict(Answer.objects.filter(response__in=Response.objects.filter(**response_filter)).values_list(
-        "item__key", "value"
-    ))
+    saved = dict(
+        Answer.objects.filter(response__in=Response.objects.filter(**response_filter)).values_list("item__key", "value")
+    )
     assert set(saved) == set(by_dimension[dimensions[0]]) | set(half)
 
     # --- second device: no cookies, no local storage, only the link ---------------------------

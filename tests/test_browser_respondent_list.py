@@ -18,8 +18,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_page_shows_progress_and_the_list_when_the_worker_is_done(campaign, owner, live_server, browser, settings,
-                                                                      tmp_path):
+def test_the_page_shows_progress_and_the_list_when_the_worker_is_done(
+    campaign, owner, live_server, browser, settings, tmp_path
+):
     """In a real browser: the card waits for a worker, then the page's poll sees the job end and shows the list."""
     settings.RESPONDENT_LIST_BACKGROUND_ROWS = 5
     settings.TASKS = DATABASE_QUEUE

@@ -69,9 +69,11 @@ def test_consultant_runs_a_workshop_and_the_live_chart_updates(transactional_db,
 
     # the respondent list, as HR would export it from their own system
     csv = tmp_path / "respondents.csv"
-    csv.write_text("email,name,role group,department\nsato@acme.example,佐藤 花子,executive,rd\n"
-                   "tanaka@acme.example,田中 太郎,business,sales\nsuzuki@acme.example,鈴木 一郎,corporate,rd\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "email,name,role group,department\nsato@acme.example,佐藤 花子,executive,rd\n"
+        "tanaka@acme.example,田中 太郎,business,sales\nsuzuki@acme.example,鈴木 一郎,corporate,rd\n",
+        encoding="utf-8",
+    )
     page.goto(campaign_url)
     page.get_by_role("link", name="Upload the respondent list").click()
     page.locator('input[type="file"]').set_input_files(str(csv))

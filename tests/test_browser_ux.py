@@ -25,10 +25,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see test_browser_r
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TEXT = {
-    "ja": {"start": "開始する", "review": "保存して確認ページへ", "submit": "回答を送信する", "strongly_agree": "とてもそう思う",
-           "dont_know": "わからない", "goto": "未回答の設問へ移動："},
-    "en": {"start": "Start", "review": "Save and go to review", "submit": "Submit my answers",
-           "strongly_agree": "Strongly agree", "dont_know": "Don't know", "goto": "Go straight to:"},
+    "ja": {
+        "start": "開始する",
+        "review": "保存して確認ページへ",
+        "submit": "回答を送信する",
+        "strongly_agree": "とてもそう思う",
+        "dont_know": "わからない",
+        "goto": "未回答の設問へ移動：",
+    },
+    "en": {
+        "start": "Start",
+        "review": "Save and go to review",
+        "submit": "Submit my answers",
+        "strongly_agree": "Strongly agree",
+        "dont_know": "Don't know",
+        "goto": "Go straight to:",
+    },
 }
 _axe = Axe()
 
@@ -194,8 +206,10 @@ def test_staff_pages_pass_axe_and_the_facilitator_screen_reads_from_the_back(dem
     assert_no_serious_violations(page)
     # large labels: the phase, the counts and the row headings are big enough to read from afar
     assert float(page.locator("#count-submitted").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 48
-    assert float(page.locator("#vote-table th[scope=row]").first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    assert (
+        float(page.locator("#vote-table th[scope=row]").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        >= 20
+    )
     shot(page, f"facilitator-{lang}.png", full_page=False)
     context.close()
 

@@ -26,39 +26,60 @@ DIMENSIONS_EN = [
     "Innovation team capability and sustainability",
     "Governance and learning system",
 ]
-BAND_LABELS = {"much_lower": "かなり低い", "lower": "低い", "similar": "ほぼ同じ",
-               "higher": "高い", "much_higher": "かなり高い"}
+BAND_LABELS = {
+    "much_lower": "かなり低い",
+    "lower": "低い",
+    "similar": "ほぼ同じ",
+    "higher": "高い",
+    "much_higher": "かなり高い",
+}
 
 
 def radar(labels=DIMENSIONS_JA, title="次元別スコア"):
-    return charts.radar_svg(labels=labels, title=title, missing_note="データ不足の値は表示していません", series=[
-        {"name": "全回答者", "values": [62, 45.5, 38, 55, 71, 49][:len(labels)], "style": "all"},
-        {"name": "経営層", "values": [78, 60, None, 70, 80, 65][:len(labels)], "style": "executives"},
-        {"name": "除外される系列", "values": [None] * len(labels), "style": "others"},
-    ])
+    return charts.radar_svg(
+        labels=labels,
+        title=title,
+        missing_note="データ不足の値は表示していません",
+        series=[
+            {"name": "全回答者", "values": [62, 45.5, 38, 55, 71, 49][: len(labels)], "style": "all"},
+            {"name": "経営層", "values": [78, 60, None, 70, 80, 65][: len(labels)], "style": "executives"},
+            {"name": "除外される系列", "values": [None] * len(labels), "style": "others"},
+        ],
+    )
 
 
 def gap(labels=DIMENSIONS_JA, title="認識ギャップ"):
-    return charts.gap_svg(labels=labels, threshold=15, title=title, band_labels=BAND_LABELS, gaps=[
-        {"gap": 22.4, "band": "much_higher", "large": True},
-        {"gap": -8.0, "band": "lower", "large": False},
-        {"gap": None, "band": "much_higher", "large": True},  # few executives: band only
-        {"gap": None, "band": None, "large": None},  # nothing known
-        {"gap": 3.2, "band": "similar", "large": False},
-        {"gap": None, "band": "similar", "large": False},
-    ][:len(labels)])
+    return charts.gap_svg(
+        labels=labels,
+        threshold=15,
+        title=title,
+        band_labels=BAND_LABELS,
+        gaps=[
+            {"gap": 22.4, "band": "much_higher", "large": True},
+            {"gap": -8.0, "band": "lower", "large": False},
+            {"gap": None, "band": "much_higher", "large": True},  # few executives: band only
+            {"gap": None, "band": None, "large": None},  # nothing known
+            {"gap": 3.2, "band": "similar", "large": False},
+            {"gap": None, "band": "similar", "large": False},
+        ][: len(labels)],
+    )
 
 
 def heatmap(labels=DIMENSIONS_JA, title="部門別スコア", rows=("研究開発", "営業", "製造")):
-    values = [[62, 45, 38, 55, 71, 49], [30, None, 22, 41, 55, 99.6], [None] * 6][:len(rows)]
-    return charts.heatmap_svg(rows=list(rows), columns=labels, values=[v[:len(labels)] for v in values],
-                              title=title, missing_label="–")
+    values = [[62, 45, 38, 55, 71, 49], [30, None, 22, 41, 55, 99.6], [None] * 6][: len(rows)]
+    return charts.heatmap_svg(
+        rows=list(rows), columns=labels, values=[v[: len(labels)] for v in values], title=title, missing_label="–"
+    )
 
 
 def delta(labels=DIMENSIONS_JA, title="前回との比較"):
-    return charts.delta_svg(labels=labels, title=title, legend={"previous": "前回", "current": "今回"},
-                            previous=[55, 40, None, 50, 60, 49][:len(labels)],
-                            current=[62, 45, 38, 47, 71, None][:len(labels)])
+    return charts.delta_svg(
+        labels=labels,
+        title=title,
+        legend={"previous": "前回", "current": "今回"},
+        previous=[55, 40, None, 50, 60, 49][: len(labels)],
+        current=[62, 45, 38, 47, 71, None][: len(labels)],
+    )
 
 
 CHARTS = {"radar": radar, "gap": gap, "heatmap": heatmap, "delta": delta}
@@ -134,14 +155,16 @@ def test_radar_skips_empty_series_and_notes_missing_values():
 @pytest.mark.parametrize("count", [3, 8])
 def test_radar_axis_counts(count):
     labels = (DIMENSIONS_JA * 2)[:count]
-    svg = charts.radar_svg(labels=labels, title="t", series=[
-        {"name": "全回答者", "values": [50] * count, "style": "all"}])
+    svg = charts.radar_svg(
+        labels=labels, title="t", series=[{"name": "全回答者", "values": [50] * count, "style": "all"}]
+    )
     ET.fromstring(svg)
 
 
 def test_radar_with_nothing_to_draw():
-    svg = charts.radar_svg(labels=DIMENSIONS_JA, title="t", series=[
-        {"name": "全回答者", "values": [None] * 6, "style": "all"}])
+    svg = charts.radar_svg(
+        labels=DIMENSIONS_JA, title="t", series=[{"name": "全回答者", "values": [None] * 6, "style": "all"}]
+    )
     assert "全回答者" not in texts(svg)
 
 
@@ -154,9 +177,13 @@ def test_gap_annotations_band_labels_and_not_available():
 
 
 def test_gap_axis_grows_for_large_gaps():
-    svg = charts.gap_svg(labels=DIMENSIONS_JA[:2], threshold=15, title="t", band_labels=BAND_LABELS,
-                         gaps=[{"gap": -55.0, "band": "much_lower", "large": True},
-                               {"gap": None, "band": "lower", "large": False}])
+    svg = charts.gap_svg(
+        labels=DIMENSIONS_JA[:2],
+        threshold=15,
+        title="t",
+        band_labels=BAND_LABELS,
+        gaps=[{"gap": -55.0, "band": "much_lower", "large": True}, {"gap": None, "band": "lower", "large": False}],
+    )
     found = texts(svg)
     assert "\u221255" in found and "\u221260" in found and "低い" in found
 
@@ -170,9 +197,13 @@ def test_heatmap_numbers_and_missing_cells():
 
 @pytest.mark.parametrize("rows", [1, 20])
 def test_heatmap_row_counts(rows):
-    svg = charts.heatmap_svg(rows=[f"部門{i}" for i in range(rows)], columns=DIMENSIONS_JA,
-                             values=[[(i * 7 + j * 13) % 101 for j in range(6)] for i in range(rows)],
-                             title="t", missing_label="–")
+    svg = charts.heatmap_svg(
+        rows=[f"部門{i}" for i in range(rows)],
+        columns=DIMENSIONS_JA,
+        values=[[(i * 7 + j * 13) % 101 for j in range(6)] for i in range(rows)],
+        title="t",
+        missing_label="–",
+    )
     assert "部門0" in texts(svg)
     assert len(svg.encode()) < 200_000
 
@@ -185,8 +216,13 @@ def test_delta_changes_and_missing_values():
 
 
 def test_delta_without_previous_campaign_values():
-    svg = charts.delta_svg(labels=DIMENSIONS_JA, previous=[None] * 6, current=[None] * 6,
-                           title="t", legend={"previous": "前回", "current": "今回"})
+    svg = charts.delta_svg(
+        labels=DIMENSIONS_JA,
+        previous=[None] * 6,
+        current=[None] * 6,
+        title="t",
+        legend={"previous": "前回", "current": "今回"},
+    )
     assert texts(svg).count("\u2014") == 6
 
 

@@ -26,15 +26,21 @@ def fast_passwords(settings):
 def _update(campaign, *, anonymity=None, comments=None, user=None):
     campaign = Campaign.objects.get(pk=campaign.pk)
     return lifecycle.campaign_update(
-        campaign=campaign, name=campaign.name, opens_at=campaign.opens_at, closes_at=campaign.closes_at,
-        anonymity_threshold=anonymity or campaign.anonymity_threshold, comment_threshold=comments,
-        version=campaign.version, changed_by=user,
+        campaign=campaign,
+        name=campaign.name,
+        opens_at=campaign.opens_at,
+        closes_at=campaign.closes_at,
+        anonymity_threshold=anonymity or campaign.anonymity_threshold,
+        comment_threshold=comments,
+        version=campaign.version,
+        changed_by=user,
     )
 
 
 def _changes(campaign):
-    return list(ThresholdChange.objects.filter(campaign=campaign).order_by("pk")
-                .values_list("kind", "old_value", "new_value"))
+    return list(
+        ThresholdChange.objects.filter(campaign=campaign).order_by("pk").values_list("kind", "old_value", "new_value")
+    )
 
 
 def _when(days):
@@ -42,9 +48,16 @@ def _when(days):
 
 
 def _form_data(campaign, **overrides):
-    return {"framework": campaign.framework_id, "name": campaign.name, "opens_at": _when(-1), "closes_at": _when(20),
-            "anonymity_threshold": str(campaign.anonymity_threshold),
-            "comment_threshold": str(campaign.comment_threshold), "version": campaign.version, **overrides}
+    return {
+        "framework": campaign.framework_id,
+        "name": campaign.name,
+        "opens_at": _when(-1),
+        "closes_at": _when(20),
+        "anonymity_threshold": str(campaign.anonymity_threshold),
+        "comment_threshold": str(campaign.comment_threshold),
+        "version": campaign.version,
+        **overrides,
+    }
 
 
 # --- the rules (lifecycle) -------------------------------------------------------------------
@@ -76,9 +89,15 @@ def test_comment_threshold_below_ten_or_below_the_anonymity_threshold_is_refused
     fresh = Campaign.objects.get(pk=campaign.pk)
     assert (fresh.anonymity_threshold, fresh.comment_threshold) == (5, 10) and not ThresholdChange.objects.exists()
     with pytest.raises(ValidationError):
-        lifecycle.campaign_create(organisation=campaign.organisation, framework=campaign.framework, name="x",
-                                  opens_at=campaign.opens_at, closes_at=campaign.closes_at,
-                                  anonymity_threshold=anonymity, comment_threshold=comments)
+        lifecycle.campaign_create(
+            organisation=campaign.organisation,
+            framework=campaign.framework,
+            name="x",
+            opens_at=campaign.opens_at,
+            closes_at=campaign.closes_at,
+            anonymity_threshold=anonymity,
+            comment_threshold=comments,
+        )
 
 
 def test_raising_the_anonymity_threshold_above_it_raises_the_comment_threshold_too_and_logs_both(campaign, owner):
@@ -89,8 +108,13 @@ def test_raising_the_anonymity_threshold_above_it_raises_the_comment_threshold_t
 
 
 def test_the_form_refuses_a_comment_threshold_below_ten_or_below_the_anonymity_threshold(campaign):
-    base = {"framework": campaign.framework.pk, "name": "x", "opens_at": "2026-01-01T09:00",
-            "closes_at": "2026-02-01T09:00", "anonymity_threshold": 5}
+    base = {
+        "framework": campaign.framework.pk,
+        "name": "x",
+        "opens_at": "2026-01-01T09:00",
+        "closes_at": "2026-02-01T09:00",
+        "anonymity_threshold": 5,
+    }
     assert "comment_threshold" in CampaignForm(data={**base, "comment_threshold": 9}).errors
     form = CampaignForm(data={**base, "anonymity_threshold": 12, "comment_threshold": 11})
     assert form.errors["comment_threshold"] == ["The comment threshold cannot be below the anonymity threshold (12)."]

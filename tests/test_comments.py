@@ -113,15 +113,19 @@ def test_comments_are_escaped_on_the_page_and_in_the_pdf_without_role_or_departm
     context = report_context_for(campaign=campaign_1_1, lang="en")
     html = template_to_html(PDF_TEMPLATE, context, lang="en")
     assert "<script>alert(" not in html and "&lt;script&gt;alert(0)&lt;/script&gt; &amp; &lt;b&gt;" in html
-    section = html[html.index('<section class="comments">'):]
+    section = html[html.index('<section class="comments">') :]
     section = section[: section.index("</section>")]
     assert "R&amp;D" not in section and "Business" not in section
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(template_to_pdf(PDF_TEMPLATE, context, lang="en"))).pages)
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(template_to_pdf(PDF_TEMPLATE, context, lang="en"))).pages
+    )
     assert "<script>alert(0)</script>" in text  # shown as text, not run
 
 
 def test_recurring_terms_in_english_by_stemming_and_need_two_comments():
-    terms = recurring_terms(["Approvals take months.", "Too many approval layers.", "Approved too late.", "Budget cut."])
+    terms = recurring_terms(
+        ["Approvals take months.", "Too many approval layers.", "Approved too late.", "Budget cut."]
+    )
     assert terms == [("approvals", 3)]  # approvals, approval, approved: one stem, three comments
     assert recurring_terms(["予算が足りません。"]) == []
 

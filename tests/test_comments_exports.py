@@ -31,8 +31,11 @@ def people(campaign_1_1):
     organisation = campaign_1_1.organisation
     from .factories import OrganisationFactory
 
-    return {"owner": _user("owner", organisation, "hr"), "member": _user("member", organisation, "executive"),
-            "outsider": _user("outsider", OrganisationFactory(), "hr")}
+    return {
+        "owner": _user("owner", organisation, "hr"),
+        "member": _user("member", organisation, "executive"),
+        "outsider": _user("outsider", OrganisationFactory(), "hr"),
+    }
 
 
 def _book(data):
@@ -56,21 +59,26 @@ def test_the_data_pack_has_the_released_comments_without_role_or_department(camp
     assert rows[0] == ("Topic", "Comment")  # no role, no department
     prompt = campaign_1_1.framework.comments["obstacle"]["en"]
     budget = campaign_1_1.framework.dimensions.get(key="budget").name_en
-    assert sorted(rows[1:]) == sorted([(prompt, FORMULA.format(n=n)) for n in range(10)]
-                                      + [(budget, HOSTILE.format(n=n)) for n in range(10)])
+    assert sorted(rows[1:]) == sorted(
+        [(prompt, FORMULA.format(n=n)) for n in range(10)] + [(budget, HOSTILE.format(n=n)) for n in range(10)]
+    )
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row)  # text, never a formula
     assert not any("zzlatezz" in text for text in _texts(book))
     japanese = _book(data_pack_xlsx(campaign=campaign_1_1, lang="ja"))
     assert japanese["コメント"]["A1"].value == "テーマ"
-    assert japanese["コメント"]["A2"].value in (campaign_1_1.framework.comments["obstacle"]["ja"],
-                                              campaign_1_1.framework.dimensions.get(key="budget").name_ja)
+    assert japanese["コメント"]["A2"].value in (
+        campaign_1_1.framework.comments["obstacle"]["ja"],
+        campaign_1_1.framework.dimensions.get(key="budget").name_ja,
+    )
 
 
 def test_below_the_comment_threshold_the_data_pack_says_so_and_holds_no_comment(campaign_1_1):
     submitted(campaign_1_1, 9, comment="secret {n}")
     book = _book(data_pack_xlsx(campaign=campaign_1_1, lang="en"))
     assert list(book["Comments"].iter_rows(values_only=True))[1] == (
-        "–", "Comments are shown only for groups of at least 10 respondents; this group is smaller.")
+        "–",
+        "Comments are shown only for groups of at least 10 respondents; this group is smaller.",
+    )
     assert not any("secret" in text for text in _texts(book))
 
 
@@ -106,7 +114,7 @@ def test_the_facilitator_sees_escaped_comments_from_the_discussion_on(client, ca
     assert 'id="workshop-comments"' not in html  # first vote: not yet
     move_to(session, Phase.DISCUSSION)
     html = _facilitate(client, campaign_1_1).content.decode()
-    section = html[html.index('id="workshop-comments"'):html.index("</details>")]
+    section = html[html.index('id="workshop-comments"') : html.index("</details>")]
     assert "What respondents wrote (10)" in section
     assert "&lt;b&gt;稟議3&lt;/b&gt; &amp; more" in section and "<b>稟議" not in html
     assert "R&amp;D" not in section and "Business" not in section  # never with department or role

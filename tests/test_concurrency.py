@@ -31,8 +31,13 @@ def respondent_session(campaign, token, values, submit=True):
     """One respondent's whole visit through the real views, as its own browser."""
     client = Client()
     department = Department.objects.get(organisation=campaign.organisation, key="rd")
-    assert client.post(reverse("respondent:start", args=[token]),
-                       {"role_group": "business", "department": department.pk, "tenure": "lt3"}).status_code == 302
+    assert (
+        client.post(
+            reverse("respondent:start", args=[token]),
+            {"role_group": "business", "department": department.pk, "tenure": "lt3"},
+        ).status_code
+        == 302
+    )
     for key, value in values.items():
         reply = client.post(reverse("respondent:answer", args=[token]), {"item": key, "value": value})
         assert reply.status_code == 200, reply.content
@@ -44,14 +49,18 @@ def test_many_respondents_saving_and_submitting_at_once_lose_nothing(campaign):
     keys = list(campaign.framework.items.values_list("key", flat=True))
     tokens = [invitation_create(campaign=campaign)[1] for _ in range(12)]
     plans = [{key: str((i + n) % 5 + 1) for n, key in enumerate(keys)} for i in range(len(tokens))]
-    results = run_together(*(lambda t=t, p=p: respondent_session(campaign, t, p) for t, p in zip(tokens, plans, strict=True)))
+    results = run_together(
+        *(lambda t=t, p=p: respondent_session(campaign, t, p) for t, p in zip(tokens, plans, strict=True))
+    )
     assert all(r is None for r in results), results
     assert Response.objects.filter(campaign=campaign, submitted_at__isnull=False).count() == len(tokens)
     assert Answer.objects.filter(response__campaign=campaign).count() == len(tokens) * len(keys)
     for token, plan in zip(tokens, plans, strict=True):
         from assessment.tokens import token_hash
 
-        stored = dict(Answer.objects.filter(response__invitation__token_hash=token_hash(token)).values_list("item__key", "value"))
+        stored = dict(
+            Answer.objects.filter(response__invitation__token_hash=token_hash(token)).values_list("item__key", "value")
+        )
         assert stored == {k: int(v) for k, v in plan.items()}
 
 
@@ -66,15 +75,21 @@ def test_one_response_from_two_tabs_keeps_every_answer_and_submits_once(campaign
     def tab(values):
         client = Client()
         for key, value in values.items():
-            assert client.post(reverse("respondent:answer", args=[token]), {"item": key, "value": value}).status_code == 200
+            assert (
+                client.post(reverse("respondent:answer", args=[token]), {"item": key, "value": value}).status_code
+                == 200
+            )
 
     assert run_together(lambda: tab(tab_one), lambda: tab(tab_two)) == [None, None]
-    submits = run_together(*(lambda: Client().post(reverse("respondent:submit", args=[token]))["Location"] for _ in range(3)))
+    submits = run_together(
+        *(lambda: Client().post(reverse("respondent:submit", args=[token]))["Location"] for _ in range(3))
+    )
     assert all(location.endswith("/done/") for location in submits)
     response = Response.objects.get(invitation__token_hash__isnull=False, campaign=campaign)
     assert response.submitted_at is not None
     assert dict(Answer.objects.filter(response=response).values_list("item__key", "value")) == {
-        **dict.fromkeys(tab_one, 2), **dict.fromkeys(tab_two, 4)
+        **dict.fromkeys(tab_one, 2),
+        **dict.fromkeys(tab_two, 4),
     }
 
 
@@ -83,9 +98,19 @@ def test_a_worker_killed_mid_export_leaves_no_corrupt_zip_and_the_export_resumes
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)
     # A cache of its own: PDFs printed by an earlier run would let the worker finish before the kill.
-    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DATABASE_URL=_database_url(),
-               REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
-    worker = [sys.executable, str(Path(django_settings.BASE_DIR) / "manage.py"), "db_worker", "--no-startup-delay", "--no-reload"]
+    env = dict(
+        os.environ,
+        EXPORTS_DIR=str(settings.EXPORTS_DIR),
+        DATABASE_URL=_database_url(),
+        REPORT_CACHE_DIR=str(tmp_path / "report-cache"),
+    )
+    worker = [
+        sys.executable,
+        str(Path(django_settings.BASE_DIR) / "manage.py"),
+        "db_worker",
+        "--no-startup-delay",
+        "--no-reload",
+    ]
     process = subprocess.Popen(worker, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120

@@ -64,7 +64,10 @@ def url_for(name, target, campaign):
         None: [],
         "organisation": [campaign.organisation_id],
         "campaign": [campaign.pk],
-        "department": [campaign.organisation_id, Department.objects.get(organisation=campaign.organisation, key="rd").pk],
+        "department": [
+            campaign.organisation_id,
+            Department.objects.get(organisation=campaign.organisation, key="rd").pk,
+        ],
     }[target]
     return reverse(f"console:{name}", args=args)
 
@@ -96,7 +99,9 @@ def test_a_user_without_membership_and_ids_of_other_organisations_get_nothing(cl
     client.force_login(consultant)
     elsewhere = Membership.objects.get(user=outsider).organisation
     other = DepartmentFactory(organisation=elsewhere)
-    assert client.get(reverse("console:department_rename", args=[campaign.organisation_id, other.pk])).status_code == 404
+    assert (
+        client.get(reverse("console:department_rename", args=[campaign.organisation_id, other.pk])).status_code == 404
+    )
     assert client.get(reverse("console:organisation_detail", args=[elsewhere.pk])).status_code == 404
     assert client.get(reverse("console:campaign_detail", args=[999999])).status_code == 404
 
@@ -105,8 +110,13 @@ def test_organisation_list_shows_only_what_the_user_manages(client, campaign, ow
     assert client.get(reverse("console:organisation_list"))["Location"].startswith("/accounts/login/")
     client.force_login(owner)
     html = client.get(reverse("console:organisation_list")).content.decode()
-    assert campaign.organisation.name_en in html and reverse("console:campaign_create", args=[campaign.organisation_id]) in html
-    assert f'href="{reverse("console:organisation_detail", args=[campaign.organisation_id])}"' not in html  # HR does not set up
+    assert (
+        campaign.organisation.name_en in html
+        and reverse("console:campaign_create", args=[campaign.organisation_id]) in html
+    )
+    assert (
+        f'href="{reverse("console:organisation_detail", args=[campaign.organisation_id])}"' not in html
+    )  # HR does not set up
     client.force_login(member)
     assert campaign.organisation.name_en not in client.get(reverse("console:organisation_list")).content.decode()
 
@@ -114,8 +124,11 @@ def test_organisation_list_shows_only_what_the_user_manages(client, campaign, ow
 def test_dashboard_links_to_the_campaign_pages(client, campaign, consultant, member):
     client.force_login(consultant)
     html = client.get(reverse("console:dashboard")).content.decode()
-    for url in (reverse("console:organisation_create"), reverse("console:campaign_create", args=[campaign.organisation_id]),
-                reverse("console:campaign_detail", args=[campaign.pk])):
+    for url in (
+        reverse("console:organisation_create"),
+        reverse("console:campaign_create", args=[campaign.organisation_id]),
+        reverse("console:campaign_detail", args=[campaign.pk]),
+    ):
         assert url in html
     client.force_login(member)
     html = client.get(reverse("console:dashboard")).content.decode()
@@ -148,7 +161,10 @@ def test_departments_added_renamed_and_keys_unique(client, campaign, consultant)
     assert "A department with the key “rd” already exists" in reply.content.decode()
     assert campaign.organisation.departments.count() == 3
     rd = Department.objects.get(organisation=campaign.organisation, key="rd")
-    client.post(reverse("console:department_rename", args=[campaign.organisation_id, rd.pk]), {"name_en": "Research", "name_ja": "研究", "version": rd.version})
+    client.post(
+        reverse("console:department_rename", args=[campaign.organisation_id, rd.pk]),
+        {"name_en": "Research", "name_ja": "研究", "version": rd.version},
+    )
     rd.refresh_from_db()
     assert (rd.key, rd.name_en, rd.name_ja) == ("rd", "Research", "研究")
 
@@ -174,8 +190,16 @@ def when(days):
 
 
 def campaign_data(campaign, **overrides):
-    return {"framework": campaign.framework_id, "name": "Spring 2026", "opens_at": when(-1), "closes_at": when(20),
-            "anonymity_threshold": "5", "comment_threshold": "10", "version": campaign.version, **overrides}
+    return {
+        "framework": campaign.framework_id,
+        "name": "Spring 2026",
+        "opens_at": when(-1),
+        "closes_at": when(20),
+        "anonymity_threshold": "5",
+        "comment_threshold": "10",
+        "version": campaign.version,
+        **overrides,
+    }
 
 
 def test_campaign_create_defaults_and_errors(client, campaign, owner):
@@ -185,7 +209,10 @@ def test_campaign_create_defaults_and_errors(client, campaign, owner):
     assert form["framework"].value() == campaign.framework.pk and form["anonymity_threshold"].value() == 5
     bad_dates = client.post(url, campaign_data(campaign, closes_at=when(-1)))
     assert "The closing date must be after the opening date." in bad_dates.content.decode()
-    assert "greater than or equal to 3" in client.post(url, campaign_data(campaign, anonymity_threshold="2")).content.decode()
+    assert (
+        "greater than or equal to 3"
+        in client.post(url, campaign_data(campaign, anonymity_threshold="2")).content.decode()
+    )
     reply = client.post(url, campaign_data(campaign))
     created = Campaign.objects.get(name="Spring 2026")
     assert reply["Location"] == reverse("console:campaign_detail", args=[created.pk])
@@ -214,7 +241,10 @@ def test_close_now_and_reopen(client, campaign, owner):
     assert "already closed" in again.content.decode()
     url = reverse("console:campaign_reopen", args=[campaign.pk])
     campaign.refresh_from_db()
-    assert "must be in the future" in client.post(url, {"closes_at": when(-1), "version": campaign.version}).content.decode()
+    assert (
+        "must be in the future"
+        in client.post(url, {"closes_at": when(-1), "version": campaign.version}).content.decode()
+    )
     assert client.post(url, {"closes_at": when(7), "version": campaign.version}).status_code == 302
     campaign.refresh_from_db()
     assert campaign.is_open()
@@ -228,7 +258,9 @@ def test_a_scheduled_campaign_cannot_be_closed(campaign):
 
 def test_clone_copies_the_respondent_list_with_new_links_and_no_answers(client, campaign, owner):
     rd = Department.objects.get(organisation=campaign.organisation, key="rd")
-    first, _token = invitation_create(campaign=campaign, email="a@example.com", name="A", role_group="executive", department=rd)
+    first, _token = invitation_create(
+        campaign=campaign, email="a@example.com", name="A", role_group="executive", department=rd
+    )
     invitation_create(campaign=campaign, email="b@example.com", name="B", role_group="business")
     invitation_create(campaign=campaign)  # a link without an e-mail is not on the list
     response = Response.objects.create(invitation=first, campaign=campaign, submitted_at=timezone.now())
@@ -237,16 +269,24 @@ def test_clone_copies_the_respondent_list_with_new_links_and_no_answers(client, 
     client.force_login(owner)
     url = reverse("console:campaign_clone", args=[campaign.pk])
     assert client.get(url).context["form"]["framework"].value() == campaign.framework.pk
-    reply = client.post(url, campaign_data(campaign, name="Autumn re-assessment", opens_at=when(30), closes_at=when(60)))
+    reply = client.post(
+        url, campaign_data(campaign, name="Autumn re-assessment", opens_at=when(30), closes_at=when(60))
+    )
     clone = Campaign.objects.get(name="Autumn re-assessment")
     assert reply["Location"] == reverse("console:campaign_detail", args=[clone.pk])
     assert clone.cloned_from == campaign and clone.organisation == campaign.organisation
     copied = {i.email: i for i in clone.invitations.all()}
     assert set(copied) == {"a@example.com", "b@example.com"}
-    assert (copied["a@example.com"].role_group, copied["a@example.com"].department, copied["a@example.com"].name) == ("executive", rd, "A")
+    assert (copied["a@example.com"].role_group, copied["a@example.com"].department, copied["a@example.com"].name) == (
+        "executive",
+        rd,
+        "A",
+    )
     assert copied["a@example.com"].token_hash != first.token_hash and copied["a@example.com"].invited_at is None
     assert not clone.responses.exists() and Answer.objects.count() == 1
-    assert Invitation.objects.get(token_hash=first.token_hash).campaign == campaign  # the old link stays the old campaign's
+    assert (
+        Invitation.objects.get(token_hash=first.token_hash).campaign == campaign
+    )  # the old link stays the old campaign's
 
 
 # --- respondent lists ------------------------------------------------------------------------
@@ -260,7 +300,9 @@ def upload(client, campaign, name, content):
 
 
 def invitations_of(campaign):
-    return {i.email: (i.name, i.role_group, i.department.key if i.department else None) for i in campaign.invitations.all()}
+    return {
+        i.email: (i.name, i.role_group, i.department.key if i.department else None) for i in campaign.invitations.all()
+    }
 
 
 def test_upload_a_good_csv_then_send_invitations_now(client, campaign, owner):
@@ -277,14 +319,21 @@ def test_upload_a_good_csv_then_send_invitations_now(client, campaign, owner):
 def test_upload_xlsx(client, campaign, owner):
     book = openpyxl.Workbook()
     sheet = book.active
-    for row in (["EMAIL", "name", "role", "department"], ["x@example.com", "X", "corporate", "営業"], [None, None, None, None],
-                ["y@example.com", "Y", "Innovation team", "R&D"]):
+    for row in (
+        ["EMAIL", "name", "role", "department"],
+        ["x@example.com", "X", "corporate", "営業"],
+        [None, None, None, None],
+        ["y@example.com", "Y", "Innovation team", "R&D"],
+    ):
         sheet.append(row)
     data = io.BytesIO()
     book.save(data)
     client.force_login(owner)
     assert "2 people were added" in upload(client, campaign, "List.XLSX", data.getvalue()).content.decode()
-    assert invitations_of(campaign) == {"x@example.com": ("X", "corporate", "sales"), "y@example.com": ("Y", "innovation_team", "rd")}
+    assert invitations_of(campaign) == {
+        "x@example.com": ("X", "corporate", "sales"),
+        "y@example.com": ("Y", "innovation_team", "rd"),
+    }
 
 
 def test_a_bad_file_reports_every_line_and_imports_nothing(client, campaign, owner):
@@ -302,9 +351,13 @@ def test_a_bad_file_reports_every_line_and_imports_nothing(client, campaign, own
     client.force_login(owner)
     html = upload(client, campaign, "list.csv", text.encode()).content.decode()
     assert "Nothing was imported" in html
-    for problem in ("line 3: &#x27;broken-address&#x27; is not a valid e-mail address", "line 4: unknown role group",
-                    "line 6: unknown department", "line 7: ok@example.com is already on line 2",
-                    "line 8: already@example.com is already invited"):
+    for problem in (
+        "line 3: &#x27;broken-address&#x27; is not a valid e-mail address",
+        "line 4: unknown role group",
+        "line 6: unknown department",
+        "line 7: ok@example.com is already on line 2",
+        "line 8: already@example.com is already invited",
+    ):
         assert problem in html
     assert campaign.invitations.count() == 1
 
@@ -317,8 +370,10 @@ def test_unreadable_and_wrong_type_files_are_refused(client, campaign, owner):
 
 
 def test_a_shift_jis_csv_with_japanese_names_and_labels(client, campaign, owner):
-    text = ("メールアドレス,氏名,役割,部署\r\nyamada@example.co.jp,山田 太郎,経営層（社長・CEO、取締役、事業部門長など）,研究開発\r\n"
-            "sato@example.co.jp,佐藤 花子,事業部門,営業\r\n")
+    text = (
+        "メールアドレス,氏名,役割,部署\r\nyamada@example.co.jp,山田 太郎,経営層（社長・CEO、取締役、事業部門長など）,研究開発\r\n"
+        "sato@example.co.jp,佐藤 花子,事業部門,営業\r\n"
+    )
     client.force_login(owner)
     assert "2 people were added" in upload(client, campaign, "名簿.csv", text.encode("cp932")).content.decode()
     assert invitations_of(campaign) == {
@@ -348,7 +403,12 @@ def test_invitations_are_bilingual_with_a_working_personal_link(client, campaign
     mail = next(m for m in mailoutbox if m.to == ["taro@example.co.jp"])
     assert "テスト株式会社" in mail.subject and campaign.organisation.name_en in mail.subject
     body = mail.body
-    assert body.index("山田 太郎 様") < body.index("回答期限") < body.index("Dear 山田 太郎") < body.index("Please answer by")
+    assert (
+        body.index("山田 太郎 様")
+        < body.index("回答期限")
+        < body.index("Dear 山田 太郎")
+        < body.index("Please answer by")
+    )
     closes = timezone.localtime(campaign.closes_at)
     assert f"{closes.year}年{closes.month}月{closes.day}日" in body and "&amp;" not in body
     links = re.findall(r"https?://\S+/r/\S+/", body)
@@ -397,8 +457,13 @@ def test_reminders_only_to_the_invited_who_have_not_submitted(client, campaign, 
     assert sorted(m.to[0] for m in mailoutbox) == ["started@example.com", "waiting@example.com"]
     assert "【リマインド】" in mailoutbox[0].subject and "Reminder" in mailoutbox[0].subject
     counts = dict(Invitation.objects.values_list("email", "reminder_count"))
-    assert counts == {"waiting@example.com": 1, "started@example.com": 1, "done@example.com": 0,
-                      "not-invited@example.com": 0, "recent@example.com": 0}
+    assert counts == {
+        "waiting@example.com": 1,
+        "started@example.com": 1,
+        "done@example.com": 0,
+        "not-invited@example.com": 0,
+        "recent@example.com": 0,
+    }
     assert Invitation.objects.get(pk=waiting.pk).reminded_at is not None
     mailoutbox.clear()
     client.post(reverse("console:reminders_send", args=[campaign.pk]))  # a second click
@@ -423,15 +488,25 @@ def test_closed_campaigns_send_nothing(client, campaign, owner, mailoutbox):
 
 def test_response_rates_by_department(client, campaign, owner, django_assert_max_num_queries):
     rd, sales = (Department.objects.get(organisation=campaign.organisation, key=k) for k in ("rd", "sales"))
-    people = [invitation_create(campaign=campaign, email=f"p{i}@example.com", name=f"Person {i}", department=rd)[0] for i in range(4)]
+    people = [
+        invitation_create(campaign=campaign, email=f"p{i}@example.com", name=f"Person {i}", department=rd)[0]
+        for i in range(4)
+    ]
     submit(people[0]), submit(people[1])
     Response.objects.create(invitation=people[2], campaign=campaign)
     chooser, _t = invitation_create(campaign=campaign)  # chose Sales when starting
     Response.objects.create(invitation=chooser, campaign=campaign, department=sales, submitted_at=timezone.now())
     invitation_create(campaign=campaign)  # no department known yet
     rates = lifecycle.campaign_response_rates(campaign=campaign)
-    table = {(row["department"].key if row["department"] else None): (row["invited"], row["started"], row["submitted"], row["rate"])
-             for row in rates["rows"]}
+    table = {
+        (row["department"].key if row["department"] else None): (
+            row["invited"],
+            row["started"],
+            row["submitted"],
+            row["rate"],
+        )
+        for row in rates["rows"]
+    }
     # below the threshold (5) started and submitted read "fewer than 5", and no rate is given
     assert table == {"rd": (4, 3, 2, None), "sales": (1, 1, 1, None), None: (1, 0, 0, 0)}
     assert all(row.get("submitted_hidden") for row in rates["rows"] if row["department"])

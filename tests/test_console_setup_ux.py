@@ -13,13 +13,19 @@ from .test_console_campaigns import invitations_of, upload
 
 def test_keys_for_new_departments_come_from_the_name_or_a_number():
     assert new_department_keys(["研究所", "Quality Assurance", "品質保証部", "R&D"], {"rd", "dept-1"}) == [
-        "dept-2", "quality-assurance", "dept-3", "rd-2"]
+        "dept-2",
+        "quality-assurance",
+        "dept-3",
+        "rd-2",
+    ]
 
 
 def test_an_upload_naming_unknown_departments_offers_to_create_them(client, campaign, consultant):
     client.force_login(consultant)
-    content = ("email,name,department\na@example.com,佐藤,研究所\nb@example.com,田中,品質保証部\n"
-               "c@example.com,鈴木,研究所\nd@example.com,高橋,営業\n").encode()
+    content = (
+        "email,name,department\na@example.com,佐藤,研究所\nb@example.com,田中,品質保証部\n"
+        "c@example.com,鈴木,研究所\nd@example.com,高橋,営業\n"
+    ).encode()
     page = upload(client, campaign, "list.csv", content).content.decode()
     assert 'id="create-departments"' in page
     listed = re.findall(r'name="create_department" value="([^"]+)"', page)

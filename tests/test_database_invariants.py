@@ -40,8 +40,16 @@ def response(campaign):
 
 @pytest.fixture
 def other_framework(campaign):
-    framework = Framework.objects.create(key="other", version="1", title_en="Other", title_ja="他", scale={},
-                                         levels={}, profile={}, source_sha256="0" * 64)
+    framework = Framework.objects.create(
+        key="other",
+        version="1",
+        title_en="Other",
+        title_ja="他",
+        scale={},
+        levels={},
+        profile={},
+        source_sha256="0" * 64,
+    )
     dimension = framework.dimensions.create(key="d", order=1, name_en="D", name_ja="D")
     framework.items.create(dimension=dimension, key="x_01", order=1, text_en="X", text_ja="X")
     return framework
@@ -70,9 +78,14 @@ def test_a_submitted_responses_answers_cannot_change(response):
     answers_save(response=response, values=dict.fromkeys(items, 4))
     response_submit(response=response)
     refused(lambda: Answer.objects.filter(response=response).update(value=1))
-    refused(lambda: Answer.objects.bulk_create(
-        [Answer(response=response, item=items[0], value=1)],
-        update_conflicts=True, unique_fields=["response", "item"], update_fields=["value"]))
+    refused(
+        lambda: Answer.objects.bulk_create(
+            [Answer(response=response, item=items[0], value=1)],
+            update_conflicts=True,
+            unique_fields=["response", "item"],
+            update_fields=["value"],
+        )
+    )
     with connection.cursor() as cursor:
         refused(lambda: cursor.execute("UPDATE assessment_answer SET value = 2 WHERE response_id = %s", [response.pk]))
     refused(lambda: Response.objects.filter(pk=response.pk).update(submitted_at=None))  # no back door
@@ -126,13 +139,21 @@ def test_a_submitted_response_takes_no_new_answer(response):
     missing = _submitted_with_one_answer_missing(response)
     refused(lambda: Answer.objects.create(response=response, item=missing, value=1))
     refused(lambda: Answer.objects.bulk_create([Answer(response=response, item=missing, value=1)]))
-    refused(lambda: Answer.objects.bulk_create(
-        [Answer(response=response, item=missing, value=1)],
-        update_conflicts=True, unique_fields=["response", "item"], update_fields=["value"]))
+    refused(
+        lambda: Answer.objects.bulk_create(
+            [Answer(response=response, item=missing, value=1)],
+            update_conflicts=True,
+            unique_fields=["response", "item"],
+            update_fields=["value"],
+        )
+    )
     with connection.cursor() as cursor:
-        refused(lambda: cursor.execute(
-            "INSERT INTO assessment_answer (response_id, item_id, value, updated_at) VALUES (%s, %s, 1, %s)",
-            [response.pk, missing.pk, timezone.now()]))
+        refused(
+            lambda: cursor.execute(
+                "INSERT INTO assessment_answer (response_id, item_id, value, updated_at) VALUES (%s, %s, 1, %s)",
+                [response.pk, missing.pk, timezone.now()],
+            )
+        )
     assert not Answer.objects.filter(item=missing).exists()
     assert not AnswerLoad.objects.exists()  # the loader's mark went with its transaction
 
@@ -203,4 +224,5 @@ def test_the_autosaves_touch_of_a_response_runs_no_trigger(response):
 
     assert triggers("UPDATE assessment_response SET updated_at = now() WHERE id = %s") == []
     assert triggers("UPDATE assessment_response SET submitted_at = now() WHERE id = %s") == [
-        "assessment_response_update_check"]
+        "assessment_response_update_check"
+    ]

@@ -11,11 +11,22 @@ from assessment.scoring import FrameworkSpec
 
 from . import oracle
 
-SPEC = FrameworkSpec(dimensions=("vision", "budget"), weights={"vision": 2.0, "budget": 1.0},
-                     level_mins=(0, 20, 40, 60, 80), min_answered=2, gap_threshold=15)
+SPEC = FrameworkSpec(
+    dimensions=("vision", "budget"),
+    weights={"vision": 2.0, "budget": 1.0},
+    level_mins=(0, 20, 40, 60, 80),
+    min_answered=2,
+    gap_threshold=15,
+)
 ITEMS = pd.DataFrame(
-    [("v1", "vision", False), ("v2", "vision", True), ("v3", "vision", False), ("b1", "budget", False),
-     ("b2", "budget", False), ("b3", "budget", True)],
+    [
+        ("v1", "vision", False),
+        ("v2", "vision", True),
+        ("v3", "vision", False),
+        ("b1", "budget", False),
+        ("b2", "budget", False),
+        ("b3", "budget", True),
+    ],
     columns=["item", "dimension", "reverse"],
 ).assign(text_en="", text_ja="")
 ROLES = ("executive", "innovation_team", "business", "corporate")
@@ -28,9 +39,12 @@ def make_frames(people, answers):
     respondents["release_number"] = respondents["release_number"].astype(float)
     rows = [(r, item, value) for r, row in answers.items() for item, value in row.items()]
     return analysis.CampaignFrames(
-        spec=SPEC, dimensions=[{"key": k, "name": {"en": k, "ja": k}, "weight": 1.0, "levels": {}} for k in SPEC.dimensions],
-        items=ITEMS, respondents=respondents,
-        answers=pd.DataFrame(rows, columns=["respondent", "item", "value"]), departments={},
+        spec=SPEC,
+        dimensions=[{"key": k, "name": {"en": k, "ja": k}, "weight": 1.0, "levels": {}} for k in SPEC.dimensions],
+        items=ITEMS,
+        respondents=respondents,
+        answers=pd.DataFrame(rows, columns=["respondent", "item", "value"]),
+        departments={},
     )
 
 
@@ -41,7 +55,9 @@ def population(cells, seed=0, dont_know=0.15):
     for (role, department), count in cells.items():
         for _ in range(count):
             people.append((r, role, department, None))
-            answers[r] = {item: (np.nan if rng.random() < dont_know else int(rng.integers(1, 6))) for item in ITEMS["item"]}
+            answers[r] = {
+                item: (np.nan if rng.random() < dont_know else int(rng.integers(1, 6))) for item in ITEMS["item"]
+            }
             r += 1
     return people, answers
 
@@ -68,8 +84,9 @@ def publish(frames, threshold, releases):
         current = disclosure.Plan.from_json(stored, upto=None)
         results = [(None, analysis.frames_results(batched, threshold=threshold, plan=current))]
         for department in sorted(set(batched.respondents["department"])):
-            results.append((department, analysis.frames_results(batched, threshold=threshold, plan=current,
-                                                                department=department)))
+            results.append(
+                (department, analysis.frames_results(batched, threshold=threshold, plan=current, department=department))
+            )
         published.append((batched, results))
     return published
 
@@ -83,8 +100,9 @@ def visible_sets(published):
         gap_scored_in = {key: set(gap_scores.index[gap_scores[key].notna()]) for key in gap_scores.columns}
         people = oracle.frame_people(batched.respondents)
         for department, result in results:
-            visible = oracle.merge(visible, oracle.published_sets(result, people, scored_in, answered_by, department,
-                                                                  gap_scored_in))
+            visible = oracle.merge(
+                visible, oracle.published_sets(result, people, scored_in, answered_by, department, gap_scored_in)
+            )
     return visible
 
 
@@ -148,13 +166,17 @@ def test_oracle_lets_a_member_learn_the_others_of_a_group_of_threshold_but_no_fe
 # --- the product's published sets pass it ------------------------------------------------------
 
 
-@pytest.mark.parametrize("cells", [
-    {("business", "rd"): 6, ("business", "sales"): 3},
-    {("innovation_team", "newbiz"): 5, ("innovation_team", "rd"): 1, ("business", "rd"): 8},
-    {("executive", "mgmt"): 5, ("business", "rd"): 6, ("corporate", "rd"): 2},
-    {("executive", "sales"): 3, ("executive", "rd"): 3, ("business", "rd"): 7, ("business", "sales"): 7},
-    {("executive", "mgmt"): 6, ("innovation_team", "newbiz"): 6, ("business", "rd"): 9, ("corporate", "hr"): 5},
-], ids=["department-vs-rest", "role-department-crossing", "small-role", "crossed-margins", "aligned"])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {("business", "rd"): 6, ("business", "sales"): 3},
+        {("innovation_team", "newbiz"): 5, ("innovation_team", "rd"): 1, ("business", "rd"): 8},
+        {("executive", "mgmt"): 5, ("business", "rd"): 6, ("corporate", "rd"): 2},
+        {("executive", "sales"): 3, ("executive", "rd"): 3, ("business", "rd"): 7, ("business", "sales"): 7},
+        {("executive", "mgmt"): 6, ("innovation_team", "newbiz"): 6, ("business", "rd"): 9, ("corporate", "hr"): 5},
+    ],
+    ids=["department-vs-rest", "role-department-crossing", "small-role", "crossed-margins", "aligned"],
+)
 def test_named_datasets_publish_nothing_that_isolates_anyone(cells):
     published, problems = check(cells)
     assert problems == []
@@ -162,8 +184,10 @@ def test_named_datasets_publish_nothing_that_isolates_anyone(cells):
 
 
 def test_aligned_organisation_keeps_its_role_and_department_views():
-    published, problems = check({("executive", "mgmt"): 6, ("innovation_team", "newbiz"): 6,
-                                 ("business", "rd"): 9, ("corporate", "hr"): 5}, dont_know=0)
+    published, problems = check(
+        {("executive", "mgmt"): 6, ("innovation_team", "newbiz"): 6, ("business", "rd"): 9, ("corporate", "hr"): 5},
+        dont_know=0,
+    )
     assert problems == []
     _batched, results = published[0]
     org = results[0][1]

@@ -120,9 +120,13 @@ def test_gunicorn_access_log_masks_tokens_and_codes():
     buffer = io.StringIO()
     logger.access_log.handlers[0].setStream(buffer)
     environ = {
-        "REQUEST_METHOD": "POST", "RAW_URI": "/r/tok-SECRET/answer/?next=%2Fj%2FCODE99%2F",
-        "PATH_INFO": "/r/tok-SECRET/answer/", "QUERY_STRING": "next=%2Fj%2FCODE99%2F",
-        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.0.0.1", "HTTP_REFERER": "https://x.example/r/tok-SECRET/d/vision/",
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/r/tok-SECRET/answer/?next=%2Fj%2FCODE99%2F",
+        "PATH_INFO": "/r/tok-SECRET/answer/",
+        "QUERY_STRING": "next=%2Fj%2FCODE99%2F",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.1",
+        "HTTP_REFERER": "https://x.example/r/tok-SECRET/d/vision/",
     }
     resp = SimpleNamespace(status="200 OK", sent=12, headers=[])
     logger.access(resp, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=5))

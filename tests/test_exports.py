@@ -72,7 +72,9 @@ def expected_names(campaign):
     return plan, len(plan)
 
 
-def test_export_page_runs_a_job_to_a_complete_zip(staff_client, demo, export_settings, django_capture_on_commit_callbacks):
+def test_export_page_runs_a_job_to_a_complete_zip(
+    staff_client, demo, export_settings, django_capture_on_commit_callbacks
+):
     page = reverse("reports:exports", args=[demo.pk])
     assert staff_client.get(page).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +97,9 @@ def test_export_page_runs_a_job_to_a_complete_zip(staff_client, demo, export_set
     assert 'aria-valuenow="100"' in html and status["download"] in html
 
 
-def test_a_failed_job_resumes_without_redoing_finished_parts(demo, export_settings, quick_pdf, django_capture_on_commit_callbacks):
+def test_a_failed_job_resumes_without_redoing_finished_parts(
+    demo, export_settings, quick_pdf, django_capture_on_commit_callbacks
+):
     quick_pdf.fail_after = 2
     with django_capture_on_commit_callbacks(execute=True):
         exports.export_job_create(campaign=demo, user=None)
@@ -115,8 +119,13 @@ def test_a_failed_job_resumes_without_redoing_finished_parts(demo, export_settin
 def test_a_job_whose_worker_died_is_restarted_by_the_progress_poll(
     staff_client, demo, export_settings, quick_pdf, django_capture_on_commit_callbacks
 ):
-    job = ExportJob.objects.create(campaign=demo, status=ExportJob.Status.RUNNING, total_parts=4, done_parts=1,
-                                   heartbeat_at=timezone.now() - timedelta(minutes=10))
+    job = ExportJob.objects.create(
+        campaign=demo,
+        status=ExportJob.Status.RUNNING,
+        total_parts=4,
+        done_parts=1,
+        heartbeat_at=timezone.now() - timedelta(minutes=10),
+    )
     folder = exports.export_dir(job)
     folder.mkdir(parents=True)
     cut_short = folder / exports.report_filename(campaign=demo, lang="ja")
@@ -128,7 +137,9 @@ def test_a_job_whose_worker_died_is_restarted_by_the_progress_poll(
     assert job.status == ExportJob.Status.DONE and job.done_parts == 4
     assert cut_short.read_bytes().rstrip().endswith(b"%%EOF")
     # a live job (recent heartbeat) is left alone
-    busy = ExportJob.objects.create(campaign=demo, status=ExportJob.Status.RUNNING, total_parts=4, heartbeat_at=timezone.now())
+    busy = ExportJob.objects.create(
+        campaign=demo, status=ExportJob.Status.RUNNING, total_parts=4, heartbeat_at=timezone.now()
+    )
     assert exports.export_job_resume_if_stalled(job=busy) is False
 
 
@@ -156,11 +167,21 @@ def test_a_real_db_worker_process_runs_the_export(campaign, settings, tmp_path):
     settings.EXPORTS_DIR = tmp_path / "exports"
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)  # on_commit runs: autocommit here
-    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings",
-               DATABASE_URL=_database_url(), REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
+    env = dict(
+        os.environ,
+        EXPORTS_DIR=str(settings.EXPORTS_DIR),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=_database_url(),
+        REPORT_CACHE_DIR=str(tmp_path / "report-cache"),
+    )
     manage = Path(django_settings.BASE_DIR) / "manage.py"
-    subprocess.run([sys.executable, str(manage), "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
-                   env=env, check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(manage), "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        env=env,
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.error
     assert zipfile.ZipFile(exports.export_zip_path(job)).testzip() is None
@@ -172,12 +193,23 @@ def test_a_real_rq_worker_process_runs_the_export_from_redis(campaign, settings,
     settings.EXPORTS_DIR = tmp_path / "exports"
     add_responses(campaign, 5, agreement=4, department_key="rd")
     job = exports.export_job_create(campaign=campaign, user=None)
-    env = dict(os.environ, EXPORTS_DIR=str(settings.EXPORTS_DIR), DJANGO_SETTINGS_MODULE="config.settings",
-               TASKS_BACKEND="django_tasks_rq.RQBackend", DATABASE_URL=_database_url(), REDIS_URL=redis_queue,
-               REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
+    env = dict(
+        os.environ,
+        EXPORTS_DIR=str(settings.EXPORTS_DIR),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        TASKS_BACKEND="django_tasks_rq.RQBackend",
+        DATABASE_URL=_database_url(),
+        REDIS_URL=redis_queue,
+        REPORT_CACHE_DIR=str(tmp_path / "report-cache"),
+    )
     manage = Path(django_settings.BASE_DIR) / "manage.py"
-    subprocess.run([sys.executable, str(manage), "rqworker", "default", "--burst", "--job-class", "django_tasks_rq.backend.Job"],
-                   env=env, check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(manage), "rqworker", "default", "--burst", "--job-class", "django_tasks_rq.backend.Job"],
+        env=env,
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.error
     assert zipfile.ZipFile(exports.export_zip_path(job)).testzip() is None
@@ -190,8 +222,9 @@ def _database_url():
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def test_the_export_reads_the_campaign_once_for_every_part(demo, export_settings, monkeypatch,
-                                                            django_capture_on_commit_callbacks):
+def test_the_export_reads_the_campaign_once_for_every_part(
+    demo, export_settings, monkeypatch, django_capture_on_commit_callbacks
+):
     from assessment import analysis
 
     reads = []
@@ -234,5 +267,10 @@ def test_the_export_prints_its_parts_in_two_processes(campaign, settings, tmp_pa
     lines = log.read_text().split()
     pids = set(lines[0::3])
     assert len(pids) == 2 and str(os.getpid()) not in pids
-    assert sorted(zip(lines[1::3], lines[2::3], strict=True)) == [("None", "en"), ("None", "ja"), ("rd", "en"), ("rd", "ja")]
+    assert sorted(zip(lines[1::3], lines[2::3], strict=True)) == [
+        ("None", "en"),
+        ("None", "ja"),
+        ("rd", "en"),
+        ("rd", "ja"),
+    ]
     assert len(zipfile.ZipFile(exports.export_zip_path(job)).namelist()) == 4

@@ -20,17 +20,29 @@ from assessment.scoring import FrameworkSpec, LevelBands
 
 # the 1.1 framework's bands: score 0/30/50/65/80 and favourable share 0/15/40/60/75
 BANDS_1_1 = LevelBands((0, 30, 50, 65, 80), (0, 15, 40, 60, 75))
-SPEC = FrameworkSpec(dimensions=("vision",), weights={"vision": 1.0}, level_mins=(0, 20, 40, 60, 80),
-                     min_answered=2, gap_threshold=15)
+SPEC = FrameworkSpec(
+    dimensions=("vision",), weights={"vision": 1.0}, level_mins=(0, 20, 40, 60, 80), min_answered=2, gap_threshold=15
+)
 ITEMS = pd.DataFrame([("v1", "vision", False), ("v2", "vision", False)], columns=["item", "dimension", "reverse"])
 
 
-@pytest.mark.parametrize("score, favourable, level", [
-    (60, 18, 2),  # the demo's vision: a score in level 3's band, but only 18 % favourable
-    (60, 39.4, 2), (60, 39.5, 3),  # shares are rounded like scores before banding
-    (65, 59, 3), (65, 60, 4), (64.5, 60, 4), (64.49, 60, 3),
-    (90, 74, 4), (90, 75, 5), (20, 90, 1), (0, 0, 1), (None, 50, None),
-])
+@pytest.mark.parametrize(
+    "score, favourable, level",
+    [
+        (60, 18, 2),  # the demo's vision: a score in level 3's band, but only 18 % favourable
+        (60, 39.4, 2),
+        (60, 39.5, 3),  # shares are rounded like scores before banding
+        (65, 59, 3),
+        (65, 60, 4),
+        (64.5, 60, 4),
+        (64.49, 60, 3),
+        (90, 74, 4),
+        (90, 75, 5),
+        (20, 90, 1),
+        (0, 0, 1),
+        (None, 50, None),
+    ],
+)
 def test_a_level_needs_both_its_score_band_and_its_favourable_share(score, favourable, level):
     assert BANDS_1_1.level(score, favourable) == level
 
@@ -43,8 +55,9 @@ def test_bands_are_read_from_the_framework_levels_and_1_0_has_no_share_rule():
     assert BANDS_1_1.upper(2) == 50 and BANDS_1_1.upper(5) == 100
 
 
-@pytest.mark.parametrize("value, published", [(59.5, 60), (59.49, 59), (60.0, 60), (-2.5, -3), (2.5, 3),
-                                              (59.49999999999, 60), (None, None)])
+@pytest.mark.parametrize(
+    "value, published", [(59.5, 60), (59.49, 59), (60.0, 60), (-2.5, -3), (2.5, 3), (59.49999999999, 60), (None, None)]
+)
 def test_figures_are_rounded_half_up_to_whole_points(value, published):
     assert scoring.rounded(value) == published
 
@@ -52,8 +65,9 @@ def test_figures_are_rounded_half_up_to_whole_points(value, published):
 def test_a_group_mean_of_exactly_sixty_is_level_four_everywhere():
     # four people at (75 + 50) / 2 = 62.5 and one at 50: (4 × 62.5 + 50) / 5 = 60 exactly
     answers = {f"p{i}": {"v1": 4, "v2": 3} for i in range(4)} | {"q": {"v1": 3, "v2": 3}}
-    frame = pd.DataFrame([(r, k, v) for r, row in answers.items() for k, v in row.items()],
-                         columns=["respondent", "item", "value"])
+    frame = pd.DataFrame(
+        [(r, k, v) for r, row in answers.items() for k, v in row.items()], columns=["respondent", "item", "value"]
+    )
     scored = scoring.scored_answers(frame, ITEMS)
     summary = scoring.summarise(scoring.respondent_scores(scored, SPEC), scored, SPEC)
     vision = summary["dimensions"]["vision"]
@@ -64,8 +78,9 @@ def test_a_group_mean_of_exactly_sixty_is_level_four_everywhere():
 
 def test_favourable_counts_only_people_with_a_score():
     # B answered one statement (below the minimum of two): their 100 is not in anybody's figures
-    frame = pd.DataFrame([("A", "v1", 2), ("A", "v2", 2), ("B", "v1", 5), ("B", "v2", np.nan)],
-                         columns=["respondent", "item", "value"])
+    frame = pd.DataFrame(
+        [("A", "v1", 2), ("A", "v2", 2), ("B", "v1", 5), ("B", "v2", np.nan)], columns=["respondent", "item", "value"]
+    )
     scored = scoring.scored_answers(frame, ITEMS)
     vision = scoring.summarise(scoring.respondent_scores(scored, SPEC), scored, SPEC)["dimensions"]["vision"]
     assert vision["n"] == 1 and vision["favourable"] == 0 and vision["score"] == 25
@@ -76,8 +91,14 @@ def cell(score, favourable, n=10, spread=10.0, bands=BANDS_1_1):
 
 
 def summary_of(cells):
-    spec = FrameworkSpec(dimensions=tuple(cells), weights=dict.fromkeys(cells, 1.0), level_mins=BANDS_1_1.mins,
-                         favourable_mins=BANDS_1_1.favourable_mins, min_answered=2, gap_threshold=15)
+    spec = FrameworkSpec(
+        dimensions=tuple(cells),
+        weights=dict.fromkeys(cells, 1.0),
+        level_mins=BANDS_1_1.mins,
+        favourable_mins=BANDS_1_1.favourable_mins,
+        min_answered=2,
+        gap_threshold=15,
+    )
     return {"dimensions": cells}, spec
 
 
@@ -104,7 +125,8 @@ def test_score_alone_would_be_higher_is_said_in_the_reason():
     reason = next(c for c in chosen if c["key"] == "low")["reason"]
     assert reason["text"]["en"] == (
         "For people other than executives, Vision is at level 2 (Emerging): a score of 60, with 18% of answers "
-        "favourable. The score alone would reach level 3, but that level needs at least 40% favourable answers.")
+        "favourable. The score alone would reach level 3, but that level needs at least 40% favourable answers."
+    )
     assert "経営陣以外" in reason["text"]["ja"]
 
 
@@ -117,8 +139,17 @@ ROLES = {"innovation_team": {"en": "Innovation team", "ja": "イノベーショ�
 
 def entry(key, dimension, trigger, priority=2):
     text = {"en": key, "ja": key}
-    return {"key": key, "dimension": dimension, "trigger": trigger, "priority": priority, "owner": "hr",
-            "horizon": "90d", "title": text, "summary": text, "actions": [text]}
+    return {
+        "key": key,
+        "dimension": dimension,
+        "trigger": trigger,
+        "priority": priority,
+        "owner": "hr",
+        "horizon": "90d",
+        "title": text,
+        "summary": text,
+        "actions": [text],
+    }
 
 
 CATALOGUE = (
@@ -132,8 +163,9 @@ CATALOGUE = (
 
 def select(result):
     result = {"gaps": [], "groups": {"role_group": []}, "items": [], **result}
-    return recommendations_select(CATALOGUE, result, dimension_names=NAMES, level_names=LEVELS,
-                                  weights={}, bands=BANDS_1_1, role_names=ROLES)
+    return recommendations_select(
+        CATALOGUE, result, dimension_names=NAMES, level_names=LEVELS, weights={}, bands=BANDS_1_1, role_names=ROLES
+    )
 
 
 def test_a_mature_organisation_gets_advice_to_sustain_not_nothing():
@@ -151,10 +183,12 @@ def test_executives_more_critical_than_staff_fires_on_a_negative_gap():
 
 
 def test_many_dont_know_answers_are_a_finding_counted_over_statements_everyone_was_asked():
-    items = [{"item": "b1", "dimension": "budget", "answered": 6, "dont_know": 4},
-             {"item": "b2", "dimension": "budget", "answered": 8, "dont_know": 2},
-             # routed: some were never asked, so its "don't know" is unknown and left out
-             {"item": "b3", "dimension": "budget", "answered": 1, "dont_know": None}]
+    items = [
+        {"item": "b1", "dimension": "budget", "answered": 6, "dont_know": 4},
+        {"item": "b2", "dimension": "budget", "answered": 8, "dont_know": 2},
+        # routed: some were never asked, so its "don't know" is unknown and left out
+        {"item": "b3", "dimension": "budget", "answered": 1, "dont_know": None},
+    ]
     chosen = select({"dimensions": {"budget": cell(60, 50)}, "items": items})
     assert [c["key"] for c in chosen] == ["unknown"]
     assert chosen[0]["reason"]["share"] == 30  # 6 of 20
@@ -168,7 +202,8 @@ def test_the_innovation_team_far_below_everyone_else_is_isolation():
     chosen = select({"dimensions": {"team": team}, "groups": {"role_group": rows}})
     assert [c["key"] for c in chosen] == ["isolated"]
     assert chosen[0]["reason"]["text"]["en"] == (
-        "Innovation team score Team 40, 18 points below the organisation as a whole (58).")
+        "Innovation team score Team 40, 18 points below the organisation as a whole (58)."
+    )
     rows[0]["dimensions"]["team"] = cell(44, 10)
     assert select({"dimensions": {"team": team}, "groups": {"role_group": rows}}) == []
 
@@ -187,12 +222,15 @@ def test_format_2_refuses_duplicate_triggers_and_entries_that_are_not_mappings()
     assert not any("same trigger" in p for p in catalogue_problems({"recommendations": entries[:2]}, {"vision"}))
 
 
-@pytest.mark.parametrize("trigger, expected", [
-    ({"gap_at_most": 10}, "must be negative"),
-    ({"level_at_least": 6}, "1 to 5"),
-    ({"role_below": {"role": "nobody", "points": 15}}, "not a role group"),
-    ({"role_below": {"role": "innovation_team"}}, "needs a role and points"),
-])
+@pytest.mark.parametrize(
+    "trigger, expected",
+    [
+        ({"gap_at_most": 10}, "must be negative"),
+        ({"level_at_least": 6}, "1 to 5"),
+        ({"role_below": {"role": "nobody", "points": 15}}, "not a role group"),
+        ({"role_below": {"role": "innovation_team"}}, "needs a role and points"),
+    ],
+)
 def test_bad_triggers_are_located(trigger, expected):
     broken = [{**copy.deepcopy(CATALOGUE[0]), "trigger": trigger}]
     problems = catalogue_problems({"recommendations": broken}, {"vision"}, {"innovation_team"})
@@ -203,8 +241,9 @@ def test_the_shipped_1_1_catalogue_covers_every_kind_of_finding_for_every_dimens
     keys = ("vision", "budget", "buy_in", "exposure", "team", "system")
     path = catalogue_path("innovation-readiness", "1.1")
     assert path.name == "innovation-readiness-1.1.yaml"
-    catalogue = catalogue_load(str(path), keys, ("executive", "bu_head", "manager", "innovation_team", "business",
-                                                 "corporate"))
+    catalogue = catalogue_load(
+        str(path), keys, ("executive", "bu_head", "manager", "innovation_team", "business", "corporate")
+    )
     kinds = {(e["dimension"], next(iter(e["trigger"]))) for e in catalogue}
     for key in keys:
         for kind in ("level_at_most", "level_at_least", "gap_at_least", "gap_at_most", "dont_know_at_least"):

@@ -52,11 +52,20 @@ def test_targets_and_actions_close_the_loop_in_the_next_report(transactional_db,
     for key, en, ja in (("rd", "R&D", "研究開発"), ("sales", "Sales", "営業")):
         Department.objects.create(organisation=organisation, key=key, name_en=en, name_ja=ja)
     users = get_user_model().objects
-    Membership.objects.create(user=users.create_user("kato", password=PASSWORD), organisation=organisation, role="consultant")
-    Membership.objects.create(user=users.create_user("sato", password=PASSWORD), organisation=organisation, role="executive")
+    Membership.objects.create(
+        user=users.create_user("kato", password=PASSWORD), organisation=organisation, role="consultant"
+    )
+    Membership.objects.create(
+        user=users.create_user("sato", password=PASSWORD), organisation=organisation, role="executive"
+    )
     now = timezone.now()
-    first = Campaign.objects.create(organisation=organisation, framework=framework, name="Readiness 2026",
-                                    opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1))
+    first = Campaign.objects.create(
+        organisation=organisation,
+        framework=framework,
+        name="Readiness 2026",
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=1),
+    )
     add_responses(first, 6, agreement=2, role="business")
     add_responses(first, 5, agreement=4, role="executive", department_key="sales")
     base = live_server.url
@@ -101,8 +110,14 @@ def test_targets_and_actions_close_the_loop_in_the_next_report(transactional_db,
     assert Commitment.objects.get(campaign=first, dimension="vision").target_level == 3
 
     # the re-assessment: same people answer again, a little more positive
-    second = campaign_clone(campaign=first, framework=framework, name="Readiness 2027", opens_at=now - timedelta(hours=1),
-                            closes_at=now + timedelta(days=20), anonymity_threshold=first.anonymity_threshold)
+    second = campaign_clone(
+        campaign=first,
+        framework=framework,
+        name="Readiness 2027",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=20),
+        anonymity_threshold=first.anonymity_threshold,
+    )
     add_responses(second, 6, agreement=3, role="business")
     add_responses(second, 5, agreement=4, role="executive", department_key="sales")
     page.goto(f"{base}/reports/campaigns/{second.pk}/")
@@ -119,6 +134,8 @@ def test_targets_and_actions_close_the_loop_in_the_next_report(transactional_db,
     assert "前回の診断以降のコミットメント" in text and done.title_ja in text
     _shot(page, "report-loop-ja", page.locator("#followthrough"))
     page.goto(f"{base}/follow/campaigns/{first.pk}/")
-    assert "観点別の目標" in page.content() and page.locator('#recommendations').count() == 0  # executives do not edit actions
+    assert (
+        "観点別の目標" in page.content() and page.locator("#recommendations").count() == 0
+    )  # executives do not edit actions
     _shot(page, "followthrough-ja")
     assert_no_serious_violations(page)

@@ -38,11 +38,20 @@ def _login(client, user):
 
 def test_commitments_are_versioned_and_an_unchanged_target_adds_no_version(campaign, member):
     first, created = services.commitment_set(
-        campaign=campaign, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="Explain it to all", user=member
+        campaign=campaign,
+        dimension="vision",
+        target_level=3,
+        target_date=date(2027, 3, 31),
+        rationale="Explain it to all",
+        user=member,
     )
     assert created and first.version == 1
     same, created = services.commitment_set(
-        campaign=campaign, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="Explain it to all"
+        campaign=campaign,
+        dimension="vision",
+        target_level=3,
+        target_date=date(2027, 3, 31),
+        rationale="Explain it to all",
     )
     assert not created and same.pk == first.pk
     second, created = services.commitment_set(
@@ -53,12 +62,15 @@ def test_commitments_are_versioned_and_an_unchanged_target_adds_no_version(campa
     assert [c.version for c in selectors.commitment_versions(campaign=campaign, dimension="vision")] == [2, 1]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"dimension": "nope"}, "Unknown dimension"),
-    ({"target_level": 6}, "between 1 and 5"),
-    ({"rationale": "  "}, "rationale"),
-    ({"rationale": "two\nlines"}, "one line"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"dimension": "nope"}, "Unknown dimension"),
+        ({"target_level": 6}, "between 1 and 5"),
+        ({"rationale": "  "}, "rationale"),
+        ({"rationale": "two\nlines"}, "one line"),
+    ],
+)
 def test_bad_commitments_are_refused_with_a_reason(campaign, kwargs, message):
     values = {"dimension": "vision", "target_level": 3, "target_date": date(2027, 1, 1), "rationale": "ok", **kwargs}
     with pytest.raises(services.FollowthroughError, match=message):
@@ -68,8 +80,14 @@ def test_bad_commitments_are_refused_with_a_reason(campaign, kwargs, message):
 
 def test_the_database_refuses_a_level_off_the_scale(campaign):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Commitment.objects.create(campaign=campaign, dimension="vision", version=1, target_level=0,
-                                  target_date=date(2027, 1, 1), rationale="x")
+        Commitment.objects.create(
+            campaign=campaign,
+            dimension="vision",
+            version=1,
+            target_level=0,
+            target_date=date(2027, 1, 1),
+            rationale="x",
+        )
 
 
 # --- actions -----------------------------------------------------------------------------------
@@ -83,7 +101,11 @@ def test_actions_come_from_the_released_recommendations_once(scored, owner):
     assert [a.recommendation for a in created] == keys and existing == []
     action = created[0]
     assert (action.dimension, action.owner_role, action.title_en, action.title_ja) == (
-        recs[0]["dimension"], recs[0]["owner"], recs[0]["title"]["en"], recs[0]["title"]["ja"])
+        recs[0]["dimension"],
+        recs[0]["owner"],
+        recs[0]["title"]["en"],
+        recs[0]["title"]["ja"],
+    )
     assert action.status == ActionStatus.PLANNED and action.due_date > timezone.localdate()
     created, existing = services.actions_create_from_recommendations(campaign=scored, keys=keys)
     assert created == [] and len(existing) == 2
@@ -100,10 +122,14 @@ def test_overdue_actions_are_flagged_per_dimension(scored):
     (action,), _ = services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]])
     services.action_update(action=action, due_date=timezone.localdate() - timedelta(days=1))
     dimensions = selectors.framework_dimensions_info(campaign=scored)
-    grouped = {info["key"]: actions for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions)}
+    grouped = {
+        info["key"]: actions for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions)
+    }
     assert [a.overdue for a in grouped[rec["dimension"]]] == [True]
     services.action_update(action=action, status=ActionStatus.DONE)
-    grouped = {info["key"]: actions for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions)}
+    grouped = {
+        info["key"]: actions for info, actions in selectors.actions_by_dimension(campaign=scored, dimensions=dimensions)
+    }
     assert [a.overdue for a in grouped[rec["dimension"]]] == [False]
 
 
@@ -122,7 +148,9 @@ def test_reminders_go_once_per_due_date_in_both_languages(scored, owner, setting
     owner.email = "hr@example.com"
     owner.save()
     recs = campaign_results(campaign=scored)["recommendations"]
-    (soon, later), _ = services.actions_create_from_recommendations(campaign=scored, keys=[recs[0]["key"], recs[1]["key"]])
+    (soon, later), _ = services.actions_create_from_recommendations(
+        campaign=scored, keys=[recs[0]["key"], recs[1]["key"]]
+    )
     today = timezone.localdate()
     services.action_update(action=soon, due_date=today + timedelta(days=3), owner_email="lead@example.com")
     services.action_update(action=later, due_date=today + timedelta(days=30))
@@ -176,13 +204,20 @@ def test_a_refused_e_mail_is_retried_next_run(scored, settings, monkeypatch):
 
 def _reassess(campaign):
     now = timezone.now()
-    return campaign_clone(campaign=campaign, framework=campaign.framework, name="Second round",
-                          opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=40),
-                          anonymity_threshold=campaign.anonymity_threshold)
+    return campaign_clone(
+        campaign=campaign,
+        framework=campaign.framework,
+        name="Second round",
+        opens_at=now + timedelta(days=1),
+        closes_at=now + timedelta(days=40),
+        anonymity_threshold=campaign.anonymity_threshold,
+    )
 
 
 def test_the_next_assessment_closes_the_loop(scored):
-    services.commitment_set(campaign=scored, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="Say where we go")
+    services.commitment_set(
+        campaign=scored, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="Say where we go"
+    )
     rec = next(r for r in campaign_results(campaign=scored)["recommendations"])
     (action,), _ = services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]])
     services.action_update(action=action, status=ActionStatus.DONE)
@@ -208,7 +243,9 @@ def test_the_next_assessment_closes_the_loop(scored):
 
 
 def test_the_loop_shows_no_level_that_was_not_released(scored):
-    services.commitment_set(campaign=scored, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="x")
+    services.commitment_set(
+        campaign=scored, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="x"
+    )
     second = _reassess(scored)
     add_responses(second, 3, agreement=4, role="business")  # below the threshold: nothing is released
     rows = selectors.loop_data(campaign=second)["rows"]
@@ -223,34 +260,59 @@ def test_no_loop_without_an_earlier_commitment(scored):
 # --- pages and permissions ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who, status", [("owner", 200), ("member", 200), ("consultant", 200), ("outsider", 404), (None, 302)])
+@pytest.mark.parametrize(
+    "who, status", [("owner", 200), ("member", 200), ("consultant", 200), ("outsider", 404), (None, 302)]
+)
 def test_the_follow_through_page_is_for_the_organisations_staff(client, scored, request, who, status):
     user = request.getfixturevalue(who) if who else None
     response = _login(client, user).get(reverse("followthrough:campaign", args=[scored.pk]))
     assert response.status_code == status
 
 
-@pytest.mark.parametrize("who, status", [("owner", 404), ("member", 200), ("consultant", 200), ("outsider", 404), (None, 302)])
+@pytest.mark.parametrize(
+    "who, status", [("owner", 404), ("member", 200), ("consultant", 200), ("outsider", 404), (None, 302)]
+)
 def test_targets_are_set_by_executives_or_the_consultant(client, scored, request, who, status):
     user = request.getfixturevalue(who) if who else None
     url = reverse("followthrough:commitments_edit", args=[scored.pk])
-    response = _login(client, user).post(url, {"vision-level": "3", "vision-date": "2027-03-31", "vision-rationale": "Say it"})
+    response = _login(client, user).post(
+        url, {"vision-level": "3", "vision-date": "2027-03-31", "vision-rationale": "Say it"}
+    )
     assert response.status_code == (302 if status == 200 else status)
     assert Commitment.objects.filter(campaign=scored).count() == (1 if status == 200 else 0)
 
 
-@pytest.mark.parametrize("who, status", [("owner", 302), ("member", 404), ("consultant", 302), ("outsider", 404), (None, 302)])
+@pytest.mark.parametrize(
+    "who, status", [("owner", 302), ("member", 404), ("consultant", 302), ("outsider", 404), (None, 302)]
+)
 def test_actions_are_made_and_edited_by_hr_and_the_consultant(client, scored, request, who, status):
     user = request.getfixturevalue(who) if who else None
     rec = campaign_results(campaign=scored)["recommendations"][0]
-    response = _login(client, user).post(reverse("followthrough:actions_create", args=[scored.pk]), {"recommendation": rec["key"]})
+    response = _login(client, user).post(
+        reverse("followthrough:actions_create", args=[scored.pk]), {"recommendation": rec["key"]}
+    )
     assert response.status_code == status
     made = who in ("owner", "consultant")
     assert Action.objects.filter(campaign=scored).exists() is made
-    (action,), _ = services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]]) if not made else ([Action.objects.get()], None)
+    (action,), _ = (
+        services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]])
+        if not made
+        else ([Action.objects.get()], None)
+    )
     edit = reverse("followthrough:action_edit", args=[action.pk])
-    response = client.post(edit, {"title_en": "Renamed", "title_ja": "改名", "owner_role": "hr", "owner_name": "",
-                                   "owner_email": "", "due_date": "2027-01-31", "status": "in_progress", "notes": "n"})
+    response = client.post(
+        edit,
+        {
+            "title_en": "Renamed",
+            "title_ja": "改名",
+            "owner_role": "hr",
+            "owner_name": "",
+            "owner_email": "",
+            "due_date": "2027-01-31",
+            "status": "in_progress",
+            "notes": "n",
+        },
+    )
     assert response.status_code == status
     action.refresh_from_db()
     assert (action.status == "in_progress") is made
@@ -258,15 +320,22 @@ def test_actions_are_made_and_edited_by_hr_and_the_consultant(client, scored, re
 
 def test_a_half_filled_target_row_is_refused_and_kept(client, scored, member):
     url = reverse("followthrough:commitments_edit", args=[scored.pk])
-    response = _login(client, member).post(url, {"vision-level": "3", "vision-date": "", "vision-rationale": "Keep me"},
-                                           HTTP_ACCEPT_LANGUAGE="ja")
+    response = _login(client, member).post(
+        url, {"vision-level": "3", "vision-date": "", "vision-rationale": "Keep me"}, HTTP_ACCEPT_LANGUAGE="ja"
+    )
     assert response.status_code == 200 and not Commitment.objects.exists()
     body = response.content.decode()
     assert "Keep me" in body and "is-invalid" in body
 
 
 def test_page_lists_overdue_actions_and_targets_in_japanese(client, scored, consultant):
-    services.commitment_set(campaign=scored, dimension="budget", target_level=4, target_date=date(2027, 6, 30), rationale="予算を3年確保する")
+    services.commitment_set(
+        campaign=scored,
+        dimension="budget",
+        target_level=4,
+        target_date=date(2027, 6, 30),
+        rationale="予算を3年確保する",
+    )
     rec = campaign_results(campaign=scored)["recommendations"][0]
     (action,), _ = services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]])
     services.action_update(action=action, due_date=timezone.localdate() - timedelta(days=2))
@@ -279,8 +348,14 @@ def test_page_lists_overdue_actions_and_targets_in_japanese(client, scored, cons
 
 @pytest.mark.django_db(transaction=True)
 def test_targets_and_actions_survive_a_backup_and_restore(scored, member, tmp_path):
-    services.commitment_set(campaign=scored, dimension="vision", target_level=3, target_date=date(2027, 3, 31),
-                            rationale="Say where we go", user=member)
+    services.commitment_set(
+        campaign=scored,
+        dimension="vision",
+        target_level=3,
+        target_date=date(2027, 3, 31),
+        rationale="Say where we go",
+        user=member,
+    )
     rec = campaign_results(campaign=scored)["recommendations"][0]
     services.actions_create_from_recommendations(campaign=scored, keys=[rec["key"]], user=member)
     path = tmp_path / "backup.xml"
@@ -292,13 +367,26 @@ def test_targets_and_actions_survive_a_backup_and_restore(scored, member, tmp_pa
     assert Action.objects.get().recommendation == rec["key"]
 
 
-@pytest.mark.parametrize("who, status", [("owner", 302), ("consultant", 302), ("member", 404), ("outsider", 404), (None, 302)])
+@pytest.mark.parametrize(
+    "who, status", [("owner", 302), ("consultant", 302), ("member", 404), ("outsider", 404), (None, 302)]
+)
 def test_an_action_can_be_typed_by_hand(client, scored, request, who, status):
     if who:
         client.force_login(request.getfixturevalue(who))
     url = reverse("followthrough:action_add", args=[scored.pk])
-    response = client.post(url, {"dimension": "buy_in", "title_en": "Monthly demo day", "title_ja": "毎月のデモデー",
-                                 "owner_role": "", "owner_name": "Suzuki", "owner_email": "", "due_date": "2027-02-01", "notes": ""})
+    response = client.post(
+        url,
+        {
+            "dimension": "buy_in",
+            "title_en": "Monthly demo day",
+            "title_ja": "毎月のデモデー",
+            "owner_role": "",
+            "owner_name": "Suzuki",
+            "owner_email": "",
+            "due_date": "2027-02-01",
+            "notes": "",
+        },
+    )
     assert response.status_code == status
     made = Action.objects.filter(campaign=scored, title_en="Monthly demo day", dimension="buy_in", owner_name="Suzuki")
     assert made.exists() is (who in ("owner", "consultant"))
@@ -307,9 +395,17 @@ def test_an_action_can_be_typed_by_hand(client, scored, request, who, status):
 def test_a_hand_typed_action_without_owner_is_refused_in_japanese_and_kept(client, scored, owner):
     client.force_login(owner)
     client.cookies["django_language"] = "ja"
-    response = client.post(reverse("followthrough:action_add", args=[scored.pk]),
-                           {"dimension": "buy_in", "title_en": "Monthly demo day", "title_ja": "毎月のデモデー",
-                            "owner_role": "", "owner_name": "", "due_date": "2027-02-01"})
+    response = client.post(
+        reverse("followthrough:action_add", args=[scored.pk]),
+        {
+            "dimension": "buy_in",
+            "title_en": "Monthly demo day",
+            "title_ja": "毎月のデモデー",
+            "owner_role": "",
+            "owner_name": "",
+            "due_date": "2027-02-01",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200 and not Action.objects.exists()
     assert "担当（役割、氏名、またはその両方）を入力してください。" in body and "毎月のデモデー" in body

@@ -24,8 +24,13 @@ from .test_analysis import add_responses
 @pytest.fixture
 def demo(framework):
     campaign = demo_organisation_create(framework=framework, seed=4)
-    services.commitment_set(campaign=campaign, dimension="vision", target_level=3, target_date=date(2027, 3, 31),
-                            rationale="全社員に方向性を説明する")
+    services.commitment_set(
+        campaign=campaign,
+        dimension="vision",
+        target_level=3,
+        target_date=date(2027, 3, 31),
+        rationale="全社員に方向性を説明する",
+    )
     rec = campaign_results(campaign=campaign)["recommendations"][0]
     services.actions_create_from_recommendations(campaign=campaign, keys=[rec["key"]])
     return campaign
@@ -77,8 +82,14 @@ def test_the_deck_carries_the_reports_numbers_in_native_charts(demo, lang):
 
 def test_every_run_names_a_japanese_east_asian_font(demo):
     prs = Presentation(io.BytesIO(deck_pptx(campaign=demo, lang="ja")))
-    runs = [run for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
-            for p in shape.text_frame.paragraphs for run in p.runs]
+    runs = [
+        run
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        for run in p.runs
+    ]
     assert runs
     for run in runs:
         rpr = run._r.find(qn("a:rPr"))
@@ -98,14 +109,25 @@ def test_a_campaign_below_the_threshold_gives_a_short_deck_without_numbers(campa
 def test_the_data_pack_reads_back_with_the_released_numbers(demo):
     result = campaign_results(campaign=demo)
     sheets = pd.read_excel(io.BytesIO(data_pack_xlsx(campaign=demo, lang="en")), sheet_name=None)
-    assert list(sheets) == ["Summary", "Dimensions", "Groups", "Statements", "Recommendations", "Targets", "Actions", "Notes"]
+    assert list(sheets) == [
+        "Summary",
+        "Dimensions",
+        "Groups",
+        "Statements",
+        "Recommendations",
+        "Targets",
+        "Actions",
+        "Notes",
+    ]
     dims = sheets["Dimensions"]
     assert list(dims["Score"]) == [round(result["dimensions"][d["key"]]["score"], 1) for d in result["dimension_info"]]
     groups = sheets["Groups"]
     assert len(groups) == len(result["groups"]["role_group"]) + len(result["groups"]["department"])
     assert set(groups["Respondents"]) <= {row["n"] for rows in result["groups"].values() for row in rows}
     # suppressed cells are dashes, never numbers worked out here
-    released = [row["dimensions"][k]["score"] for rows in result["groups"].values() for row in rows for k in row["dimensions"]]
+    released = [
+        row["dimensions"][k]["score"] for rows in result["groups"].values() for row in rows for k in row["dimensions"]
+    ]
     dashes = (groups.iloc[:, 4:] == "–").sum().sum()
     assert dashes == sum(1 for v in released if v is None)
     assert len(sheets["Statements"]) == len(result["items"])
@@ -135,7 +157,9 @@ def test_the_facilitator_kit_has_an_agenda_and_one_card_per_dimension(demo, lang
     assert len([p for p in pages if p.strip()]) == 1 + len(infos)  # agenda, then one A4 card each
     flat = re.sub(r"\s+", "", text)
     assert re.sub(r"\s+", "", "アジェンダ" if lang == "ja" else "Agenda") in flat
-    for page, info in zip(pages[1:], infos, strict=False):  # one page per dimension after the agenda; later pages are not checked here
+    for page, info in zip(
+        pages[1:], infos, strict=False
+    ):  # one page per dimension after the agenda; later pages are not checked here
         squeezed = re.sub(r"\s+", "", page)
         assert re.sub(r"\s+", "", info["name"][lang]) in squeezed
         for n in "12345":
@@ -157,8 +181,12 @@ def test_statement_spread_is_used_only_where_enough_people_answered(campaign):
     assert statement_spreads(campaign=campaign, result=result) == {}
 
 
-@pytest.mark.parametrize("name, kind", [("deck", "presentation"), ("data_pack", "spreadsheet"), ("facilitator_kit", "pdf")])
-@pytest.mark.parametrize("who, status", [("owner", 200), ("member", 200), ("consultant", 200), ("outsider", 404), (None, 302)])
+@pytest.mark.parametrize(
+    "name, kind", [("deck", "presentation"), ("data_pack", "spreadsheet"), ("facilitator_kit", "pdf")]
+)
+@pytest.mark.parametrize(
+    "who, status", [("owner", 200), ("member", 200), ("consultant", 200), ("outsider", 404), (None, 302)]
+)
 def test_downloads_follow_the_report_rules(client, campaign, request, name, kind, who, status):
     add_responses(campaign, 6, agreement=3)
     if who:
@@ -184,7 +212,9 @@ def test_the_re_assessment_deck_has_the_loop_slide(campaign):
 
     add_responses(campaign, 6, agreement=2, role="business")
     add_responses(campaign, 5, agreement=4, role="executive", department_key="sales")
-    services.commitment_set(campaign=campaign, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="x")
+    services.commitment_set(
+        campaign=campaign, dimension="vision", target_level=3, target_date=date(2027, 3, 31), rationale="x"
+    )
     second = _reassess(campaign)
     add_responses(second, 6, agreement=3, role="business")
     add_responses(second, 5, agreement=4, role="executive", department_key="sales")
@@ -193,5 +223,11 @@ def test_the_re_assessment_deck_has_the_loop_slide(campaign):
     table = next(s.table for s in prs.slides[7].shapes if s.has_table)
     row = loop_data(campaign=second)["rows"][0]
     cells = [table.cell(1, c).text for c in range(6)]
-    assert cells == ["Executive vision and direction", "3", str(row["executives_now"]), str(row["staff_before"]),
-                     str(row["staff_now"]), "0 / 0"]
+    assert cells == [
+        "Executive vision and direction",
+        "3",
+        str(row["executives_now"]),
+        str(row["staff_before"]),
+        str(row["staff_now"]),
+        "0 / 0",
+    ]

@@ -38,7 +38,9 @@ def test_shipped_framework_has_six_dimensions_bilingual_and_reverse_items(framew
         assert all(i.text_en.strip() and i.text_ja.strip() for i in items)
         assert sorted(dimension.level_descriptions) == ["1", "2", "3", "4", "5"]
     # Japanese texts are really Japanese, not copies of the English
-    assert all(any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in i.text_ja) for i in framework.items.all())
+    assert all(
+        any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in i.text_ja) for i in framework.items.all()
+    )
     assert [level["key"] for level in framework.levels] == ["ad_hoc", "emerging", "defined", "managed", "embedded"]
 
 
@@ -143,16 +145,29 @@ def test_json_framework_files_load_too(db, framework_data, tmp_path):
     "break_it, expected",
     [
         (lambda d: d["levels"].__setitem__(1, "emerging"), "levels[1]: must be a mapping"),
-        (lambda d: d["dimensions"][0]["items"].__setitem__(3, ["a", "list"]), "dimensions[0].items[3]: must be a mapping"),
+        (
+            lambda d: d["dimensions"][0]["items"].__setitem__(3, ["a", "list"]),
+            "dimensions[0].items[3]: must be a mapping",
+        ),
         (lambda d: d["dimensions"].append(7), "dimensions[6]: must be a mapping"),
-        (lambda d: d["profile"]["role_group"]["options"].__setitem__(0, "executive"),
-         "profile.role_group.options[0]: must be a mapping"),
+        (
+            lambda d: d["profile"]["role_group"]["options"].__setitem__(0, "executive"),
+            "profile.role_group.options[0]: must be a mapping",
+        ),
         (lambda d: d["levels"][2].update(min="40"), "levels[2].min: must be a number"),
         (lambda d: d.update(min_answered_per_dimension=2.5), "min_answered_per_dimension: must be a whole number"),
-        (lambda d: d["dimensions"][1]["items"][0].update(reverse="yes"), "dimensions[1].items[0].reverse: must be true or false"),
-        (lambda d: d["dimensions"][1].update(name="Budget"),
-         "dimensions[1].name: needs English and Japanese text ({en: ..., ja: ...})"),
-        (lambda d: d["dimensions"][2]["items"][1]["text"].update(en="   "), "dimensions[2].items[1].text.en: missing or empty"),
+        (
+            lambda d: d["dimensions"][1]["items"][0].update(reverse="yes"),
+            "dimensions[1].items[0].reverse: must be true or false",
+        ),
+        (
+            lambda d: d["dimensions"][1].update(name="Budget"),
+            "dimensions[1].name: needs English and Japanese text ({en: ..., ja: ...})",
+        ),
+        (
+            lambda d: d["dimensions"][2]["items"][1]["text"].update(en="   "),
+            "dimensions[2].items[1].text.en: missing or empty",
+        ),
         (lambda d: d["scale"]["anchors"].__setitem__(2, None), "scale.anchors.2: needs English and Japanese text"),
         (lambda d: d.update(dimensions={"vision": {}}), "dimensions: must be a list"),
         (lambda d: d.update(profile=None), "profile: must be a mapping"),

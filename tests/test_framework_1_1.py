@@ -69,11 +69,23 @@ def test_lint_every_statement_bilingual_with_audience_and_no_double_barrel(data)
 
 def test_every_theme_of_the_diagnosis_is_asked(data):
     keys = {i["key"] for d in data["dimensions"] for i in d["items"]}
-    for theme in ("budget_approval_layers", "budget_quick_decision", "system_young_suppliers",
-                  "system_contract_speed", "buy_in_help_recognised", "buy_in_failure_penalised",
-                  "exposure_cvc_business_unit", "exposure_cvc_rotation", "exposure_kill_zone",
-                  "exposure_acquisition_people", "team_reporting_line", "team_authority", "vision_brand",
-                  "team_secondment", "team_mid_career"):
+    for theme in (
+        "budget_approval_layers",
+        "budget_quick_decision",
+        "system_young_suppliers",
+        "system_contract_speed",
+        "buy_in_help_recognised",
+        "buy_in_failure_penalised",
+        "exposure_cvc_business_unit",
+        "exposure_cvc_rotation",
+        "exposure_kill_zone",
+        "exposure_acquisition_people",
+        "team_reporting_line",
+        "team_authority",
+        "vision_brand",
+        "team_secondment",
+        "team_mid_career",
+    ):
         assert theme in keys
     assert [d["key"] for d in data["dimensions"]] == ["vision", "budget", "buy_in", "exposure", "team", "system"]
 
@@ -225,6 +237,13 @@ def test_theme_recommendations_are_in_the_1_1_catalogue():
     roles = {"executive", "bu_head", "manager", "innovation_team", "business", "corporate"}
     assert catalogue_problems(catalogue, {"vision", "budget", "buy_in", "exposure", "team", "system"}, roles) == []
     keys = {r["key"] for r in catalogue["recommendations"]}
-    assert {"budget_fewer_approval_layers", "system_startup_fast_lane", "buy_in_credit_helpers",
-            "exposure_cvc_with_business_units", "exposure_partner_not_threat", "team_reporting_line_authority",
-            "team_secondments_mid_career", "vision_anchor_on_brand"} <= keys
+    assert {
+        "budget_fewer_approval_layers",
+        "system_startup_fast_lane",
+        "buy_in_credit_helpers",
+        "exposure_cvc_with_business_units",
+        "exposure_partner_not_threat",
+        "team_reporting_line_authority",
+        "team_secondments_mid_career",
+        "vision_anchor_on_brand",
+    } <= keys

@@ -11,8 +11,10 @@ def result_with(executives_shown):
     dims = ["vision", "budget"]
     executives = {"score": 70.0, "level": 4} if executives_shown else None
     return {
-        "dimensions": {k: {"score": 50.0 + i, "basis": "staff" if executives_shown else "everyone",
-                           "executives": executives} for i, k in enumerate(dims)},
+        "dimensions": {
+            k: {"score": 50.0 + i, "basis": "staff" if executives_shown else "everyone", "executives": executives}
+            for i, k in enumerate(dims)
+        },
         "gaps": [],
     }, dims
 
@@ -32,8 +34,10 @@ def test_the_headline_is_staff_experience_with_executives_beside_it_where_the_re
     withheld, _ = result_with(executives_shown=False)
     with translation.override("en"):
         series = labels.radar_series(published, order)
-        assert [(s["style"], s["name"]) for s in series] == [("others", "People other than executives"),
-                                                           ("executives", "Executives")]
+        assert [(s["style"], s["name"]) for s in series] == [
+            ("others", "People other than executives"),
+            ("executives", "Executives"),
+        ]
         assert [s["style"] for s in labels.radar_series(withheld, order)] == ["all"]
         mine = labels.radar_series(withheld, order, personal={"scores": {"vision": 25.0}})
     assert mine[-1] == {"name": "Your answers", "values": [25.0, None], "style": "personal"}

@@ -87,8 +87,16 @@ def test_close_now_tells_how_many_are_mid_survey(client, campaign, owner):
 def test_the_framework_cannot_change_while_a_first_response_is_being_created(campaign):
     """A response created at the same moment as the framework change: the change must wait for
     it under the campaign's row lock, then refuse, instead of missing the uncommitted response."""
-    other = Framework.objects.create(key=campaign.framework.key, version="9.9", title_en="x", title_ja="x",
-                                     scale={}, levels={}, profile={}, source_sha256="0" * 64)
+    other = Framework.objects.create(
+        key=campaign.framework.key,
+        version="9.9",
+        title_en="x",
+        title_ja="x",
+        scale={},
+        levels={},
+        profile={},
+        source_sha256="0" * 64,
+    )
     invitation, _token = invitation_create(campaign=campaign)
     inserted, release = threading.Event(), threading.Event()
 
@@ -108,9 +116,14 @@ def test_the_framework_cannot_change_while_a_first_response_is_being_created(cam
 
     def staff():
         try:
-            lifecycle.campaign_update(campaign=Campaign.objects.get(pk=campaign.pk), framework=other, name=campaign.name,
-                                      opens_at=campaign.opens_at, closes_at=campaign.closes_at,
-                                      anonymity_threshold=campaign.anonymity_threshold)
+            lifecycle.campaign_update(
+                campaign=Campaign.objects.get(pk=campaign.pk),
+                framework=other,
+                name=campaign.name,
+                opens_at=campaign.opens_at,
+                closes_at=campaign.closes_at,
+                anonymity_threshold=campaign.anonymity_threshold,
+            )
             outcome.append("changed")
         except lifecycle.LifecycleError as error:
             outcome.append(str(error))

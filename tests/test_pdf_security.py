@@ -96,7 +96,10 @@ def test_hashed_static_names_after_collectstatic_are_served(settings, tmp_path):
     from django.templatetags.static import static
 
     settings.STATIC_ROOT = tmp_path / "collected"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     call_command("collectstatic", "--noinput", verbosity=0)
     href = static("css/report.css")
     assert href != "/static/css/report.css"  # hashed

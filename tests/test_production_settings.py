@@ -36,40 +36,65 @@ def settings_in_a_fresh_process(names, **env):
         "import django, json; django.setup(); from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
     )
-    done = subprocess.run([sys.executable, "-c", script], env=environment(DJANGO_SETTINGS_MODULE="config.settings", **env),
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment(DJANGO_SETTINGS_MODULE="config.settings", **env),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_token_key_and_smtp_settings_come_from_the_environment():
     read = settings_in_a_fresh_process(
-        ["INVITATION_TOKEN_KEY", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
-         "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT"],
-        INVITATION_TOKEN_KEY="links-key-42", EMAIL_HOST="smtp.example.com", EMAIL_PORT="587",
-        EMAIL_HOST_USER="mailer", EMAIL_HOST_PASSWORD="pa55", EMAIL_USE_TLS="true", EMAIL_TIMEOUT="7",
+        [
+            "INVITATION_TOKEN_KEY",
+            "EMAIL_HOST",
+            "EMAIL_PORT",
+            "EMAIL_HOST_USER",
+            "EMAIL_HOST_PASSWORD",
+            "EMAIL_USE_TLS",
+            "EMAIL_USE_SSL",
+            "EMAIL_TIMEOUT",
+        ],
+        INVITATION_TOKEN_KEY="links-key-42",
+        EMAIL_HOST="smtp.example.com",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="mailer",
+        EMAIL_HOST_PASSWORD="pa55",
+        EMAIL_USE_TLS="true",
+        EMAIL_TIMEOUT="7",
     )
     assert read == {
-        "INVITATION_TOKEN_KEY": "links-key-42", "EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": 587,
-        "EMAIL_HOST_USER": "mailer", "EMAIL_HOST_PASSWORD": "pa55", "EMAIL_USE_TLS": True, "EMAIL_USE_SSL": False,
+        "INVITATION_TOKEN_KEY": "links-key-42",
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "mailer",
+        "EMAIL_HOST_PASSWORD": "pa55",
+        "EMAIL_USE_TLS": True,
+        "EMAIL_USE_SSL": False,
         "EMAIL_TIMEOUT": 7,
     }
 
 
 def test_the_token_key_from_the_environment_changes_the_links(campaign):
     """The same invitation gives a different link under another INVITATION_TOKEN_KEY, in a real process."""
-    script = (
-        "import django; django.setup(); import assessment.tokens as t; "
-        "print(t._key().decode())"
-    )
+    script = "import django; django.setup(); import assessment.tokens as t; print(t._key().decode())"
     env = environment(DJANGO_SETTINGS_MODULE="config.settings", INVITATION_TOKEN_KEY="links-key-42")
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.strip().splitlines()[-1] == "links-key-42", done.stderr
 
 
 def test_database_timeouts_on_postgresql():
     read = settings_in_a_fresh_process(
-        ["DATABASES"], DATABASE_URL="postgres://u@db.example.com:5432/prod", DB_CONNECT_TIMEOUT="3",
+        ["DATABASES"],
+        DATABASE_URL="postgres://u@db.example.com:5432/prod",
+        DB_CONNECT_TIMEOUT="3",
         DB_STATEMENT_TIMEOUT_MS="15000",
     )
     options = read["DATABASES"]["default"]["OPTIONS"]
@@ -79,8 +104,13 @@ def test_database_timeouts_on_postgresql():
 
 
 def deploy_check(**env):
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "ERROR"],
-                          env=environment(**env), capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "ERROR"],
+        env=environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_deploy_check_refuses_the_console_email_backend():

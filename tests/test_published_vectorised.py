@@ -18,17 +18,19 @@ from assessment import analysis, disclosure, published
 from . import published_reference
 from .test_disclosure import DEPARTMENTS, ITEMS, ROLES, make_frames, population, release_frames
 
-ROUTED_ITEMS = ITEMS.assign(audience=[["everyone"], ["executive"], ["everyone"], ["everyone"],
-                                      ["innovation_team", "business"], ["everyone"]])
+ROUTED_ITEMS = ITEMS.assign(
+    audience=[["everyone"], ["executive"], ["everyone"], ["everyone"], ["innovation_team", "business"], ["everyone"]]
+)
 
 
 def both(frames, plan, department):
     scored, scores, gap_scores = analysis.frames_scores(frames)
     args = (scores, scored, frames.respondents, frames.spec, plan)
-    audiences = dict(zip(frames.items["item"], frames.items["audience"], strict=True)) if "audience" in frames.items else None
+    audiences = (
+        dict(zip(frames.items["item"], frames.items["audience"], strict=True)) if "audience" in frames.items else None
+    )
     new = published.released_results(*args, department=department, gap_scores=gap_scores, audiences=audiences)
-    old = published_reference.released_results(*args, department=department, gap_scores=gap_scores,
-                                               audiences=audiences)
+    old = published_reference.released_results(*args, department=department, gap_scores=gap_scores, audiences=audiences)
     return new, old
 
 
@@ -61,10 +63,15 @@ def shaped(cells, seed, dont_know, releases, items=ITEMS, shuffle=False):
     frames = make_frames(people, answers)
     frames = analysis.replace(frames, items=items)
     if items is ROUTED_ITEMS:  # a statement not shown to a role group is not answered
-        shown = {role: {row.item for row in items.itertuples() if "everyone" in row.audience or role in row.audience}
-                 for role in ROLES}
+        shown = {
+            role: {row.item for row in items.itertuples() if "everyone" in row.audience or role in row.audience}
+            for role in ROLES
+        }
         roles = dict(zip(frames.respondents["respondent"], frames.respondents["role_group"], strict=True))
-        keep = [item in shown[roles[r]] for r, item in zip(frames.answers["respondent"], frames.answers["item"], strict=True)]
+        keep = [
+            item in shown[roles[r]]
+            for r, item in zip(frames.answers["respondent"], frames.answers["item"], strict=True)
+        ]
         frames = analysis.replace(frames, answers=frames.answers[keep].reset_index(drop=True))
     if shuffle:  # the database returns answers in no particular order
         order = rng.permutation(len(frames.answers))
@@ -78,8 +85,15 @@ organisation_shapes = st.dictionaries(
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(organisation_shapes, st.sampled_from([3, 5]), st.integers(0, 10_000), st.integers(1, 3),
-       st.sampled_from([0.0, 0.15, 0.6]), st.booleans(), st.booleans())
+@given(
+    organisation_shapes,
+    st.sampled_from([3, 5]),
+    st.integers(0, 10_000),
+    st.integers(1, 3),
+    st.sampled_from([0.0, 0.15, 0.6]),
+    st.booleans(),
+    st.booleans(),
+)
 def test_vectorised_results_equal_the_per_group_ones(cells, threshold, seed, releases, dont_know, routed, shuffle):
     frames = shaped(cells, seed, dont_know, releases, items=ROUTED_ITEMS if routed else ITEMS, shuffle=shuffle)
     every_result_equal(frames, threshold, releases)
@@ -120,23 +134,37 @@ def test_scores_out_of_respondent_order_are_read_by_respondent():
 @pytest.mark.parametrize("rows", [0, 1, 5, 400])
 def test_atoms_are_the_distinct_role_department_batch_rows_first_seen_first(rows):
     rng = np.random.default_rng(rows)
-    respondents = pd.DataFrame({
-        "respondent": range(rows),
-        "role_group": rng.choice(["executive", "business", None], rows),
-        "department": rng.choice(["d1", "d2", None], rows),
-        "batch": rng.integers(1, 4, rows),
-    })
+    respondents = pd.DataFrame(
+        {
+            "respondent": range(rows),
+            "role_group": rng.choice(["executive", "business", None], rows),
+            "department": rng.choice(["d1", "d2", None], rows),
+            "batch": rng.integers(1, 4, rows),
+        }
+    )
     atoms, index = disclosure.atoms_of(respondents)
-    keys = list(zip(respondents["role_group"].fillna(""), respondents["department"].fillna(""), respondents["batch"],
-                    strict=True))
+    keys = list(
+        zip(
+            respondents["role_group"].fillna(""),
+            respondents["department"].fillna(""),
+            respondents["batch"],
+            strict=True,
+        )
+    )
     expected = list(dict.fromkeys(keys))
     assert list(atoms.itertuples(index=False, name=None)) == expected
     assert [expected[i] for i in index] == keys
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(organisation_shapes, st.integers(0, 10_000), st.sampled_from([0.0, 0.15, 0.6]), st.booleans(), st.booleans(),
-       st.booleans())
+@given(
+    organisation_shapes,
+    st.integers(0, 10_000),
+    st.sampled_from([0.0, 0.15, 0.6]),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
 def test_respondent_scores_equal_the_groupby_ones(cells, seed, dont_know, routed, shuffle, listed):
     from assessment import routing, scoring
 
@@ -150,23 +178,35 @@ def test_respondent_scores_equal_the_groupby_ones(cells, seed, dont_know, routed
     pd.testing.assert_frame_equal(new, old)
     # a statement subset (the perception gap's basis) and nobody at all
     subset = scored[scored["item"].isin({"v1", "b2"})]
-    pd.testing.assert_frame_equal(scoring.respondent_scores(subset, frames.spec, respondents),
-                                  published_reference.respondent_scores(subset, frames.spec, respondents))
+    pd.testing.assert_frame_equal(
+        scoring.respondent_scores(subset, frames.spec, respondents),
+        published_reference.respondent_scores(subset, frames.spec, respondents),
+    )
     empty = scored.iloc[:0]
-    pd.testing.assert_frame_equal(scoring.respondent_scores(empty, frames.spec, frames.respondents),
-                                  published_reference.respondent_scores(empty, frames.spec, frames.respondents))
+    pd.testing.assert_frame_equal(
+        scoring.respondent_scores(empty, frames.spec, frames.respondents),
+        published_reference.respondent_scores(empty, frames.spec, frames.respondents),
+    )
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_scored_answers_equal_the_merged_ones(shuffle):
     from assessment import scoring
 
-    frames = shaped({(role, department): 4 for role in ROLES for department in DEPARTMENTS[:2]}, seed=11,
-                    dont_know=0.2, releases=1, shuffle=shuffle)
+    frames = shaped(
+        {(role, department): 4 for role in ROLES for department in DEPARTMENTS[:2]},
+        seed=11,
+        dont_know=0.2,
+        releases=1,
+        shuffle=shuffle,
+    )
     stray = pd.DataFrame({"respondent": [0], "value": [3.0], "item": ["not-a-statement"]})
-    answers = pd.concat([frames.answers.iloc[:5], stray, frames.answers.iloc[5:]])  # an unknown item, a gap in the index
-    pd.testing.assert_frame_equal(scoring.scored_answers(answers, frames.items),
-                                  published_reference.scored_answers(answers, frames.items))
+    answers = pd.concat(
+        [frames.answers.iloc[:5], stray, frames.answers.iloc[5:]]
+    )  # an unknown item, a gap in the index
+    pd.testing.assert_frame_equal(
+        scoring.scored_answers(answers, frames.items), published_reference.scored_answers(answers, frames.items)
+    )
     with pytest.raises(ValueError):  # the merge's MergeError is a ValueError too
         scoring.scored_answers(answers, pd.concat([frames.items, frames.items]))
 
@@ -175,8 +215,14 @@ def test_scored_answers_equal_the_merged_ones(shuffle):
 def test_answered_table_equals_the_crosstab(routed):
     from assessment import scoring
 
-    frames = shaped({(role, department): 3 for role in ROLES for department in DEPARTMENTS[:3]}, seed=2,
-                    dont_know=0.3, releases=1, items=ROUTED_ITEMS if routed else ITEMS, shuffle=True)
+    frames = shaped(
+        {(role, department): 3 for role in ROLES for department in DEPARTMENTS[:3]},
+        seed=2,
+        dont_know=0.3,
+        releases=1,
+        items=ROUTED_ITEMS if routed else ITEMS,
+        shuffle=True,
+    )
     scored = scoring.scored_answers(frames.answers, frames.items)
     keys = [*frames.items["item"], "never-answered"]
     new = scoring.answered_table(scored, frames.respondents, keys)

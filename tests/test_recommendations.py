@@ -14,17 +14,34 @@ from assessment.recommendations import (
 )
 
 DIMENSIONS = ("vision", "budget", "buy_in")
-NAMES = {"vision": {"en": "Vision", "ja": "ビジョン"}, "budget": {"en": "Budget", "ja": "予算"},
-         "buy_in": {"en": "Buy-in", "ja": "協力"}}
-LEVELS = {1: {"en": "Ad hoc", "ja": "場当たり的"}, 2: {"en": "Emerging", "ja": "萌芽期"}, 3: {"en": "Defined", "ja": "仕組み化"},
-          4: {"en": "Managed", "ja": "組織的管理"}, 5: {"en": "Embedded", "ja": "定着"}}
+NAMES = {
+    "vision": {"en": "Vision", "ja": "ビジョン"},
+    "budget": {"en": "Budget", "ja": "予算"},
+    "buy_in": {"en": "Buy-in", "ja": "協力"},
+}
+LEVELS = {
+    1: {"en": "Ad hoc", "ja": "場当たり的"},
+    2: {"en": "Emerging", "ja": "萌芽期"},
+    3: {"en": "Defined", "ja": "仕組み化"},
+    4: {"en": "Managed", "ja": "組織的管理"},
+    5: {"en": "Embedded", "ja": "定着"},
+}
 WEIGHTS = {"vision": 1.5, "budget": 1.5, "buy_in": 1.0}
 
 
 def entry(key, dimension, trigger, priority=1):
     text = {"en": key, "ja": key}
-    return {"key": key, "dimension": dimension, "trigger": trigger, "priority": priority, "owner": "executives",
-            "horizon": "90d", "title": text, "summary": text, "actions": [text]}
+    return {
+        "key": key,
+        "dimension": dimension,
+        "trigger": trigger,
+        "priority": priority,
+        "owner": "executives",
+        "horizon": "90d",
+        "title": text,
+        "summary": text,
+        "actions": [text],
+    }
 
 
 CATALOGUE = (
@@ -50,8 +67,15 @@ def result(scores, spreads=None, gaps=None):
 
 
 def select(res, limit=10):
-    return recommendations_select(CATALOGUE, res, dimension_names=NAMES, level_names=LEVELS, weights=WEIGHTS,
-                                  bands=LevelBands((0, 20, 40, 60, 80)), limit=limit)
+    return recommendations_select(
+        CATALOGUE,
+        res,
+        dimension_names=NAMES,
+        level_names=LEVELS,
+        weights=WEIGHTS,
+        bands=LevelBands((0, 20, 40, 60, 80)),
+        limit=limit,
+    )
 
 
 def test_only_triggered_entries_are_chosen_with_their_reason():
@@ -96,8 +120,12 @@ def test_limit_and_first_three_are_the_three_most_urgent_across_dimensions():
     # priority 1 by how far below level 2's top (40): vision 30, budget 25, buy-in 10
     assert [c["key"] for c in first_three(chosen)] == ["vision_low", "budget_low", "buy_in_low"]
     # one dimension far behind can take two of the three
-    chosen = select(result({"vision": 10, "budget": 70, "buy_in": 70}, gaps=[
-        {"dimension": "vision", "exact": True, "gap": 40.0, "band": "much_higher"}]))
+    chosen = select(
+        result(
+            {"vision": 10, "budget": 70, "buy_in": 70},
+            gaps=[{"dimension": "vision", "exact": True, "gap": 40.0, "band": "much_higher"}],
+        )
+    )
     assert [c["key"] for c in first_three(chosen)] == ["vision_low", "vision_gap", "vision_mid"]
 
 

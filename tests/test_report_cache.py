@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def radar(values=(62, 45.5, 38, 55, 71, 49), labels=("経営陣", "予算", "協力", "現地", "チーム", "統治")):
-    return charts.radar_svg(labels=list(labels), title="観点別",
-                            series=[{"name": "全回答者", "values": list(values), "style": "all"}])
+    return charts.radar_svg(
+        labels=list(labels), title="観点別", series=[{"name": "全回答者", "values": list(values), "style": "all"}]
+    )
 
 
 def test_a_chart_is_drawn_once_for_the_same_data(report_cache):
@@ -91,8 +92,10 @@ def test_pdf_fingerprint_follows_stylesheet_fonts_and_weasyprint(tmp_path, monke
 
 def test_chart_keys_change_with_the_fonts(report_cache):
     radar()
-    with mock.patch.object(cache, "font_digest", return_value="IPAexGothic=/elsewhere.ttf:1:1"), \
-            mock.patch.object(charts, "_to_svg", wraps=charts._to_svg) as draw:
+    with (
+        mock.patch.object(cache, "font_digest", return_value="IPAexGothic=/elsewhere.ttf:1:1"),
+        mock.patch.object(charts, "_to_svg", wraps=charts._to_svg) as draw,
+    ):
         radar()
     assert draw.call_count == 1
 
@@ -107,8 +110,13 @@ def test_font_digest_names_a_japanese_font_file():
 def test_the_static_lookup_never_leaves_the_static_folders():
     lookup = pdf.StaticOnlyURLFetcher.static_file_for_url
     assert lookup("/static/css/report.css").endswith("report.css")
-    for url in ("/static/../config/settings.py", "/static/%2e%2e/config/settings.py", "/media/x.css",
-                "https://example.com/static/css/report.css", "file:///etc/passwd"):
+    for url in (
+        "/static/../config/settings.py",
+        "/static/%2e%2e/config/settings.py",
+        "/media/x.css",
+        "https://example.com/static/css/report.css",
+        "file:///etc/passwd",
+    ):
         assert lookup(url) is None, url
 
 
@@ -136,15 +144,20 @@ def test_without_a_cache_every_request_renders(no_report_cache):
     assert len(calls) == 2
 
 
-@pytest.mark.parametrize("environment, backend", [
-    ({}, "django.core.cache.backends.filebased.FileBasedCache"),
-    ({"REPORT_CACHE": "off"}, "django.core.cache.backends.dummy.DummyCache"),
-    ({"REPORT_CACHE_REDIS_URL": "redis://127.0.0.1:6379/3"}, "django.core.cache.backends.redis.RedisCache"),
-])
+@pytest.mark.parametrize(
+    "environment, backend",
+    [
+        ({}, "django.core.cache.backends.filebased.FileBasedCache"),
+        ({"REPORT_CACHE": "off"}, "django.core.cache.backends.dummy.DummyCache"),
+        ({"REPORT_CACHE_REDIS_URL": "redis://127.0.0.1:6379/3"}, "django.core.cache.backends.redis.RedisCache"),
+    ],
+)
 def test_cache_backend_is_chosen_by_the_environment(environment, backend, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPORT_CACHE")}
     env.update(environment, REPORT_CACHE_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
-    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['reports']['BACKEND'])"
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.CACHES['reports']['BACKEND'])"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == backend
 
@@ -154,10 +167,16 @@ def test_file_cache_is_shared_between_processes(tmp_path):
     env = {**os.environ, "REPORT_CACHE_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.pop("REPORT_CACHE", None)
     env.pop("REPORT_CACHE_REDIS_URL", None)
-    code = ("import django, sys; django.setup(); from reports import cache; "
-            "print(cache.pdf_for_html('<p>x</p>', fingerprint='f', render=lambda h: sys.argv[1].encode()).decode())")
-    first = subprocess.run([sys.executable, "-c", code, "first"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    second = subprocess.run([sys.executable, "-c", code, "second"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    code = (
+        "import django, sys; django.setup(); from reports import cache; "
+        "print(cache.pdf_for_html('<p>x</p>', fingerprint='f', render=lambda h: sys.argv[1].encode()).decode())"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", code, "first"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code, "second"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     assert (first.stdout.strip(), second.stdout.strip()) == ("first", "first")
 
 
@@ -200,7 +219,8 @@ def hr_client(client, demo_campaign):
 
 
 def test_reading_the_report_page_prints_its_pdf_in_the_background(
-        hr_client, demo_campaign, settings, django_capture_on_commit_callbacks):
+    hr_client, demo_campaign, settings, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     settings.TASKS = IMMEDIATE
@@ -243,14 +263,17 @@ def test_the_background_print_of_a_deleted_campaign_does_nothing(demo_campaign):
     report_pdf_warm.call(pk, "ja", None)
 
 
-def test_a_queue_that_is_down_costs_the_head_start_not_the_page(hr_client, demo_campaign, caplog,
-                                                                  django_capture_on_commit_callbacks):
+def test_a_queue_that_is_down_costs_the_head_start_not_the_page(
+    hr_client, demo_campaign, caplog, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     from reports.prefetch import report_pdf_warm
 
-    with mock.patch.object(type(report_pdf_warm), "enqueue", side_effect=ConnectionError("queue down")), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        mock.patch.object(type(report_pdf_warm), "enqueue", side_effect=ConnectionError("queue down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         reply = hr_client.get(reverse("reports:organisation", args=[demo_campaign.pk]))
     assert reply.status_code == 200 and "<svg" in reply.content.decode()
     assert "queue down" in caplog.text

@@ -21,8 +21,16 @@ from .conftest import FRAMEWORK_FILE
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 HEADINGS = {
-    "en": ["Executive summary", "Readiness by dimension", "Workshop results", "Perception gap", "Departments",
-           "By role", "Recommendations", "Method and anonymity"],
+    "en": [
+        "Executive summary",
+        "Readiness by dimension",
+        "Workshop results",
+        "Perception gap",
+        "Departments",
+        "By role",
+        "Recommendations",
+        "Method and anonymity",
+    ],
     "ja": ["エグゼクティブサマリー", "ワークショップの結果", "推奨施策", "算出方法と匿名性"],
 }
 
@@ -33,8 +41,12 @@ def demo_campaign(db):
     call_command("seed_demo", "--seed", "3", "--no-link", "--force")
     campaign = Campaign.objects.get(organisation__slug="demo-manufacturing")
     session = WorkshopSession.objects.create(campaign=campaign, phase="closed")
-    WorkshopAgreement.objects.create(session=session, dimension="vision", agreed_score=35,
-                                     rationale="Executives agreed the vision is not yet usable in decisions.")
+    WorkshopAgreement.objects.create(
+        session=session,
+        dimension="vision",
+        agreed_score=35,
+        rationale="Executives agreed the vision is not yet usable in decisions.",
+    )
     return campaign
 
 
@@ -106,8 +118,10 @@ def test_running_headers_name_a_heading_on_or_before_the_page(demo_campaign, tmp
     assert "Executives agreed the vision is not yet usable in decisions." in " ".join(seen.split())
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "3", str(path),
-                    str(SCREENSHOTS / f"report-{lang}-page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "3", str(path), str(SCREENSHOTS / f"report-{lang}-page")],
+        check=True,
+    )
 
 
 def timezone_date(value):

@@ -100,8 +100,13 @@ def test_previous_campaign_comparison_appears(campaign):
     from .factories import CampaignFactory
 
     add_responses(campaign, 5, agreement=2)
-    later = CampaignFactory(organisation=campaign.organisation, framework=campaign.framework, name="Second round",
-                            opens_at=campaign.opens_at + timedelta(days=180), closes_at=campaign.closes_at + timedelta(days=180))
+    later = CampaignFactory(
+        organisation=campaign.organisation,
+        framework=campaign.framework,
+        name="Second round",
+        opens_at=campaign.opens_at + timedelta(days=180),
+        closes_at=campaign.closes_at + timedelta(days=180),
+    )
     add_responses(later, 5, agreement=4)
     _reader, text = pdf_text(report_pdf(campaign=later, lang="en"))
     assert "Changesincethepreviousassessment" in squeeze(text) and "+50" in text
@@ -172,7 +177,9 @@ def test_personal_report_only_with_the_link_and_after_submitting(client, demo):
     response = Response.objects.create(invitation=invitation, campaign=campaign, role_group="business")
     from assessment.models import Answer
 
-    Answer.objects.bulk_create(Answer(response=response, item=i, value=5 if not i.reverse else 1) for i in campaign.framework.items.all())
+    Answer.objects.bulk_create(
+        Answer(response=response, item=i, value=5 if not i.reverse else 1) for i in campaign.framework.items.all()
+    )
     assert client.get(reverse("reports:personal", args=[token])).status_code == 404  # not submitted
     Response.objects.filter(pk=response.pk).update(submitted_at=demo.opens_at)
     page = client.get(reverse("reports:personal", args=[token]), HTTP_ACCEPT_LANGUAGE="en")

@@ -19,7 +19,9 @@ def url(name, token, *args):
 @pytest.fixture
 def started(client, campaign, token):
     department = Department.objects.get(organisation=campaign.organisation, key="rd")
-    response = client.post(url("start", token), {"role_group": "business", "department": department.pk, "tenure": "y3_10"})
+    response = client.post(
+        url("start", token), {"role_group": "business", "department": department.pk, "tenure": "y3_10"}
+    )
     assert response.status_code == 302
     return token
 
@@ -154,7 +156,9 @@ def test_page_post_saves_answers_and_moves_on(client, campaign, started):
 
 
 def test_page_post_with_an_invalid_value_shows_an_error_and_saves_nothing(client, campaign, started):
-    reply = client.post(url("dimension", started, "vision"), {"item_vision_01": "9", "item_vision_02": "4", "go": "next"})
+    reply = client.post(
+        url("dimension", started, "vision"), {"item_vision_01": "9", "item_vision_02": "4", "go": "next"}
+    )
     assert reply.status_code == 400
     assert "could not be saved" in reply.content.decode()
     assert stored(started) == {}
@@ -186,7 +190,10 @@ def test_resume_from_another_device_continues_at_the_first_unfinished_section(cl
     other_device = Client()  # no session, no cookies: only the link
     page = other_device.get(url("start", started))
     assert page.status_code == 200 and "Continue" in page.content.decode()
-    reply = other_device.post(url("start", started), {"role_group": "business", "department": page.context["form"].initial["department"], "tenure": "y3_10"})
+    reply = other_device.post(
+        url("start", started),
+        {"role_group": "business", "department": page.context["form"].initial["department"], "tenure": "y3_10"},
+    )
     assert reply["Location"] == url("dimension", started, "buy_in")
     assert len(stored(started)) == campaign.framework.items.count() - 1
 

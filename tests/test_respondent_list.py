@@ -99,8 +99,10 @@ def test_values_without_a_heading_and_an_empty_file():
 
 def test_a_department_name_shared_by_two_departments_must_be_given_by_key():
     rows, problems = respondent_list_parse(
-        header=HEADER, records=[["a@example.com", "", "", "営業"], ["b@example.com", "", "", "sales2"]],
-        departments=DEPARTMENTS, role_labels={},
+        header=HEADER,
+        records=[["a@example.com", "", "", "営業"], ["b@example.com", "", "", "sales2"]],
+        departments=DEPARTMENTS,
+        role_labels={},
     )
     assert problems == ["line 2: '営業' names several departments; use its key"]
     assert rows[1]["department"] == "sales2"
@@ -116,16 +118,25 @@ def test_role_groups_of_another_questionnaire_version_are_refused_with_their_lin
     # A 1.0 campaign has no middle managers: the app knows the key, the campaign's version does not.
     labels = role_labels_for(profile_options=PROFILE_OPTIONS, code_labels=[("Middle manager", "manager")])
     rows, problems = respondent_list_parse(
-        header=HEADER, departments=DEPARTMENTS[:2], role_labels=labels, version_roles=["executive", "business"],
-        records=[["a@example.com", "A", "executive", "rd"], ["b@example.com", "B", "manager", "rd"],
-                 ["c@example.com", "C", "Middle manager", ""]],
+        header=HEADER,
+        departments=DEPARTMENTS[:2],
+        role_labels=labels,
+        version_roles=["executive", "business"],
+        records=[
+            ["a@example.com", "A", "executive", "rd"],
+            ["b@example.com", "B", "manager", "rd"],
+            ["c@example.com", "C", "Middle manager", ""],
+        ],
     )
     assert problems == [
         "line 3: the role group 'manager' is not part of this campaign's questionnaire (use one of: executive, business)",
         "line 4: the role group 'Middle manager' is not part of this campaign's questionnaire (use one of: executive, business)",
     ]
     rows, problems = respondent_list_parse(
-        header=HEADER, departments=DEPARTMENTS[:2], role_labels=labels, version_roles=["executive", "manager"],
+        header=HEADER,
+        departments=DEPARTMENTS[:2],
+        role_labels=labels,
+        version_roles=["executive", "manager"],
         records=[["b@example.com", "B", "manager", "rd"]],
     )
     assert problems == [] and rows[0]["role_group"] == "manager"

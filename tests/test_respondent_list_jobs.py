@@ -45,7 +45,9 @@ def test_a_list_at_the_threshold_is_imported_in_the_request(client, campaign, ow
     assert len(emails(campaign)) == 5 and not RespondentListJob.objects.exists()
 
 
-def test_a_long_list_waits_for_the_worker_with_progress_shown_then_is_imported(client, campaign, owner, small_threshold):
+def test_a_long_list_waits_for_the_worker_with_progress_shown_then_is_imported(
+    client, campaign, owner, small_threshold
+):
     small_threshold.TASKS = DATABASE_QUEUE
     client.force_login(owner)
     html = upload(client, campaign, people(12)).content.decode()
@@ -58,8 +60,15 @@ def test_a_long_list_waits_for_the_worker_with_progress_shown_then_is_imported(c
 
     jobs.respondent_list_job_run.call(job.pk)  # what the worker does
     state = client.get(status_url).json()
-    assert state | {"problems": None} == {"id": job.pk, "status": "done", "done": 12, "total": 12, "percent": 100,
-                                          "problems": None, "status_url": status_url}
+    assert state | {"problems": None} == {
+        "id": job.pk,
+        "status": "done",
+        "done": 12,
+        "total": 12,
+        "percent": 100,
+        "problems": None,
+        "status_url": status_url,
+    }
     assert emails(campaign) == sorted(f"p{n}@example.com" for n in range(12))
     job.refresh_from_db()
     assert bytes(job.data) == b""  # the file is not kept once imported
@@ -75,8 +84,9 @@ def test_the_page_in_japanese(client, campaign, owner, small_threshold):
     assert "list.csv のバックグラウンド取り込み" in html and "タスクワーカーが動いていません" in html
 
 
-def test_a_worker_that_dies_part_way_loses_nobody_and_adds_nobody_twice(client, campaign, owner, small_threshold,
-                                                                        monkeypatch, django_capture_on_commit_callbacks):
+def test_a_worker_that_dies_part_way_loses_nobody_and_adds_nobody_twice(
+    client, campaign, owner, small_threshold, monkeypatch, django_capture_on_commit_callbacks
+):
     small_threshold.TASKS = DATABASE_QUEUE
     monkeypatch.setattr(jobs, "BATCH", 4)
     client.force_login(owner)
@@ -109,8 +119,9 @@ def test_a_worker_that_dies_part_way_loses_nobody_and_adds_nobody_twice(client, 
     assert Invitation.objects.filter(campaign=campaign).count() == 10
 
 
-def test_a_server_error_fails_the_job_clearly_and_try_again_goes_on(client, campaign, owner, small_threshold, monkeypatch,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_server_error_fails_the_job_clearly_and_try_again_goes_on(
+    client, campaign, owner, small_threshold, monkeypatch, django_capture_on_commit_callbacks
+):
     small_threshold.TASKS = IMMEDIATE
     monkeypatch.setattr(jobs, "BATCH", 3)
     real = services.invitation_create
@@ -194,11 +205,19 @@ def test_someone_adding_a_person_meanwhile_is_not_doubled(client, campaign, owne
     assert campaign.invitations.filter(email="p4@example.com").count() == 1
 
 
-@pytest.mark.parametrize("who, allowed", [("owner", True), ("consultant", True), ("member", False), ("outsider", False)])
+@pytest.mark.parametrize(
+    "who, allowed", [("owner", True), ("consultant", True), ("member", False), ("outsider", False)]
+)
 def test_job_pages_are_for_those_who_manage_the_campaign(client, campaign, small_threshold, request, who, allowed):
     small_threshold.TASKS = DATABASE_QUEUE
-    job = RespondentListJob.objects.create(campaign=campaign, file_name="list.csv", data=people(8),
-                                           status="failed", retryable=True, unknown_departments=["X"])
+    job = RespondentListJob.objects.create(
+        campaign=campaign,
+        file_name="list.csv",
+        data=people(8),
+        status="failed",
+        retryable=True,
+        unknown_departments=["X"],
+    )
     client.force_login(request.getfixturevalue(who))
     status = client.get(reverse("console:respondent_list_job_status", args=[job.pk]))
     retry = client.post(reverse("console:respondent_list_job_retry", args=[job.pk]))
@@ -209,7 +228,6 @@ def test_job_pages_are_for_those_who_manage_the_campaign(client, campaign, small
         assert status.status_code == retry.status_code == confirm.status_code == 404
     client.logout()
     assert client.get(reverse("console:respondent_list_job_status", args=[job.pk])).status_code == 302  # sign in
-
 
 
 def test_a_job_queued_twice_runs_once(client, campaign, owner, small_threshold):

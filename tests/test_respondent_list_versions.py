@@ -10,11 +10,13 @@ from assessment.services import framework_load
 from .conftest import FRAMEWORK_FILE
 from .factories import CampaignFactory
 
-LIST_1_1 = ("email,name,role group,department\n"
-            "a@example.com,A,executive,\n"
-            "b@example.com,B,manager,\n"
-            "c@example.com,C,管理職,\n"
-            "d@example.com,D,bu_head,\n").encode()
+LIST_1_1 = (
+    "email,name,role group,department\n"
+    "a@example.com,A,executive,\n"
+    "b@example.com,B,manager,\n"
+    "c@example.com,C,管理職,\n"
+    "d@example.com,D,bu_head,\n"
+).encode()
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +48,12 @@ def test_a_1_1_campaign_accepts_them(client, framework, owner):
     client.force_login(owner)
     assert _upload(client, campaign_1_1).status_code == 302
     roles = dict(Invitation.objects.filter(campaign=campaign_1_1).values_list("email", "role_group"))
-    assert roles == {"a@example.com": "executive", "b@example.com": "manager", "c@example.com": "manager",
-                     "d@example.com": "bu_head"}
+    assert roles == {
+        "a@example.com": "executive",
+        "b@example.com": "manager",
+        "c@example.com": "manager",
+        "d@example.com": "bu_head",
+    }
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])

@@ -32,8 +32,11 @@ def test_before_the_role_is_chosen_the_bar_shows_the_step_and_the_range(client, 
     steps = campaign_1_1.framework.dimensions.count() + 2
     _invitation, token = invitation_create(campaign=campaign_1_1)  # no role on the list
     html = client.get(url("start", token)).content.decode()
-    assert bar(html) == (f"Step 1 of {steps} · {low} to {high} statements, depending on your role",
-                         round(100 / steps), round(100 / steps))
+    assert bar(html) == (
+        f"Step 1 of {steps} · {low} to {high} statements, depending on your role",
+        round(100 / steps),
+        round(100 / steps),
+    )
     html = client.get(url("start", token), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert bar(html)[0] == f"全{steps}ステップ中1ステップ目・設問数は役割により{low}〜{high}問"
     # Once the role is chosen the bar counts that role's statements.

@@ -103,7 +103,15 @@ def test_japanese_and_english_labels_are_accepted(campaign, tmp_path):
 
 def test_cp932_csv_from_japanese_excel_is_read(campaign, tmp_path):
     keys = item_keys(campaign)
-    frame = pd.DataFrame([{"role": "事業部門（開発、営業、マーケティング、製造など）", "department": "営業", **answers_row(keys, "わからない")}])
+    frame = pd.DataFrame(
+        [
+            {
+                "role": "事業部門（開発、営業、マーケティング、製造など）",
+                "department": "営業",
+                **answers_row(keys, "わからない"),
+            }
+        ]
+    )
     path = tmp_path / "sjis.csv"
     frame.to_csv(path, index=False, encoding="cp932")
     with pytest.raises(UnicodeDecodeError):
@@ -142,7 +150,9 @@ def test_bad_rows_are_all_reported_with_their_line_and_column_and_nothing_is_imp
 
 def test_unknown_columns_are_listed(campaign, tmp_path):
     keys = item_keys(campaign)
-    frame = pd.DataFrame([{"role": "executive", "department": "rd", "email": "a@b.c", "vision_99": "3", **answers_row(keys)}])
+    frame = pd.DataFrame(
+        [{"role": "executive", "department": "rd", "email": "a@b.c", "vision_99": "3", **answers_row(keys)}]
+    )
     with pytest.raises(CommandError, match="unknown columns: email, vision_99"):
         import_file(campaign, write(frame, tmp_path / "extra.csv"))
     assert counts() == (0, 0, 0)
@@ -190,8 +200,12 @@ def make_respondents(campaign, count, *, start=0):
         invitation, _token = invitation_create(campaign=campaign)
         submitted = n < start + count
         response = Response.objects.create(
-            invitation=invitation, campaign=campaign, role_group="business", department=departments[n % 2],
-            tenure="y3_10" if n % 3 else "", submitted_at=now + timedelta(seconds=n) if submitted else None,
+            invitation=invitation,
+            campaign=campaign,
+            role_group="business",
+            department=departments[n % 2],
+            tenure="y3_10" if n % 3 else "",
+            submitted_at=now + timedelta(seconds=n) if submitted else None,
         )
         for position, key in enumerate(keys):
             if (n + position) % 7 == 6:
@@ -293,8 +307,16 @@ def test_parse_rejects_values_off_the_scale(value):
 
 @pytest.mark.parametrize(
     ("value", "stored"),
-    [("1", 1), (" 5 ", 5), ("4.0", 4), ("２", 2), ("DK", None), ("Don't know", None), ("dont know", None),
-     ("わからない", None)],
+    [
+        ("1", 1),
+        (" 5 ", 5),
+        ("4.0", 4),
+        ("２", 2),
+        ("DK", None),
+        ("Don't know", None),
+        ("dont know", None),
+        ("わからない", None),
+    ],
 )
 def test_parse_accepts_the_scale_and_dont_know(value, stored):
     rows, problems = parse(("経営層", "営業", value, ""))
@@ -342,11 +364,19 @@ def test_export_coarsens_combinations_held_by_fewer_than_the_threshold(campaign,
     assert stored_answers(other) == stored_answers(campaign)
     # the pure rule, by hand: 6 rd/business/y3 stay; corporate/hr (3) and the two singles lose
     # tenure, then department, then role, and make one "other" group of 5
-    rows = pd.DataFrame({"respondent": range(1, 12), "role": ["business"] * 6 + ["corporate"] * 3 + ["executive", "business"],
-                         "department": ["rd"] * 6 + ["hr"] * 3 + ["mgmt", "sales"], "tenure": ["y3_10"] * 11})
+    rows = pd.DataFrame(
+        {
+            "respondent": range(1, 12),
+            "role": ["business"] * 6 + ["corporate"] * 3 + ["executive", "business"],
+            "department": ["rd"] * 6 + ["hr"] * 3 + ["mgmt", "sales"],
+            "tenure": ["y3_10"] * 11,
+        }
+    )
     coarse, changed = profiles_coarsen(rows, 5)
     assert coarse.groupby(["role", "department", "tenure"]).size().to_dict() == {
-        ("business", "rd", "y3_10"): 6, ("other", "other", "other"): 5}
+        ("business", "rd", "y3_10"): 6,
+        ("other", "other", "other"): 5,
+    }
     assert changed == 5
     call_command("export_responses", str(campaign.pk), "-o", str(path), "--identifying")
     assert "--identifying" in caplog.text

@@ -69,11 +69,13 @@ def test_submit_needs_only_the_routed_statements(client, campaign_1_1):
 def test_autosave_refuses_a_statement_not_shown_to_the_role(client, campaign_1_1):
     _invitation, token = invitation_create(campaign=campaign_1_1, role_group="business")
     client.post(url("start", token), {"department": Department.objects.get(key="rd").pk})
-    refused = client.post(url("answer", token), {"item": "budget_multi_year", "value": "5"},
-                          HTTP_ACCEPT="application/json")
+    refused = client.post(
+        url("answer", token), {"item": "budget_multi_year", "value": "5"}, HTTP_ACCEPT="application/json"
+    )
     assert refused.status_code == 400
-    accepted = client.post(url("answer", token), {"item": "budget_persistence", "value": "5"},
-                           HTTP_ACCEPT="application/json")
+    accepted = client.post(
+        url("answer", token), {"item": "budget_persistence", "value": "5"}, HTTP_ACCEPT="application/json"
+    )
     assert accepted.status_code == 200
     assert accepted.json()["total"] == framework_statement_counts(framework=campaign_1_1.framework)["business"]
 
@@ -97,14 +99,21 @@ SPEC = scoring.FrameworkSpec(
 
 
 def frames():
-    items = pd.DataFrame({
-        "item": ["all1", "all2", "all3", "ex1", "ex2"],
-        "dimension": ["d"] * 5,
-        "reverse": [False] * 5,
-        "audience": [["everyone"]] * 3 + [["executive"]] * 2,
-    })
-    respondents = pd.DataFrame({"respondent": [1, 2, 3, 4], "role_group": ["executive", "executive", "business", "business"],
-                                "department": [""] * 4})
+    items = pd.DataFrame(
+        {
+            "item": ["all1", "all2", "all3", "ex1", "ex2"],
+            "dimension": ["d"] * 5,
+            "reverse": [False] * 5,
+            "audience": [["everyone"]] * 3 + [["executive"]] * 2,
+        }
+    )
+    respondents = pd.DataFrame(
+        {
+            "respondent": [1, 2, 3, 4],
+            "role_group": ["executive", "executive", "business", "business"],
+            "department": [""] * 4,
+        }
+    )
     rows = []
     for respondent in (1, 2):  # executives: high on everything, shown five statements
         rows += [(respondent, key, 5) for key in ("all1", "all2", "all3", "ex1", "ex2")]
@@ -155,8 +164,13 @@ def test_campaign_results_on_1_1_score_every_role(campaign_1_1):
     for role, agreement in (("executive", 5), ("business", 3), ("manager", 3)):
         for _ in range(5):
             invitation, _token = invitation_create(campaign=campaign_1_1, role_group=role, department=rd)
-            response = Response.objects.create(invitation=invitation, campaign=campaign_1_1, role_group=role,
-                                               department=rd, submitted_at=timezone.now())
+            response = Response.objects.create(
+                invitation=invitation,
+                campaign=campaign_1_1,
+                role_group=role,
+                department=rd,
+                submitted_at=timezone.now(),
+            )
             with answers_loading():  # a submitted response, then its answers
                 Answer.objects.bulk_create(
                     Answer(response=response, item=item, value=6 - agreement if item.reverse else agreement)
@@ -166,7 +180,9 @@ def test_campaign_results_on_1_1_score_every_role(campaign_1_1):
     assert all(cell["everyone"]["n"] == 15 for cell in result["dimensions"].values())
     # the headline is what the ten non-executives experience; the executives' view sits beside it
     assert all(cell["basis"] == "staff" and cell["n"] == 10 for cell in result["dimensions"].values())
-    assert all(cell["executives"]["n"] == 5 and cell["executives"]["score"] == 100 for cell in result["dimensions"].values())
+    assert all(
+        cell["executives"]["n"] == 5 and cell["executives"]["score"] == 100 for cell in result["dimensions"].values()
+    )
     gaps = {g["dimension"]: g for g in result["gaps"]}
     assert gaps["exposure"]["gap"] == 50.0
     assert 0 < gaps["exposure"]["items_compared"] < len(shown_keys(campaign_1_1, "executive", "exposure"))
@@ -188,7 +204,13 @@ def test_seed_demo_uses_1_1_and_answers_only_routed_statements(db, settings):
     assert campaign.framework == newest
     submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
     assert set(submitted.values_list("role_group", flat=True)) == {
-        "executive", "bu_head", "manager", "innovation_team", "business", "corporate"}
+        "executive",
+        "bu_head",
+        "manager",
+        "innovation_team",
+        "business",
+        "corporate",
+    }
     assert set(submitted.values_list("tenure", flat=True)) == {""}
     counts = framework_statement_counts(framework=newest)
     for response in submitted:
@@ -209,8 +231,11 @@ def test_import_refuses_answers_to_statements_the_role_is_not_asked(campaign_1_1
         {"role": "executive", "department": "rd", "vision_fit": 4, "budget_multi_year": 5},
         {"role": "Business departments", "department": "rd", "vision_fit": 3, "budget_multi_year": ""},
     ]
-    columns = ["role", "department", *campaign_1_1.framework.items.order_by("dimension__order", "order")
-               .values_list("key", flat=True)]
+    columns = [
+        "role",
+        "department",
+        *campaign_1_1.framework.items.order_by("dimension__order", "order").values_list("key", flat=True),
+    ]
     path = tmp_path / "responses.csv"
     pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
     with pytest.raises(ResponsesFileError) as error:

@@ -18,12 +18,14 @@ from bench.population import campaign_populate, departments_create
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 def _get(client, user, url):
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         reply = client.get(url)
     assert reply.status_code == 200
     return reply, [q["sql"] for q in queries.captured_queries]
+
 
 def test_campaign_page_counts_thousands_of_responses_with_a_fixed_number_of_queries(client, consultant, campaign):
     url = reverse("console:campaign_detail", args=[campaign.pk])
@@ -43,9 +45,12 @@ def test_campaign_page_counts_thousands_of_responses_with_a_fixed_number_of_quer
     # with COUNT(DISTINCT ...): minutes at 10,000 respondents.
     assert not [sql for sql in large if "COUNT(DISTINCT" in sql.upper()]
 
+
 def test_response_counts_per_table(campaign):
     departments = departments_create(organisation=campaign.organisation, count=3)
-    campaign_populate(campaign=campaign, respondents=40, departments=departments, started=0.5, submitted=0.25, answers=False)
+    campaign_populate(
+        campaign=campaign, respondents=40, departments=departments, started=0.5, submitted=0.25, answers=False
+    )
     assert campaign_response_counts(campaign=campaign) == {"invited": 40, "started": 20, "submitted": 10}
     with CaptureQueriesContext(connection) as queries:
         campaign_response_counts(campaign=campaign)
@@ -63,8 +68,13 @@ def test_the_url_configuration_imports_no_report_library():
         "from django.urls import get_resolver; get_resolver().url_patterns\n"
         "print(' '.join(m for m in ('weasyprint', 'matplotlib', 'pandas', 'numpy') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
     assert out.stdout.strip() == ""
 
 
@@ -72,10 +82,16 @@ def test_production_keeps_database_connections_and_checks_them():
     import subprocess
     import sys
 
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "false",
-           "DJANGO_SECRET_KEY": "k" * 60}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "k" * 60,
+    }
     env.pop("DB_CONN_MAX_AGE", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.split()[-2:] == ["60", "True"]
@@ -104,7 +120,9 @@ def test_autosave_is_one_narrow_lookup_and_one_statement(client, campaign, token
             assert len(queries) == 2
     assert seen == [1, 2, 2]  # a changed answer is not counted twice
     assert dict(Answer.objects.filter(response__invitation=invitation).values_list("item__key", "value")) == {
-        "vision_01": 2, "vision_02": None}
+        "vision_01": 2,
+        "vision_02": None,
+    }
 
 
 # --- report pages: a fixed number of queries, and a department report reads its department only ---
@@ -123,8 +141,10 @@ def _populated(framework, consultant, *, respondents, departments):
 
 
 def _report_urls(campaign):
-    return {"organisation": reverse("reports:organisation", args=[campaign.pk]),
-            "department": reverse("reports:department", args=[campaign.pk, "d00"])}
+    return {
+        "organisation": reverse("reports:organisation", args=[campaign.pk]),
+        "department": reverse("reports:department", args=[campaign.pk, "d00"]),
+    }
 
 
 def test_report_pages_keep_a_fixed_number_of_queries(client, framework, consultant):
@@ -146,7 +166,8 @@ def _normalised(result):
 
 
 def test_a_department_report_reads_only_its_department_and_shows_what_the_whole_read_shows(
-        client, framework, consultant, monkeypatch):
+    client, framework, consultant, monkeypatch
+):
     from assessment import analysis
 
     campaign = _populated(framework, consultant, respondents=300, departments=6)
@@ -179,7 +200,9 @@ def test_a_department_the_release_does_not_publish_shows_no_size_of_its_own(fram
     Response.objects.filter(campaign=campaign, department__key="d02").exclude(pk__in=keep).delete()
     analysis.campaign_results(campaign=campaign)  # cuts the release
     result = analysis.campaign_results(campaign=campaign, department="d02")
-    whole = analysis.campaign_results(campaign=campaign, department="d02", frames=analysis.campaign_frames(campaign=campaign))
+    whole = analysis.campaign_results(
+        campaign=campaign, department="d02", frames=analysis.campaign_frames(campaign=campaign)
+    )
     assert result["shown"] is False and whole["shown"] is False
     assert result["respondents"] == whole["respondents"] == result["release"]["included"] > 2
     assert result["release"] == whole["release"]

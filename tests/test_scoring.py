@@ -19,7 +19,13 @@ SPEC = FrameworkSpec(
     gap_threshold=15,
 )
 ITEMS = pd.DataFrame(
-    [("v1", "vision", False), ("v2", "vision", True), ("v3", "vision", False), ("b1", "budget", False), ("b2", "budget", False)],
+    [
+        ("v1", "vision", False),
+        ("v2", "vision", True),
+        ("v3", "vision", False),
+        ("b1", "budget", False),
+        ("b2", "budget", False),
+    ],
     columns=["item", "dimension", "reverse"],
 )
 DK = np.nan
@@ -75,8 +81,21 @@ def test_golden_case_computed_by_hand():
 
 @pytest.mark.parametrize(
     "score, level",
-    [(0, 1), (19.49, 1), (19.5, 2), (20, 2), (39.4, 2), (39.5, 3), (40, 3), (59.4999, 3), (60, 4), (79.49, 4),
-     (80, 5), (100, 5), (None, None)],
+    [
+        (0, 1),
+        (19.49, 1),
+        (19.5, 2),
+        (20, 2),
+        (39.4, 2),
+        (39.5, 3),
+        (40, 3),
+        (59.4999, 3),
+        (60, 4),
+        (79.49, 4),
+        (80, 5),
+        (100, 5),
+        (None, None),
+    ],
 )
 def test_levels_come_from_fixed_bands_with_inclusive_minimums(score, level):
     assert scoring.level_of(score, SPEC.level_mins) == level
@@ -112,7 +131,9 @@ respondent_rows = st.fixed_dictionaries(dict.fromkeys(ITEMS["item"], answer_valu
 def test_raising_one_answer_never_lowers_its_dimension(rows, data):
     table = dict(enumerate(rows))
     candidates = [
-        (r, item) for r, row in table.items() for item, v in row.items()
+        (r, item)
+        for r, row in table.items()
+        for item, v in row.items()
         if not pd.isna(v) and (v > 1 if ITEMS.set_index("item").loc[item, "reverse"] else v < 5)
     ]
     if not candidates:
@@ -151,8 +172,18 @@ def test_reversing_twice_is_identity_and_reversing_with_mirrored_answers_changes
 
 
 @pytest.mark.parametrize(
-    "gap, band", [(-20, "much_lower"), (-15, "much_lower"), (-10, "lower"), (-5, "lower"), (0, "similar"),
-                  (4.9, "similar"), (5, "higher"), (14.9, "higher"), (15, "much_higher")]
+    "gap, band",
+    [
+        (-20, "much_lower"),
+        (-15, "much_lower"),
+        (-10, "lower"),
+        (-5, "lower"),
+        (0, "similar"),
+        (4.9, "similar"),
+        (5, "higher"),
+        (14.9, "higher"),
+        (15, "much_higher"),
+    ],
 )
 def test_gap_bands(gap, band):
     assert scoring.gap_band(gap, 15) == band

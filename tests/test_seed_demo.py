@@ -20,8 +20,13 @@ def development(settings):
 def answer_table():
     """All submitted answers as plain rows, free of database ids."""
     rows = Answer.objects.filter(response__submitted_at__isnull=False).values_list(
-        "response__role_group", "response__department__key", "response__tenure", "item__key", "item__reverse",
-        "item__dimension__key", "value",
+        "response__role_group",
+        "response__department__key",
+        "response__tenure",
+        "item__key",
+        "item__reverse",
+        "item__dimension__key",
+        "value",
     )
     columns = ["role", "department", "tenure", "item", "reverse", "dimension", "value"]
     return pd.DataFrame(list(rows), columns=columns)
@@ -37,7 +42,12 @@ def test_seed_demo_creates_a_plausible_organisation(framework, capsys):
     campaign = Campaign.objects.get(organisation__slug="demo-manufacturing")
     submitted = Response.objects.filter(campaign=campaign, submitted_at__isnull=False)
     assert submitted.count() >= 40
-    assert set(submitted.values_list("role_group", flat=True)) == {"executive", "innovation_team", "business", "corporate"}
+    assert set(submitted.values_list("role_group", flat=True)) == {
+        "executive",
+        "innovation_team",
+        "business",
+        "corporate",
+    }
     assert campaign.organisation.departments.count() >= 5
     # every submitted response answered every statement (some with "don't know")
     assert Answer.objects.filter(response__in=submitted).count() == submitted.count() * framework.items.count()

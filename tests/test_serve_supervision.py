@@ -78,15 +78,27 @@ def test_serve_sh_starts_a_killed_worker_and_web_server_again(tmp_path):
         "REPORT_CACHE_DIR": str(tmp_path / "cache"),
     }
     with open(log, "wb") as output:
-        server = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, env=env, stdout=output,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            ["bash", str(ROOT / "scripts" / "serve.sh")],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
-        _wait(lambda: _pid(run_dir, "worker") and _pid(run_dir, "web") and _answers(port), 240, "the first start", server)
+        _wait(
+            lambda: _pid(run_dir, "worker") and _pid(run_dir, "web") and _answers(port), 240, "the first start", server
+        )
 
         worker = _pid(run_dir, "worker")
         os.kill(worker, signal.SIGKILL)
-        _wait(lambda: _pid(run_dir, "worker") not in (None, worker) and _alive(_pid(run_dir, "worker")), 60,
-              "a new worker", server)
+        _wait(
+            lambda: _pid(run_dir, "worker") not in (None, worker) and _alive(_pid(run_dir, "worker")),
+            60,
+            "a new worker",
+            server,
+        )
         assert "serve.sh: worker exited (status 137); starting it again in 2 s" in log.read_text()
 
         web = _pid(run_dir, "web")

@@ -25,8 +25,12 @@ def test_client_address_behind_the_documented_proxy(settings):
 
 
 def fail(client, username, address, forged="9.9.9.9"):
-    return client.post(reverse("login"), {"username": username, "password": "wrong"},
-                       REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"{forged}, {address}")
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=f"{forged}, {address}",
+    )
 
 
 def test_a_forged_forwarded_address_does_not_reset_the_count(owner, settings):
@@ -35,11 +39,19 @@ def test_a_forged_forwarded_address_does_not_reset_the_count(owner, settings):
     for n in range(5):
         fail(client, "owner", "198.51.100.7", forged=f"9.9.9.{n}")  # a new forged address each time
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.7"}
-    locked = client.post(reverse("login"), {"username": "owner", "password": PASSWORD},
-                         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7")
+    locked = client.post(
+        reverse("login"),
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7",
+    )
     assert locked.status_code == 429
-    elsewhere = Client().post(reverse("login"), {"username": "owner", "password": PASSWORD},
-                              REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.50")
+    elsewhere = Client().post(
+        reverse("login"),
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
     assert elsewhere.status_code == 302  # the account is not locked for everyone
 
 
@@ -49,11 +61,19 @@ def test_one_address_guessing_many_accounts_is_stopped(owner, settings):
     client = Client()
     for n in range(6):  # two tries each at three names: below the per-account limit of five
         fail(client, f"guess-{n % 3}", "198.51.100.8")
-    blocked = client.post(reverse("login"), {"username": "owner", "password": PASSWORD},
-                          REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    blocked = client.post(
+        reverse("login"),
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
     assert blocked.status_code == 429 and "_auth_user_id" not in client.session
-    other_office = Client().post(reverse("login"), {"username": "owner", "password": PASSWORD},
-                                 REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.51")
+    other_office = Client().post(
+        reverse("login"),
+        {"username": "owner", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.51",
+    )
     assert other_office.status_code == 302
     assert get_user_model().objects.filter(username="owner").exists()
 
@@ -93,5 +113,7 @@ def test_an_address_lockout_is_logged_with_an_unknown_account_as_unknown(db, set
         for n in range(6):
             fail(client, f"guess-{n % 3}", "198.51.100.21")
     lines = [r.getMessage() for r in caplog.records if "locked out" in r.getMessage()]
-    assert lines == [lines[0]] and "address limit reached (user_id=unknown address=198.51.100.21 failures=6)" in lines[0]
+    assert (
+        lines == [lines[0]] and "address limit reached (user_id=unknown address=198.51.100.21 failures=6)" in lines[0]
+    )
     assert "guess-" not in caplog.text

@@ -35,16 +35,25 @@ def _free_port():
 def oidc_provider(tmp_path_factory):
     folder = tmp_path_factory.mktemp("oidc-provider")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    (folder / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.oidc_provider.settings",
-           "OIDC_PROVIDER_DB": str(folder / "provider.sqlite3"), "OIDC_PROVIDER_KEY": str(folder / "key.pem"),
-           "OIDC_PROVIDER_ISSUER": f"{base}/o"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.oidc_provider.settings",
+        "OIDC_PROVIDER_DB": str(folder / "provider.sqlite3"),
+        "OIDC_PROVIDER_KEY": str(folder / "key.pem"),
+        "OIDC_PROVIDER_ISSUER": f"{base}/o",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.oidc_provider.serve", str(port), CLIENT_ID, CLIENT_SECRET, CALLBACK],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         line = process.stdout.readline()
@@ -165,6 +174,7 @@ def test_a_replayed_callback_signs_no_one_in(client, sso, hr_user):
 
 # --- password sign-in off ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def passwords_off(settings, sso):
     settings.LOCAL_LOGIN_ENABLED = False
@@ -190,8 +200,13 @@ def test_permissions_still_work_with_passwords_off(passwords_off, consultant):
 
 def test_the_environment_turns_password_sign_in_off_and_single_sign_on_on():
     code = "import django; django.setup(); from django.conf import settings as s; print(' '.join(s.AUTHENTICATION_BACKENDS))"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_LOCAL_LOGIN": "false",
-           "OIDC_RP_CLIENT_ID": "x", "OIDC_OP_JWKS_ENDPOINT": "https://idp.invalid/jwks"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_LOCAL_LOGIN": "false",
+        "OIDC_RP_CLIENT_ID": "x",
+        "OIDC_OP_JWKS_ENDPOINT": "https://idp.invalid/jwks",
+    }
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT)
     backends = out.stdout.split()
     assert "django.contrib.auth.backends.ModelBackend" not in backends

@@ -14,15 +14,22 @@ from .test_analysis import add_responses
 def _update(campaign, threshold, user=None):
     campaign = Campaign.objects.get(pk=campaign.pk)
     return lifecycle.campaign_update(
-        campaign=campaign, name=campaign.name, opens_at=campaign.opens_at, closes_at=campaign.closes_at,
-        anonymity_threshold=threshold, version=campaign.version, changed_by=user,
+        campaign=campaign,
+        name=campaign.name,
+        opens_at=campaign.opens_at,
+        closes_at=campaign.closes_at,
+        anonymity_threshold=threshold,
+        version=campaign.version,
+        changed_by=user,
     )
 
 
 def test_threshold_can_move_freely_before_anyone_answers_and_every_change_is_logged(campaign, owner):
     _update(campaign, 4, owner)
     _update(campaign, 7, owner)
-    changes = list(ThresholdChange.objects.filter(campaign=campaign).values_list("old_value", "new_value", "changed_by"))
+    changes = list(
+        ThresholdChange.objects.filter(campaign=campaign).values_list("old_value", "new_value", "changed_by")
+    )
     assert changes == [(5, 4, owner.pk), (4, 7, owner.pk)]
 
 
@@ -37,10 +44,18 @@ def test_threshold_is_never_lowered_once_people_answered(campaign, owner):
 
 
 def test_threshold_below_three_is_refused_by_the_form_and_the_database(campaign):
-    form = CampaignForm(data={"framework": campaign.framework.pk, "name": "x", "opens_at": "2026-01-01T09:00",
-                              "closes_at": "2026-02-01T09:00", "anonymity_threshold": 2})
+    form = CampaignForm(
+        data={
+            "framework": campaign.framework.pk,
+            "name": "x",
+            "opens_at": "2026-01-01T09:00",
+            "closes_at": "2026-02-01T09:00",
+            "anonymity_threshold": 2,
+        }
+    )
     assert not form.is_valid() and "anonymity_threshold" in form.errors
     from django.db import IntegrityError, transaction
+
     with pytest.raises(IntegrityError), transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(anonymity_threshold=2)
 

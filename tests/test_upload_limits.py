@@ -34,7 +34,9 @@ def _bomb(path, unpacked_mb):
     with zipfile.ZipFile(io.BytesIO(_xlsx_bytes([["email"], ["a@example.com"]]))) as source:
         members = {info.filename: source.read(info) for info in source.infolist()}
     sheet = members["xl/worksheets/sheet1.xml"]
-    members["xl/worksheets/sheet1.xml"] = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (unpacked_mb * 1024 * 1024))
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"<sheetData>", b"<sheetData>" + b" " * (unpacked_mb * 1024 * 1024)
+    )
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
@@ -119,7 +121,7 @@ def test_an_endless_line_and_a_huge_csv_are_refused(tmp_path, monkeypatch):
     path.write_bytes(b"email\n" + b"a" * 500_000)
     with pytest.raises(UploadReadError, match="a line longer than"):
         table_read(path)
-    path.write_bytes(b"email\n\"" + b"a" * 20_000 + b"\"\n")
+    path.write_bytes(b'email\n"' + b"a" * 20_000 + b'"\n')
     with pytest.raises(UploadReadError, match="line 2: a cell longer than"):
         table_read(path)
     monkeypatch.setattr(upload_reader, "MAX_CSV_BYTES", 1024)

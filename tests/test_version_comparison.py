@@ -23,8 +23,9 @@ def fill(campaign, count, agreement, role="business"):
     items = routing.items_shown(list(campaign.framework.items.all()), role)
     for _ in range(count):
         invitation, _t = invitation_create(campaign=campaign, role_group=role, department=dept)
-        response = Response.objects.create(invitation=invitation, campaign=campaign, role_group=role,
-                                           department=dept, submitted_at=timezone.now())
+        response = Response.objects.create(
+            invitation=invitation, campaign=campaign, role_group=role, department=dept, submitted_at=timezone.now()
+        )
         with answers_loading():  # a submitted response, then its answers
             Answer.objects.bulk_create(
                 Answer(response=response, item=i, value=6 - agreement if i.reverse else agreement) for i in items
@@ -38,8 +39,13 @@ def two_campaigns(db):
     organisation = OrganisationFactory()
     DepartmentFactory(organisation=organisation, key="rd")
     now = timezone.now()
-    before = CampaignFactory(organisation=organisation, framework=v10, name="2025",
-                             opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=370))
+    before = CampaignFactory(
+        organisation=organisation,
+        framework=v10,
+        name="2025",
+        opens_at=now - timedelta(days=400),
+        closes_at=now - timedelta(days=370),
+    )
     after = CampaignFactory(organisation=organisation, framework=v11, name="2026")
     fill(before, 6, agreement=2)
     fill(after, 6, agreement=4)
@@ -86,8 +92,12 @@ def test_no_comparison_when_the_earlier_side_is_below_the_threshold(db):
     organisation = OrganisationFactory()
     DepartmentFactory(organisation=organisation, key="rd")
     now = timezone.now()
-    before = CampaignFactory(organisation=organisation, framework=v10,
-                             opens_at=now - timedelta(days=400), closes_at=now - timedelta(days=370))
+    before = CampaignFactory(
+        organisation=organisation,
+        framework=v10,
+        opens_at=now - timedelta(days=400),
+        closes_at=now - timedelta(days=370),
+    )
     after = CampaignFactory(organisation=organisation, framework=v11)
     fill(before, 3, agreement=2)
     fill(after, 6, agreement=4)

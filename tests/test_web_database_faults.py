@@ -63,8 +63,10 @@ class Browser:
     def save(self, token, item, value, timeout=30):
         csrf = next(c.value for c in self.cookies if c.name == "csrftoken")
         request = urllib.request.Request(
-            f"{self.base}/r/{token}/answer/", data=urllib.parse.urlencode({"item": item, "value": value}).encode(),
-            headers={"Accept": "application/json", "X-CSRFToken": csrf})
+            f"{self.base}/r/{token}/answer/",
+            data=urllib.parse.urlencode({"item": item, "value": value}).encode(),
+            headers={"Accept": "application/json", "X-CSRFToken": csrf},
+        )
         status, body = self._open(request, timeout)
         return status, json.loads(body)
 
@@ -73,8 +75,12 @@ class Browser:
 def started_token(campaign, make_token):
     token = make_token()
     invitation = Invitation.objects.get(token_hash=token_hash(token))
-    response_start(invitation=invitation, role_group="business",
-                   department=Department.objects.get(organisation=campaign.organisation, key="rd"), tenure="lt3")
+    response_start(
+        invitation=invitation,
+        role_group="business",
+        department=Department.objects.get(organisation=campaign.organisation, key="rd"),
+        tenure="lt3",
+    )
     return token
 
 
@@ -98,14 +104,31 @@ def server(tmp_path):
         "STATIC_ROOT": str(tmp_path / "static"),
         "REPORT_CACHE_DIR": str(tmp_path / "cache"),
     }
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], env=env, check=True,
-                   timeout=300)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"], env=env, check=True, timeout=300
+    )
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
         gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--timeout", "60", "--logger-class", "config.logs.AccessLogger", "--access-logfile", "-"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+                "--logger-class",
+                "config.logs.AccessLogger",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -124,8 +147,10 @@ def server(tmp_path):
         gunicorn.wait(timeout=30)
         proxy.close()
         with connection.cursor() as cursor:  # sessions the cut left behind would block dropping the test database
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def answers():
@@ -145,7 +170,11 @@ def test_a_cut_or_stalled_database_gives_clear_errors_and_loses_no_answer(server
     assert status == 500 and reply["code"] == "server_error" and "sent again" in reply["error"]
     status, page = browser.get(f"/r/{token}/d/vision/")
     assert time.monotonic() - started < 20  # within the connect timeout, not a hung request
-    assert status == 500 and "Sorry, something went wrong on the server." in page and "サーバーでエラーが発生しました" in page
+    assert (
+        status == 500
+        and "Sorry, something went wrong on the server." in page
+        and "サーバーでエラーが発生しました" in page
+    )
 
     proxy.restore()
     status, reply = browser.save(token, "vision_02", 2)  # the page's retry

@@ -107,14 +107,34 @@ def test_the_worker_reconnects_after_a_database_outage(campaign, settings, tmp_p
         pytest.skip("needs PostgreSQL behind a TCP proxy (DATABASE_URL=postgres://...)")
     db = connection.settings_dict
     proxy = FaultProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", TASKS_BACKEND=DB_QUEUE["default"]["BACKEND"],
-               DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}", DB_CONNECT_TIMEOUT="2",
-               EXPORTS_DIR=str(tmp_path), REPORT_CACHE_DIR=str(tmp_path / "cache"))
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        TASKS_BACKEND=DB_QUEUE["default"]["BACKEND"],
+        DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
+        DB_CONNECT_TIMEOUT="2",
+        EXPORTS_DIR=str(tmp_path),
+        REPORT_CACHE_DIR=str(tmp_path / "cache"),
+    )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     manage = Path(django_settings.BASE_DIR) / "manage.py"
-    worker = subprocess.Popen([sys.executable, str(manage), "worker", "--no-reload", "--queue-name", "*",
-                               "--interval", "0.2", "--no-startup-delay"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            str(manage),
+            "worker",
+            "--no-reload",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not WorkerHeartbeat.objects.exists():
@@ -137,6 +157,8 @@ def test_the_worker_reconnects_after_a_database_outage(campaign, settings, tmp_p
         output = worker.communicate(timeout=30)[0]
         proxy.close()
         with connection.cursor() as cursor:  # sessions the cut left behind would block dropping the test database
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
     assert "database unavailable" in output

@@ -50,7 +50,7 @@ def cast_votes(session, count, value):
 
 def move_to(session, phase):
     order = [Phase.PRE_VOTE, Phase.DISCUSSION, Phase.RE_VOTE, Phase.CLOSED]
-    for step in order[order.index(session.phase) + 1: order.index(phase) + 1]:
+    for step in order[order.index(session.phase) + 1 : order.index(phase) + 1]:
         services.workshop_phase_set(session=session, phase=step)
     return session
 
@@ -80,8 +80,9 @@ def test_summary_is_for_everyone_who_may_read_reports(request, client, campaign,
     assert client.get(url("summary", campaign)).status_code == status
 
 
-@pytest.mark.parametrize("who, allowed",
-                         [("owner", True), ("consultant", True), ("member", False), ("outsider", False)])
+@pytest.mark.parametrize(
+    "who, allowed", [("owner", True), ("consultant", True), ("member", False), ("outsider", False)]
+)
 def test_starting_and_moving_a_workshop_needs_manage_permission(request, client, campaign, who, allowed):
     login(client, request.getfixturevalue(who))
     response = client.post(url("start", campaign), {"expected": "12"})
@@ -307,7 +308,7 @@ def test_second_round_is_stored_beside_the_first(client, session, token):
 def test_votes_are_refused_between_rounds(client, session, token, phase):
     move_to(session, phase)
     vote = reverse("workshop:vote", args=[token])
-    assert "<form method=\"post\"" not in client.get(vote).content.decode()
+    assert '<form method="post"' not in client.get(vote).content.decode()
     response = client.post(vote, vote_data(3))
     assert response.status_code == 409 and "Voting is not open right now" in response.content.decode()
     assert not WorkshopVote.objects.exists()
@@ -409,13 +410,19 @@ def test_agreements_are_saved_per_dimension_with_their_rationale(client, campaig
     move_to(session, Phase.CLOSED)
     page = client.get(url("facilitate", campaign)).content.decode()
     assert 'name="score_vision"' in page and 'name="rationale_team"' in page
-    data = {"score_vision": " 60 ", "rationale_vision": "Direction exists but is not used.",
-            "score_team": "７０", "rationale_team": "Dedicated team since April."}
+    data = {
+        "score_vision": " 60 ",
+        "rationale_vision": "Direction exists but is not used.",
+        "score_team": "７０",
+        "rationale_team": "Dedicated team since April.",
+    }
     response = client.post(url("agreements", campaign), data)
     assert response.status_code == 302
     agreed = {a.dimension: (a.agreed_score, a.rationale, a.decided_by) for a in WorkshopAgreement.objects.all()}
-    assert agreed == {"vision": (60, "Direction exists but is not used.", owner),
-                      "team": (70, "Dedicated team since April.", owner)}
+    assert agreed == {
+        "vision": (60, "Direction exists but is not used.", owner),
+        "team": (70, "Dedicated team since April.", owner),
+    }
     # revised: the latest decision counts, still one row per dimension
     client.post(url("agreements", campaign), {"score_vision": "55", "rationale_vision": "Revised."})
     assert WorkshopAgreement.objects.get(dimension="vision").agreed_score == 55
@@ -485,14 +492,16 @@ def test_a_vote_is_unique_per_participant_round_and_dimension(session, token):
 @pytest.mark.parametrize("value", [0, 6])
 def test_vote_values_outside_1_to_5_are_refused_by_the_database(session, token, value):
     with pytest.raises(IntegrityError), transaction.atomic():
-        WorkshopVote.objects.create(session=session, invitation=Invitation.objects.get(), round="pre",
-                                    dimension="vision", value=value)
+        WorkshopVote.objects.create(
+            session=session, invitation=Invitation.objects.get(), round="pre", dimension="vision", value=value
+        )
 
 
 def test_vote_round_must_be_known(session, token):
     with pytest.raises(IntegrityError), transaction.atomic():
-        WorkshopVote.objects.create(session=session, invitation=Invitation.objects.get(), round="x",
-                                    dimension="vision", value=3)
+        WorkshopVote.objects.create(
+            session=session, invitation=Invitation.objects.get(), round="x", dimension="vision", value=3
+        )
 
 
 def test_agreement_constraints(session, owner):
@@ -507,7 +516,9 @@ def test_one_running_workshop_per_campaign(campaign, session, owner):
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkshopSession.objects.create(campaign=campaign)
     move_to(session, Phase.CLOSED)
-    again = services.workshop_start(campaign=campaign, user=owner, expected=30)  # a new workshop after the last one closed
+    again = services.workshop_start(
+        campaign=campaign, user=owner, expected=30
+    )  # a new workshop after the last one closed
     assert again != session and again.phase == Phase.PRE_VOTE
 
 
@@ -536,7 +547,9 @@ def test_the_live_partial_costs_the_same_number_of_queries_for_any_group_size(cl
     assert len(few) == len(many)
 
 
-def test_the_live_result_is_shared_through_the_report_cache(client, campaign, owner, session, report_cache, monkeypatch):
+def test_the_live_result_is_shared_through_the_report_cache(
+    client, campaign, owner, session, report_cache, monkeypatch
+):
     """Scored once per new submission for every worker: the entry lives in the shared report cache,
     not in one process's memory (a second process reading the same backend finds it)."""
     from workshop import live

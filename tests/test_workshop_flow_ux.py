@@ -13,8 +13,13 @@ from workshop.models import WorkshopAgreement
 
 from .test_analysis import add_responses
 
-LEVELS = [{"level": 1, "min": 0}, {"level": 2, "min": 20}, {"level": 3, "min": 40}, {"level": 4, "min": 60},
-          {"level": 5, "min": 80}]
+LEVELS = [
+    {"level": 1, "min": 0},
+    {"level": 2, "min": 20},
+    {"level": 3, "min": 40},
+    {"level": 4, "min": 60},
+    {"level": 5, "min": 80},
+]
 
 
 def test_a_vote_stands_for_the_middle_of_its_score_band():
@@ -30,8 +35,10 @@ def join_and_answer(client, campaign):
     """A participant who scanned the QR code and answered every statement."""
     page = client.post(reverse("join:join", args=[campaign.join_code]))
     token = page["Location"].split("/")[2]
-    client.post(reverse("respondent:start", args=[token]), {"tenure": "y3_10", "role_group": "business",
-                                                            "department": campaign.organisation.departments.first().pk})
+    client.post(
+        reverse("respondent:start", args=[token]),
+        {"tenure": "y3_10", "role_group": "business", "department": campaign.organisation.departments.first().pk},
+    )
     response = Response.objects.get(campaign=campaign)
     Answer.objects.bulk_create(Answer(response=response, item=item, value=3) for item in campaign.framework.items.all())
     return token
@@ -54,8 +61,9 @@ def test_an_invited_respondent_without_a_workshop_lands_on_the_thank_you_page(cl
     from assessment.selectors import invitation_get_for_token
     from assessment.services import response_start
 
-    response = response_start(invitation=invitation_get_for_token(token=token), role_group="business",
-                              department=None, tenure="y3_10")
+    response = response_start(
+        invitation=invitation_get_for_token(token=token), role_group="business", department=None, tenure="y3_10"
+    )
     Answer.objects.bulk_create(Answer(response=response, item=item, value=3) for item in campaign.framework.items.all())
     submitted = client.post(reverse("respondent:submit", args=[token]))
     assert submitted["Location"] == reverse("respondent:done", args=[token])
@@ -74,8 +82,9 @@ def test_the_gap_chart_explains_why_it_is_empty_when_everyone_is_an_executive(cl
 def test_agreed_scores_and_rationale_appear_in_the_organisation_report(client, campaign, owner):
     add_responses(campaign, 6, agreement=4)
     session = services.workshop_start(campaign=campaign, user=owner, expected=30)
-    WorkshopAgreement.objects.create(session=session, dimension="budget", agreed_score=40,
-                                     rationale="Funding stops whenever results dip.")
+    WorkshopAgreement.objects.create(
+        session=session, dimension="budget", agreed_score=40, rationale="Funding stops whenever results dip."
+    )
     context = report_services.report_context_for(campaign=campaign, lang="en")
     row = context["workshop"]["by_key"]["budget"]
     assert row["agreed"] == 40 and row["survey"] == 75.0 and row["difference"] == -35.0
@@ -108,8 +117,9 @@ def test_a_half_answered_page_links_to_its_first_unanswered_statement(client, ca
     from assessment.selectors import invitation_get_for_token
     from assessment.services import answers_save, response_start
 
-    response = response_start(invitation=invitation_get_for_token(token=token), role_group="business",
-                              department=None, tenure="y3_10")
+    response = response_start(
+        invitation=invitation_get_for_token(token=token), role_group="business", department=None, tenure="y3_10"
+    )
     dimension = campaign.framework.dimensions.order_by("order").first()
     items = list(dimension.items.order_by("order"))
     url = reverse("respondent:dimension", args=[token, dimension.key])

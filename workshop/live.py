@@ -20,14 +20,26 @@ from reports.labels import BAND_LABELS, chart_rings, radar_series
 from . import selectors
 
 # The code that turns answers into these numbers: a release that changes it gets new entries.
-SOURCES = (*(Path(__file__).resolve().parent.parent / "assessment" / f"{name}.py"
-             for name in ("analysis", "scoring", "recommendations")), Path(__file__))
+SOURCES = (
+    *(
+        Path(__file__).resolve().parent.parent / "assessment" / f"{name}.py"
+        for name in ("analysis", "scoring", "recommendations")
+    ),
+    Path(__file__),
+)
 
 
 def survey_results(*, campaign, counts):
     """{"shown", "respondents", "remaining", "scores", "radar", "gap"} for the campaign, cached."""
     last = counts["last_submitted_at"].isoformat() if counts["last_submitted_at"] else "-"
-    parts = (campaign.pk, campaign.framework_id, campaign.anonymity_threshold, current_lang(), counts["submitted"], last)
+    parts = (
+        campaign.pk,
+        campaign.framework_id,
+        campaign.anonymity_threshold,
+        current_lang(),
+        counts["submitted"],
+        last,
+    )
     return cache.shared_value("workshop-live", parts=parts, sources=SOURCES, build=lambda: _survey_results(campaign))
 
 
@@ -56,8 +68,9 @@ def _survey_results(campaign):
     data["scores"] = dict(zip(order, scores, strict=True))
     # An empty chart on a projector looks broken: say why instead (e.g. every participant is an executive).
     data["gap_empty"] = all(gaps[k]["band"] is None for k in order)
-    data["radar"] = charts.radar_svg(labels=labels, series=series, title=_("Readiness by dimension"),
-                                     rings=chart_rings(result))
+    data["radar"] = charts.radar_svg(
+        labels=labels, series=series, title=_("Readiness by dimension"), rings=chart_rings(result)
+    )
     data["gap"] = charts.gap_svg(
         labels=labels,
         gaps=[{"gap": gaps[k]["gap"], "band": gaps[k]["band"], "large": gaps[k]["large"]} for k in order],
@@ -105,14 +118,16 @@ def dimension_rows(*, dimensions, survey, votes, agreements, levels=()):
     """
     rows = []
     for d in dimensions:
-        rows.append({
-            "key": d.key,
-            "name": localized(d, "name"),
-            "survey": survey["scores"].get(d.key) if survey["shown"] else None,
-            "pre": _with_score(votes["pre"]["dimensions"].get(d.key), levels) if votes else None,
-            "re": _with_score(votes["re"]["dimensions"].get(d.key), levels) if votes else None,
-            "agreement": agreements.get(d.key),
-        })
+        rows.append(
+            {
+                "key": d.key,
+                "name": localized(d, "name"),
+                "survey": survey["scores"].get(d.key) if survey["shown"] else None,
+                "pre": _with_score(votes["pre"]["dimensions"].get(d.key), levels) if votes else None,
+                "re": _with_score(votes["re"]["dimensions"].get(d.key), levels) if votes else None,
+                "agreement": agreements.get(d.key),
+            }
+        )
     return rows
 
 
@@ -133,8 +148,9 @@ def live_context(*, campaign, session):
         "counts": counts,
         "survey": survey,
         "votes": votes,
-        "rows": dimension_rows(dimensions=dimensions, survey=survey, votes=votes, agreements=agreements,
-                               levels=campaign.framework.levels),
+        "rows": dimension_rows(
+            dimensions=dimensions, survey=survey, votes=votes, agreements=agreements, levels=campaign.framework.levels
+        ),
         "round_notes": round_notes(session=session, votes=votes, threshold=campaign.anonymity_threshold),
         "threshold": campaign.anonymity_threshold,
     }

@@ -32,8 +32,9 @@ NEXT_PHASE = {Phase.PRE_VOTE: Phase.DISCUSSION, Phase.DISCUSSION: Phase.RE_VOTE,
 class WorkshopSession(models.Model):
     campaign = models.ForeignKey("assessment.Campaign", on_delete=models.CASCADE, related_name="workshop_sessions")
     phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.PRE_VOTE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     phase_changed_at = models.DateTimeField(default=timezone.now)
     # How many people the facilitator expects in the room: joins by code stop there, so one
@@ -45,8 +46,9 @@ class WorkshopSession(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(phase__in=Phase.values), name="workshop_session_phase_known"),
             # Two facilitators pressing "start" at once must end up in the same session.
-            models.UniqueConstraint(fields=["campaign"], condition=~Q(phase=Phase.CLOSED),
-                                    name="workshop_session_one_running_per_campaign"),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=~Q(phase=Phase.CLOSED), name="workshop_session_one_running_per_campaign"
+            ),
         ]
 
     def __str__(self):
@@ -75,8 +77,10 @@ class WorkshopVote(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "invitation", "round", "dimension"],
-                                    name="workshop_vote_once_per_round_and_dimension"),
+            models.UniqueConstraint(
+                fields=["session", "invitation", "round", "dimension"],
+                name="workshop_vote_once_per_round_and_dimension",
+            ),
             models.CheckConstraint(condition=Q(value__gte=1, value__lte=5), name="workshop_vote_value_on_scale"),
             models.CheckConstraint(condition=Q(round__in=Round.values), name="workshop_vote_round_known"),
         ]
@@ -93,15 +97,17 @@ class WorkshopAgreement(models.Model):
     dimension = models.SlugField(max_length=32)
     agreed_score = models.PositiveSmallIntegerField()
     rationale = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["session", "dimension"], name="workshop_agreement_once_per_dimension"),
-            models.CheckConstraint(condition=Q(agreed_score__gte=0, agreed_score__lte=100),
-                                   name="workshop_agreement_score_0_100"),
+            models.CheckConstraint(
+                condition=Q(agreed_score__gte=0, agreed_score__lte=100), name="workshop_agreement_score_0_100"
+            ),
         ]
 
     def __str__(self):
@@ -115,8 +121,7 @@ class WorkshopJoin(models.Model):
     """
 
     invitation = models.OneToOneField("assessment.Invitation", on_delete=models.CASCADE, related_name="workshop_join")
-    session = models.ForeignKey(WorkshopSession, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="joins")
+    session = models.ForeignKey(WorkshopSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="joins")
     joined_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

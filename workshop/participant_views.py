@@ -39,8 +39,12 @@ def join(request, code):
         return render(request, "workshop/join_unavailable.html", {"state": "unknown"}, status=404)
     if not campaign.is_open():
         state = "not_open" if timezone.now() < campaign.opens_at else "closed"
-        return render(request, "workshop/join_unavailable.html", {"campaign": campaign, "state": state},
-                      status=403 if state == "not_open" else 410)
+        return render(
+            request,
+            "workshop/join_unavailable.html",
+            {"campaign": campaign, "state": state},
+            status=403 if state == "not_open" else 410,
+        )
     tokens = request.session.get(SESSION_KEY, {})
     known = tokens.get(str(campaign.pk))
     if request.method == "GET" and not known:
@@ -49,10 +53,15 @@ def join(request, code):
         return render(request, "workshop/join_confirm.html", {"campaign": campaign})
     try:
         invitation, token, created = services.participant_join(
-            campaign=campaign, token=known, address=client_ip(request))
+            campaign=campaign, token=known, address=client_ip(request)
+        )
     except services.JoinRefused as refused:
-        return render(request, "workshop/join_unavailable.html", {"campaign": campaign, "state": refused.state},
-                      status=429 if refused.state == "too_fast" else 403)
+        return render(
+            request,
+            "workshop/join_unavailable.html",
+            {"campaign": campaign, "state": refused.state},
+            status=429 if refused.state == "too_fast" else 403,
+        )
     if created:
         request.session[SESSION_KEY] = {**tokens, str(campaign.pk): token}
     # Someone who already submitted comes back to vote (the survey pages would only say "done").
@@ -68,8 +77,13 @@ def _submitted(invitation):
 
 def _vote_context(invitation, token, session, form=None, error=None):
     campaign = invitation.campaign
-    context = {"campaign": campaign, "token": token, "session": session, "error": error,
-               "survey_submitted": _submitted(invitation)}
+    context = {
+        "campaign": campaign,
+        "token": token,
+        "session": session,
+        "error": error,
+        "survey_submitted": _submitted(invitation),
+    }
     if session is None:
         return context
     context["phase"] = session.phase
@@ -81,8 +95,9 @@ def _vote_context(invitation, token, session, form=None, error=None):
             mine = selectors.invitation_votes(session=session, invitation=invitation, round_key=voting_round)
             form = form_class(initial={f"vote_{k}": str(v) for k, v in mine.items()})
             context["has_voted"] = bool(mine)
-        context.update(form=form, round_label=session.get_phase_display(),
-                       bands=live.level_bands(campaign.framework.levels))
+        context.update(
+            form=form, round_label=session.get_phase_display(), bands=live.level_bands(campaign.framework.levels)
+        )
     return context
 
 
@@ -98,20 +113,22 @@ def vote(request, token):
         return render(request, "workshop/vote.html", _vote_context(invitation, token, session))
     if session is None or session.voting_round is None:
         error = _("Voting is not open right now. Wait for the facilitator to open the next vote.")
-        return render(request, "workshop/vote.html", _vote_context(invitation, token, session, error=error),
-                      status=409)
+        return render(request, "workshop/vote.html", _vote_context(invitation, token, session, error=error), status=409)
     dimensions = selectors.campaign_dimensions(campaign=invitation.campaign)
     form = vote_form_class(dimensions=dimensions, levels=invitation.campaign.framework.levels)(request.POST)
     if not form.is_valid():
-        return render(request, "workshop/vote.html", _vote_context(invitation, token, session, form=form),
-                      status=400)
+        return render(request, "workshop/vote.html", _vote_context(invitation, token, session, form=form), status=400)
     try:
         services.vote_save(session=session, invitation=invitation, values=form.votes())
     except services.WorkshopError as error:
         # The facilitator moved on between showing the form and sending it.
         session.refresh_from_db()
-        return render(request, "workshop/vote.html", _vote_context(invitation, token, session, error=str(error)),
-                      status=error.status)
+        return render(
+            request,
+            "workshop/vote.html",
+            _vote_context(invitation, token, session, error=str(error)),
+            status=error.status,
+        )
     messages.success(request, _("Your vote has been saved. You can change it until the facilitator closes this vote."))
     return redirect("workshop:vote", token)
 

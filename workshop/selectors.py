@@ -87,16 +87,18 @@ def _distribution(by_value, threshold):
         "n": n,
         "mean": sum(v * c for v, c in by_value.items()) / n,
         # share of the largest bar, so the bars fill the width they have
-        "counts": [{"value": v, "count": by_value.get(v, 0), "share": round(100 * by_value.get(v, 0) / top)}
-                   for v in VALUES],
+        "counts": [
+            {"value": v, "count": by_value.get(v, 0), "share": round(100 * by_value.get(v, 0) / top)} for v in VALUES
+        ],
     }
 
 
 def invitation_votes(*, session, invitation, round_key):
     """{dimension key: value} this participant gave in a round."""
     return dict(
-        WorkshopVote.objects.filter(session=session, invitation=invitation, round=round_key)
-        .values_list("dimension", "value")
+        WorkshopVote.objects.filter(session=session, invitation=invitation, round=round_key).values_list(
+            "dimension", "value"
+        )
     )
 
 
@@ -105,8 +107,12 @@ def session_agreements(*, session):
     if session is None:
         return {}
     return {
-        a.dimension: {"score": a.agreed_score, "rationale": a.rationale,
-                      "decided_by": a.decided_by.get_username() if a.decided_by else "", "decided_at": a.decided_at}
+        a.dimension: {
+            "score": a.agreed_score,
+            "rationale": a.rationale,
+            "decided_by": a.decided_by.get_username() if a.decided_by else "",
+            "decided_at": a.decided_at,
+        }
         for a in WorkshopAgreement.objects.filter(session=session).select_related("decided_by")
     }
 

@@ -65,8 +65,9 @@ def workshop_start(*, campaign, user, expected=None):
             return running
         try:
             with transaction.atomic():  # savepoint: a lost race must not break the outer transaction
-                return WorkshopSession.objects.create(campaign=campaign, created_by=user,
-                                                      expected_participants=expected or 0)
+                return WorkshopSession.objects.create(
+                    campaign=campaign, created_by=user, expected_participants=expected or 0
+                )
         except IntegrityError:  # another facilitator started it a moment ago
             return WorkshopSession.objects.filter(campaign=campaign).exclude(phase=Phase.CLOSED).get()
 
@@ -123,8 +124,9 @@ def participant_join(*, campaign, token=None, address=None):
             return invitation, token, False
     with transaction.atomic():
         # The session row is locked so that two joins at once cannot both take the last place.
-        session = (WorkshopSession.objects.select_for_update()
-                   .filter(campaign=campaign).exclude(phase=Phase.CLOSED).first())
+        session = (
+            WorkshopSession.objects.select_for_update().filter(campaign=campaign).exclude(phase=Phase.CLOSED).first()
+        )
         if session is None:
             raise JoinRefused("not_live")
         if WorkshopJoin.objects.filter(session=session).count() >= session.expected_participants:
@@ -153,7 +155,9 @@ def workshop_expected_set(*, session, expected):
         locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
         joined = WorkshopJoin.objects.filter(session=locked).count()
         if expected < max(joined, 1):
-            raise WorkshopError(_("%(n)d people have already joined: the expected number cannot be lower.") % {"n": joined})
+            raise WorkshopError(
+                _("%(n)d people have already joined: the expected number cannot be lower.") % {"n": joined}
+            )
         locked.expected_participants = expected
         locked.save(update_fields=["expected_participants"])
     session.expected_participants = expected
@@ -161,8 +165,9 @@ def workshop_expected_set(*, session, expected):
 
 
 def _dimension_keys(campaign):
-    return list(Dimension.objects.filter(framework_id=campaign.framework_id).order_by("order")
-                .values_list("key", flat=True))
+    return list(
+        Dimension.objects.filter(framework_id=campaign.framework_id).order_by("order").values_list("key", flat=True)
+    )
 
 
 def vote_save(*, session, invitation, values):
@@ -185,7 +190,10 @@ def vote_save(*, session, invitation, values):
             raise VotingClosed(_("Voting is not open right now. Wait for the facilitator to open the next vote."))
         for key, value in values.items():
             WorkshopVote.objects.update_or_create(
-                session=locked, invitation=invitation, round=voting_round, dimension=key,
+                session=locked,
+                invitation=invitation,
+                round=voting_round,
+                dimension=key,
                 defaults={"value": value},
             )
     return voting_round
@@ -211,6 +219,7 @@ def agreement_save(*, session, user, agreements):
         now = timezone.now()
         for key, (score, rationale) in agreements.items():
             WorkshopAgreement.objects.update_or_create(
-                session=locked, dimension=key,
+                session=locked,
+                dimension=key,
                 defaults={"agreed_score": score, "rationale": rationale.strip(), "decided_by": user, "decided_at": now},
             )

@@ -44,8 +44,17 @@ def qr_svg(url):
     """A large, scannable QR code: medium error correction, full quiet zone, sized by CSS."""
     buffer = BytesIO()
     segno.make(url, error="m", micro=False).save(
-        buffer, kind="svg", scale=10, border=4, dark="#000", light="#fff", xmldecl=False, svgns=True, omitsize=True,
-        svgclass="qr", title=_("QR code for joining the workshop"),
+        buffer,
+        kind="svg",
+        scale=10,
+        border=4,
+        dark="#000",
+        light="#fff",
+        xmldecl=False,
+        svgns=True,
+        omitsize=True,
+        svgclass="qr",
+        title=_("QR code for joining the workshop"),
     )
     return buffer.getvalue().decode()
 
@@ -78,8 +87,9 @@ def _facilitator_context(campaign, session, agreement_form=None):
             # Beside each input, the numbers the group is deciding from.
             reference = {row["key"]: row for row in context["rows"]}
             context["agreement_form"] = agreement_form
-            context["agreement_rows"] = [{**row, "ref": reference.get(row["dimension"].key)}
-                                         for row in agreement_form.rows()]
+            context["agreement_rows"] = [
+                {**row, "ref": reference.get(row["dimension"].key)} for row in agreement_form.rows()
+            ]
         if session.phase in (Phase.DISCUSSION, Phase.CLOSED) and campaign.framework.comments:
             # What people wrote, for the discussion: the report's rule (released responses, groups of at
             # least the comment threshold, never with role or department). Not in the 3-second live part.
@@ -197,15 +207,19 @@ def summary(request, pk):
     rows = live.dimension_rows(
         dimensions=dimensions, survey=survey, votes=votes, agreements=agreed, levels=campaign.framework.levels
     )
-    return render(request, "workshop/summary.html", {
-        "campaign": campaign,
-        "session": session,
-        "sessions": sessions,
-        "phase_label": Phase(session.phase).label if session else "",
-        "rows": rows,
-        "votes": votes,
-        "survey_shown": survey["shown"],
-        "respondents": survey["respondents"],
-        "threshold": campaign.anonymity_threshold,
-        "organisation_name": localized(campaign.organisation, "name"),
-    })
+    return render(
+        request,
+        "workshop/summary.html",
+        {
+            "campaign": campaign,
+            "session": session,
+            "sessions": sessions,
+            "phase_label": Phase(session.phase).label if session else "",
+            "rows": rows,
+            "votes": votes,
+            "survey_shown": survey["shown"],
+            "respondents": survey["respondents"],
+            "threshold": campaign.anonymity_threshold,
+            "organisation_name": localized(campaign.organisation, "name"),
+        },
+    )

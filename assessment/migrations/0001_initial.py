@@ -6,199 +6,333 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64)),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ja', models.CharField(max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=64)),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ja", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['organisation', 'name_en'],
+                "ordering": ["organisation", "name_en"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ja', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ja", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name_en'],
+                "ordering": ["name_en"],
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64)),
-                ('version', models.CharField(max_length=20)),
-                ('title_en', models.CharField(max_length=200)),
-                ('title_ja', models.CharField(max_length=200)),
-                ('description_en', models.TextField(blank=True)),
-                ('description_ja', models.TextField(blank=True)),
-                ('min_answered_per_dimension', models.PositiveSmallIntegerField(default=4)),
-                ('gap_threshold', models.DecimalField(decimal_places=2, default=15, max_digits=5)),
-                ('scale', models.JSONField()),
-                ('levels', models.JSONField()),
-                ('profile', models.JSONField()),
-                ('source_sha256', models.CharField(help_text='Hash of the file it was loaded from.', max_length=64)),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=64)),
+                ("version", models.CharField(max_length=20)),
+                ("title_en", models.CharField(max_length=200)),
+                ("title_ja", models.CharField(max_length=200)),
+                ("description_en", models.TextField(blank=True)),
+                ("description_ja", models.TextField(blank=True)),
+                ("min_answered_per_dimension", models.PositiveSmallIntegerField(default=4)),
+                ("gap_threshold", models.DecimalField(decimal_places=2, default=15, max_digits=5)),
+                ("scale", models.JSONField()),
+                ("levels", models.JSONField()),
+                ("profile", models.JSONField()),
+                ("source_sha256", models.CharField(help_text="Hash of the file it was loaded from.", max_length=64)),
+                ("loaded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['key', '-loaded_at'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'version'), name='framework_key_version_unique'), models.CheckConstraint(condition=models.Q(models.Q(('title_en', ''), _negated=True), models.Q(('title_ja', ''), _negated=True)), name='framework_titles_bilingual'), models.CheckConstraint(condition=models.Q(('min_answered_per_dimension__gte', 1)), name='framework_min_answered_positive')],
+                "ordering": ["key", "-loaded_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("key", "version"), name="framework_key_version_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("title_en", ""), _negated=True), models.Q(("title_ja", ""), _negated=True)
+                        ),
+                        name="framework_titles_bilingual",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("min_answered_per_dimension__gte", 1)),
+                        name="framework_min_answered_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=32)),
-                ('order', models.PositiveSmallIntegerField()),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=5)),
-                ('name_en', models.CharField(max_length=200)),
-                ('name_ja', models.CharField(max_length=200)),
-                ('description_en', models.TextField(blank=True)),
-                ('description_ja', models.TextField(blank=True)),
-                ('level_descriptions', models.JSONField(default=dict)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dimensions', to='assessment.framework')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=32)),
+                ("order", models.PositiveSmallIntegerField()),
+                ("weight", models.DecimalField(decimal_places=2, default=1, max_digits=5)),
+                ("name_en", models.CharField(max_length=200)),
+                ("name_ja", models.CharField(max_length=200)),
+                ("description_en", models.TextField(blank=True)),
+                ("description_ja", models.TextField(blank=True)),
+                ("level_descriptions", models.JSONField(default=dict)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dimensions",
+                        to="assessment.framework",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'order'],
+                "ordering": ["framework", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('opens_at', models.DateTimeField()),
-                ('closes_at', models.DateTimeField()),
-                ('anonymity_threshold', models.PositiveSmallIntegerField(default=5, help_text='Groups with fewer respondents are never shown on their own.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='assessment.framework')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaigns', to='assessment.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("opens_at", models.DateTimeField()),
+                ("closes_at", models.DateTimeField()),
+                (
+                    "anonymity_threshold",
+                    models.PositiveSmallIntegerField(
+                        default=5, help_text="Groups with fewer respondents are never shown on their own."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="campaigns", to="assessment.framework"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaigns",
+                        to="assessment.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opens_at'],
+                "ordering": ["-opens_at"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('role_group', models.CharField(blank=True, choices=[('executive', 'Executive'), ('innovation_team', 'Innovation team'), ('business', 'Business department'), ('corporate', 'Corporate function')], max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='assessment.campaign')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='assessment.department')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "role_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("executive", "Executive"),
+                            ("innovation_team", "Innovation team"),
+                            ("business", "Business department"),
+                            ("corporate", "Corporate function"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="assessment.campaign",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="assessment.department"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=32)),
-                ('order', models.PositiveSmallIntegerField()),
-                ('reverse', models.BooleanField(default=False, help_text='Agreeing means lower readiness.')),
-                ('text_en', models.TextField()),
-                ('text_ja', models.TextField()),
-                ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='assessment.dimension')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='assessment.framework')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=32)),
+                ("order", models.PositiveSmallIntegerField()),
+                ("reverse", models.BooleanField(default=False, help_text="Agreeing means lower readiness.")),
+                ("text_en", models.TextField()),
+                ("text_ja", models.TextField()),
+                (
+                    "dimension",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="assessment.dimension"
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="assessment.framework"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['dimension__order', 'order'],
+                "ordering": ["dimension__order", "order"],
             },
         ),
         migrations.AddField(
-            model_name='department',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='departments', to='assessment.organisation'),
+            model_name="department",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="departments", to="assessment.organisation"
+            ),
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role_group', models.CharField(blank=True, choices=[('executive', 'Executive'), ('innovation_team', 'Innovation team'), ('business', 'Business department'), ('corporate', 'Corporate function')], max_length=20)),
-                ('tenure', models.CharField(blank=True, choices=[('lt3', 'Less than 3 years'), ('y3_10', '3 to 9 years'), ('y10_20', '10 to 19 years'), ('gt20', '20 years or more')], max_length=10)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='assessment.campaign')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='assessment.department')),
-                ('invitation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='assessment.invitation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("executive", "Executive"),
+                            ("innovation_team", "Innovation team"),
+                            ("business", "Business department"),
+                            ("corporate", "Corporate function"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "tenure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lt3", "Less than 3 years"),
+                            ("y3_10", "3 to 9 years"),
+                            ("y10_20", "10 to 19 years"),
+                            ("gt20", "20 years or more"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="assessment.campaign"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="assessment.department"
+                    ),
+                ),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="response", to="assessment.invitation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='assessment.item')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='assessment.response')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="assessment.item"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="assessment.response"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='dimension',
-            constraint=models.UniqueConstraint(fields=('framework', 'key'), name='dimension_key_unique'),
+            model_name="dimension",
+            constraint=models.UniqueConstraint(fields=("framework", "key"), name="dimension_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='dimension',
-            constraint=models.UniqueConstraint(fields=('framework', 'order'), name='dimension_order_unique'),
+            model_name="dimension",
+            constraint=models.UniqueConstraint(fields=("framework", "order"), name="dimension_order_unique"),
         ),
         migrations.AddConstraint(
-            model_name='dimension',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='dimension_weight_positive'),
+            model_name="dimension",
+            constraint=models.CheckConstraint(condition=models.Q(("weight__gt", 0)), name="dimension_weight_positive"),
         ),
         migrations.AddConstraint(
-            model_name='dimension',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name_en', ''), _negated=True), models.Q(('name_ja', ''), _negated=True)), name='dimension_names_bilingual'),
+            model_name="dimension",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("name_en", ""), _negated=True), models.Q(("name_ja", ""), _negated=True)),
+                name="dimension_names_bilingual",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('framework', 'key'), name='item_key_unique'),
+            model_name="item",
+            constraint=models.UniqueConstraint(fields=("framework", "key"), name="item_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('text_en', ''), _negated=True), models.Q(('text_ja', ''), _negated=True)), name='item_texts_bilingual'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("text_en", ""), _negated=True), models.Q(("text_ja", ""), _negated=True)),
+                name="item_texts_bilingual",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('organisation', 'key'), name='department_key_unique'),
+            model_name="department",
+            constraint=models.UniqueConstraint(fields=("organisation", "key"), name="department_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='campaign_closes_after_opening'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))), name="campaign_closes_after_opening"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('anonymity_threshold__gte', 2)), name='campaign_anonymity_threshold_min'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("anonymity_threshold__gte", 2)), name="campaign_anonymity_threshold_min"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['campaign', 'submitted_at'], name='assessment__campaig_370db0_idx'),
+            model_name="response",
+            index=models.Index(fields=["campaign", "submitted_at"], name="assessment__campaig_370db0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'item'), name='answer_once_per_item'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(fields=("response", "item"), name="answer_once_per_item"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('value__isnull', True), models.Q(('value__gte', 1), ('value__lte', 5)), _connector='OR'), name='answer_value_on_scale'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("value__isnull", True), models.Q(("value__gte", 1), ("value__lte", 5)), _connector="OR"
+                ),
+                name="answer_value_on_scale",
+            ),
         ),
     ]

@@ -6,54 +6,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0001_initial'),
+        ("assessment", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='cloned_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='clones', to='assessment.campaign'),
+            model_name="campaign",
+            name="cloned_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="clones",
+                to="assessment.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='join_code',
+            model_name="campaign",
+            name="join_code",
             field=models.CharField(blank=True, db_index=True, max_length=12),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='invited_at',
-            field=models.DateTimeField(blank=True, help_text='when the invitation e-mail was sent', null=True),
+            model_name="invitation",
+            name="invited_at",
+            field=models.DateTimeField(blank=True, help_text="when the invitation e-mail was sent", null=True),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='reminded_at',
+            model_name="invitation",
+            name="reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='reminder_count',
+            model_name="invitation",
+            name="reminder_count",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='token_nonce',
+            model_name="invitation",
+            name="token_nonce",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('consultant', 'Consultant'), ('hr', 'Organisation admin / HR'), ('executive', 'Executive viewer')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='assessment.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("consultant", "Consultant"),
+                            ("hr", "Organisation admin / HR"),
+                            ("executive", "Executive viewer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="assessment.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation'), name='membership_once_per_organisation')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "organisation"), name="membership_once_per_organisation")
+                ],
             },
         ),
     ]

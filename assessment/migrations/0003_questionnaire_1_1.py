@@ -13,80 +13,133 @@ def raise_comment_thresholds(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0002_memberships_reminders_workshop_codes'),
+        ("assessment", "0002_memberships_reminders_workshop_codes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dimension', 'Comment on a dimension'), ('obstacle', 'Biggest obstacle')], max_length=12)),
-                ('text', models.TextField(max_length=2000)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("dimension", "Comment on a dimension"), ("obstacle", "Biggest obstacle")],
+                        max_length=12,
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='comment_threshold',
-            field=models.PositiveSmallIntegerField(default=10, help_text='Comments are shown only for groups of at least this many respondents.'),
+            model_name="campaign",
+            name="comment_threshold",
+            field=models.PositiveSmallIntegerField(
+                default=10, help_text="Comments are shown only for groups of at least this many respondents."
+            ),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='comments',
+            model_name="framework",
+            name="comments",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='framework',
-            name='comparison',
+            model_name="framework",
+            name="comparison",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='item',
-            name='audience',
+            model_name="item",
+            name="audience",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='role_group',
-            field=models.CharField(blank=True, choices=[('executive', 'Executive'), ('bu_head', 'Business-unit head'), ('manager', 'Middle manager'), ('innovation_team', 'Innovation team'), ('business', 'Business department'), ('corporate', 'Corporate function')], max_length=20),
+            model_name="invitation",
+            name="role_group",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("executive", "Executive"),
+                    ("bu_head", "Business-unit head"),
+                    ("manager", "Middle manager"),
+                    ("innovation_team", "Innovation team"),
+                    ("business", "Business department"),
+                    ("corporate", "Corporate function"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='response',
-            name='role_group',
-            field=models.CharField(blank=True, choices=[('executive', 'Executive'), ('bu_head', 'Business-unit head'), ('manager', 'Middle manager'), ('innovation_team', 'Innovation team'), ('business', 'Business department'), ('corporate', 'Corporate function')], max_length=20),
+            model_name="response",
+            name="role_group",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("executive", "Executive"),
+                    ("bu_head", "Business-unit head"),
+                    ("manager", "Middle manager"),
+                    ("innovation_team", "Innovation team"),
+                    ("business", "Business department"),
+                    ("corporate", "Corporate function"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.RunPython(raise_comment_thresholds, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('comment_threshold__gte', models.F('anonymity_threshold'))), name='campaign_comment_threshold_not_below_anonymity'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("comment_threshold__gte", models.F("anonymity_threshold"))),
+                name="campaign_comment_threshold_not_below_anonymity",
+            ),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='dimension',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='assessment.dimension'),
+            model_name="comment",
+            name="dimension",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="comments",
+                to="assessment.dimension",
+            ),
         ),
         migrations.AddField(
-            model_name='comment',
-            name='response',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='assessment.response'),
+            model_name="comment",
+            name="response",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="assessment.response"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.UniqueConstraint(fields=('response', 'kind', 'dimension'), name='comment_once_per_dimension'),
+            model_name="comment",
+            constraint=models.UniqueConstraint(
+                fields=("response", "kind", "dimension"), name="comment_once_per_dimension"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'obstacle')), fields=('response',), name='comment_one_obstacle_per_response'),
+            model_name="comment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "obstacle")), fields=("response",), name="comment_one_obstacle_per_response"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'dimension'), ('dimension__isnull', False)), models.Q(('kind', 'obstacle'), ('dimension__isnull', True)), _connector='OR'), name='comment_dimension_matches_kind'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "dimension"), ("dimension__isnull", False)),
+                    models.Q(("kind", "obstacle"), ("dimension__isnull", True)),
+                    _connector="OR",
+                ),
+                name="comment_dimension_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='comment_not_empty'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="comment_not_empty"
+            ),
         ),
     ]

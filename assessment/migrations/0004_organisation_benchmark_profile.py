@@ -4,34 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0003_questionnaire_1_1'),
+        ("assessment", "0003_questionnaire_1_1"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='benchmark_consent',
+            model_name="organisation",
+            name="benchmark_consent",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='benchmark_consent_at',
+            model_name="organisation",
+            name="benchmark_consent_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='industry',
-            field=models.CharField(blank=True, choices=[('manufacturing', 'Manufacturing'), ('it_telecom', 'IT and telecommunications'), ('finance', 'Finance and insurance'), ('trading_retail', 'Trading and retail'), ('construction_real_estate', 'Construction and real estate'), ('energy_utilities', 'Energy and utilities'), ('transport_logistics', 'Transport and logistics'), ('healthcare_pharma', 'Healthcare and pharmaceuticals'), ('services', 'Services'), ('other', 'Other')], max_length=32),
+            model_name="organisation",
+            name="industry",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("manufacturing", "Manufacturing"),
+                    ("it_telecom", "IT and telecommunications"),
+                    ("finance", "Finance and insurance"),
+                    ("trading_retail", "Trading and retail"),
+                    ("construction_real_estate", "Construction and real estate"),
+                    ("energy_utilities", "Energy and utilities"),
+                    ("transport_logistics", "Transport and logistics"),
+                    ("healthcare_pharma", "Healthcare and pharmaceuticals"),
+                    ("services", "Services"),
+                    ("other", "Other"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='size_band',
-            field=models.CharField(blank=True, choices=[('lt1000', 'Fewer than 1,000 employees'), ('1000_4999', '1,000 to 4,999 employees'), ('5000_9999', '5,000 to 9,999 employees'), ('10000_49999', '10,000 to 49,999 employees'), ('50000_plus', '50,000 employees or more')], max_length=16),
+            model_name="organisation",
+            name="size_band",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("lt1000", "Fewer than 1,000 employees"),
+                    ("1000_4999", "1,000 to 4,999 employees"),
+                    ("5000_9999", "5,000 to 9,999 employees"),
+                    ("10000_49999", "10,000 to 49,999 employees"),
+                    ("50000_plus", "50,000 employees or more"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('benchmark_consent', False), ('benchmark_consent_at__isnull', False), _connector='OR'), name='organisation_benchmark_consent_dated'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("benchmark_consent", False), ("benchmark_consent_at__isnull", False), _connector="OR"
+                ),
+                name="organisation_benchmark_consent_dated",
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0004_organisation_benchmark_profile'),
+        ("assessment", "0004_organisation_benchmark_profile"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='version',
+            model_name="campaign",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='department',
-            name='version',
+            model_name="department",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

@@ -111,43 +111,61 @@ _ANSWER_FRAMEWORK = """
     (SELECT framework_id FROM assessment_item WHERE id = NEW.item_id) IS NOT
     (SELECT c.framework_id FROM assessment_response r JOIN assessment_campaign c ON c.id = r.campaign_id
      WHERE r.id = NEW.response_id)"""
-_RESPONSE_CAMPAIGN = "NEW.campaign_id IS NOT (SELECT campaign_id FROM assessment_invitation WHERE id = NEW.invitation_id)"
+_RESPONSE_CAMPAIGN = (
+    "NEW.campaign_id IS NOT (SELECT campaign_id FROM assessment_invitation WHERE id = NEW.invitation_id)"
+)
 _RESPONSE_DEPARTMENT = """NEW.department_id IS NOT NULL AND
     (SELECT organisation_id FROM assessment_department WHERE id = NEW.department_id) IS NOT
     (SELECT organisation_id FROM assessment_campaign WHERE id = NEW.campaign_id)"""
 
 SQLITE = [
-    (f"""CREATE TRIGGER assessment_answer_framework_insert BEFORE INSERT ON assessment_answer WHEN {_ANSWER_FRAMEWORK}
+    (
+        f"""CREATE TRIGGER assessment_answer_framework_insert BEFORE INSERT ON assessment_answer WHEN {_ANSWER_FRAMEWORK}
 BEGIN SELECT RAISE(ABORT, 'answer_item_framework: statement not in the framework of the response''s campaign'); END""",
-     "DROP TRIGGER IF EXISTS assessment_answer_framework_insert"),
-    (f"""CREATE TRIGGER assessment_answer_framework_update BEFORE UPDATE ON assessment_answer WHEN {_ANSWER_FRAMEWORK}
+        "DROP TRIGGER IF EXISTS assessment_answer_framework_insert",
+    ),
+    (
+        f"""CREATE TRIGGER assessment_answer_framework_update BEFORE UPDATE ON assessment_answer WHEN {_ANSWER_FRAMEWORK}
 BEGIN SELECT RAISE(ABORT, 'answer_item_framework: statement not in the framework of the response''s campaign'); END""",
-     "DROP TRIGGER IF EXISTS assessment_answer_framework_update"),
-    ("""CREATE TRIGGER assessment_answer_submitted_final BEFORE UPDATE ON assessment_answer
+        "DROP TRIGGER IF EXISTS assessment_answer_framework_update",
+    ),
+    (
+        """CREATE TRIGGER assessment_answer_submitted_final BEFORE UPDATE ON assessment_answer
 WHEN EXISTS (SELECT 1 FROM assessment_response WHERE id IN (OLD.response_id, NEW.response_id) AND submitted_at IS NOT NULL)
 BEGIN SELECT RAISE(ABORT, 'answer_submitted_final: the response is submitted; its answers cannot change'); END""",
-     "DROP TRIGGER IF EXISTS assessment_answer_submitted_final"),
-    (f"""CREATE TRIGGER assessment_response_insert BEFORE INSERT ON assessment_response
+        "DROP TRIGGER IF EXISTS assessment_answer_submitted_final",
+    ),
+    (
+        f"""CREATE TRIGGER assessment_response_insert BEFORE INSERT ON assessment_response
 WHEN ({_RESPONSE_CAMPAIGN}) OR ({_RESPONSE_DEPARTMENT})
 BEGIN SELECT RAISE(ABORT, 'response_campaign_invitation or response_department_organisation violated'); END""",
-     "DROP TRIGGER IF EXISTS assessment_response_insert"),
-    (f"""CREATE TRIGGER assessment_response_update BEFORE UPDATE ON assessment_response
+        "DROP TRIGGER IF EXISTS assessment_response_insert",
+    ),
+    (
+        f"""CREATE TRIGGER assessment_response_update BEFORE UPDATE ON assessment_response
 WHEN ({_RESPONSE_CAMPAIGN}) OR ({_RESPONSE_DEPARTMENT})
 BEGIN SELECT RAISE(ABORT, 'response_campaign_invitation or response_department_organisation violated'); END""",
-     "DROP TRIGGER IF EXISTS assessment_response_update"),
-    ("""CREATE TRIGGER assessment_response_submission_final BEFORE UPDATE OF submitted_at ON assessment_response
+        "DROP TRIGGER IF EXISTS assessment_response_update",
+    ),
+    (
+        """CREATE TRIGGER assessment_response_submission_final BEFORE UPDATE OF submitted_at ON assessment_response
 WHEN OLD.submitted_at IS NOT NULL AND NEW.submitted_at IS NULL
 BEGIN SELECT RAISE(ABORT, 'response_submission_final: a submission cannot be undone'); END""",
-     "DROP TRIGGER IF EXISTS assessment_response_submission_final"),
-    ("""CREATE TRIGGER assessment_invitation_campaign BEFORE UPDATE OF campaign_id ON assessment_invitation
+        "DROP TRIGGER IF EXISTS assessment_response_submission_final",
+    ),
+    (
+        """CREATE TRIGGER assessment_invitation_campaign BEFORE UPDATE OF campaign_id ON assessment_invitation
 WHEN EXISTS (SELECT 1 FROM assessment_response WHERE invitation_id = NEW.id AND campaign_id <> NEW.campaign_id)
 BEGIN SELECT RAISE(ABORT, 'response_campaign_invitation: the invitation has a response in its campaign'); END""",
-     "DROP TRIGGER IF EXISTS assessment_invitation_campaign"),
-    ("""CREATE TRIGGER assessment_campaign_fixed BEFORE UPDATE OF framework_id, organisation_id ON assessment_campaign
+        "DROP TRIGGER IF EXISTS assessment_invitation_campaign",
+    ),
+    (
+        """CREATE TRIGGER assessment_campaign_fixed BEFORE UPDATE OF framework_id, organisation_id ON assessment_campaign
 WHEN (NEW.framework_id IS NOT OLD.framework_id OR NEW.organisation_id IS NOT OLD.organisation_id)
      AND EXISTS (SELECT 1 FROM assessment_response WHERE campaign_id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'campaign_framework_fixed: the campaign has responses'); END""",
-     "DROP TRIGGER IF EXISTS assessment_campaign_fixed"),
+        "DROP TRIGGER IF EXISTS assessment_campaign_fixed",
+    ),
 ]
 
 

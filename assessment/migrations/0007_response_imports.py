@@ -6,25 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0006_database_invariants'),
+        ("assessment", "0006_database_invariants"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ResponseImport',
+            name="ResponseImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64)),
-                ('file_name', models.CharField(max_length=255)),
-                ('rows', models.PositiveIntegerField()),
-                ('forced', models.BooleanField(default=False, help_text='imported again with --force')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='assessment.campaign')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sha256", models.CharField(max_length=64)),
+                ("file_name", models.CharField(max_length=255)),
+                ("rows", models.PositiveIntegerField()),
+                ("forced", models.BooleanField(default=False, help_text="imported again with --force")),
+                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="imports", to="assessment.campaign"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('forced', False)), fields=('campaign', 'sha256'), name='response_import_once_unless_forced')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("forced", False)),
+                        fields=("campaign", "sha256"),
+                        name="response_import_once_unless_forced",
+                    )
+                ],
             },
         ),
     ]

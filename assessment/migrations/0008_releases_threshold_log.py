@@ -26,9 +26,8 @@ def raise_thresholds_below_three(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0007_response_imports'),
+        ("assessment", "0007_response_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -36,70 +35,81 @@ class Migration(migrations.Migration):
         migrations.RunPython(_sqlite_only(_invariants._run(1)), _sqlite_only(_invariants._run(0))),
         migrations.RunPython(raise_thresholds_below_three, migrations.RunPython.noop),
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('threshold', models.PositiveSmallIntegerField()),
-                ('respondents', models.PositiveIntegerField()),
-                ('plan', models.JSONField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("threshold", models.PositiveSmallIntegerField()),
+                ("respondents", models.PositiveIntegerField()),
+                ("plan", models.JSONField()),
             ],
             options={
-                'ordering': ['campaign', 'number'],
+                "ordering": ["campaign", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ThresholdChange',
+            name="ThresholdChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('old_value', models.PositiveSmallIntegerField()),
-                ('new_value', models.PositiveSmallIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("old_value", models.PositiveSmallIntegerField()),
+                ("new_value", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['campaign', 'changed_at'],
+                "ordering": ["campaign", "changed_at"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='campaign',
-            name='campaign_anonymity_threshold_min',
+            model_name="campaign",
+            name="campaign_anonymity_threshold_min",
         ),
         migrations.AddField(
-            model_name='response',
-            name='release_number',
+            model_name="response",
+            name="release_number",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('anonymity_threshold__gte', 3)), name='campaign_anonymity_threshold_at_least_3'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("anonymity_threshold__gte", 3)), name="campaign_anonymity_threshold_at_least_3"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('release_number__isnull', True), ('submitted_at__isnull', False), _connector='OR'), name='response_released_only_when_submitted'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("release_number__isnull", True), ("submitted_at__isnull", False), _connector="OR"),
+                name="response_released_only_when_submitted",
+            ),
         ),
         migrations.AddField(
-            model_name='release',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='releases', to='assessment.campaign'),
+            model_name="release",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="releases", to="assessment.campaign"
+            ),
         ),
         migrations.AddField(
-            model_name='thresholdchange',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='threshold_changes', to='assessment.campaign'),
+            model_name="thresholdchange",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="threshold_changes", to="assessment.campaign"
+            ),
         ),
         migrations.AddField(
-            model_name='thresholdchange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="thresholdchange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='release',
-            constraint=models.UniqueConstraint(fields=('campaign', 'number'), name='release_number_unique'),
+            model_name="release",
+            constraint=models.UniqueConstraint(fields=("campaign", "number"), name="release_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='release',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='release_number_positive'),
+            model_name="release",
+            constraint=models.CheckConstraint(condition=models.Q(("number__gte", 1)), name="release_number_positive"),
         ),
         migrations.RunPython(_sqlite_only(_invariants._run(0)), _sqlite_only(_invariants._run(1))),
     ]

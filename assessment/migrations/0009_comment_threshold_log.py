@@ -13,7 +13,6 @@ def raise_comment_thresholds_below_ten(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("assessment", "0008_releases_threshold_log"),
     ]

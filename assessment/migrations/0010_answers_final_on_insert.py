@@ -86,29 +86,41 @@ _SUBMITTED = "EXISTS (SELECT 1 FROM assessment_response WHERE id = NEW.response_
 
 # The whole set of SQLite invariant triggers from this migration on: (create, drop).
 SQLITE = [
-    (f"""CREATE TRIGGER assessment_answer_framework_insert BEFORE INSERT ON assessment_answer WHEN {_ANSWER_FRAMEWORK}
+    (
+        f"""CREATE TRIGGER assessment_answer_framework_insert BEFORE INSERT ON assessment_answer WHEN {_ANSWER_FRAMEWORK}
 BEGIN SELECT RAISE(ABORT, 'answer_item_framework: statement not in the framework of the response''s campaign'); END""",
-     "DROP TRIGGER IF EXISTS assessment_answer_framework_insert"),
-    (f"""CREATE TRIGGER assessment_answer_framework_update BEFORE UPDATE OF item_id, response_id ON assessment_answer
+        "DROP TRIGGER IF EXISTS assessment_answer_framework_insert",
+    ),
+    (
+        f"""CREATE TRIGGER assessment_answer_framework_update BEFORE UPDATE OF item_id, response_id ON assessment_answer
 WHEN {_ANSWER_FRAMEWORK}
 BEGIN SELECT RAISE(ABORT, 'answer_item_framework: statement not in the framework of the response''s campaign'); END""",
-     "DROP TRIGGER IF EXISTS assessment_answer_framework_update"),
-    (f"""CREATE TRIGGER assessment_answer_submitted_insert BEFORE INSERT ON assessment_answer
+        "DROP TRIGGER IF EXISTS assessment_answer_framework_update",
+    ),
+    (
+        f"""CREATE TRIGGER assessment_answer_submitted_insert BEFORE INSERT ON assessment_answer
 WHEN {_SUBMITTED} AND NOT EXISTS (SELECT 1 FROM assessment_answerload)
 BEGIN SELECT RAISE(ABORT, 'answer_submitted_final: the response is submitted; it takes no new answers'); END""",
-     "DROP TRIGGER IF EXISTS assessment_answer_submitted_insert"),
-    ("""CREATE TRIGGER assessment_answer_submitted_final BEFORE UPDATE OF value, item_id, response_id ON assessment_answer
+        "DROP TRIGGER IF EXISTS assessment_answer_submitted_insert",
+    ),
+    (
+        """CREATE TRIGGER assessment_answer_submitted_final BEFORE UPDATE OF value, item_id, response_id ON assessment_answer
 WHEN EXISTS (SELECT 1 FROM assessment_response WHERE id IN (OLD.response_id, NEW.response_id) AND submitted_at IS NOT NULL)
 BEGIN SELECT RAISE(ABORT, 'answer_submitted_final: the response is submitted; its answers cannot change'); END""",
-     "DROP TRIGGER IF EXISTS assessment_answer_submitted_final"),
-    (f"""CREATE TRIGGER assessment_response_insert BEFORE INSERT ON assessment_response
+        "DROP TRIGGER IF EXISTS assessment_answer_submitted_final",
+    ),
+    (
+        f"""CREATE TRIGGER assessment_response_insert BEFORE INSERT ON assessment_response
 WHEN ({_RESPONSE_CAMPAIGN}) OR ({_RESPONSE_DEPARTMENT})
 BEGIN SELECT RAISE(ABORT, 'response_campaign_invitation or response_department_organisation violated'); END""",
-     "DROP TRIGGER IF EXISTS assessment_response_insert"),
-    (f"""CREATE TRIGGER assessment_response_update BEFORE UPDATE OF campaign_id, invitation_id, department_id
+        "DROP TRIGGER IF EXISTS assessment_response_insert",
+    ),
+    (
+        f"""CREATE TRIGGER assessment_response_update BEFORE UPDATE OF campaign_id, invitation_id, department_id
 ON assessment_response WHEN ({_RESPONSE_CAMPAIGN}) OR ({_RESPONSE_DEPARTMENT})
 BEGIN SELECT RAISE(ABORT, 'response_campaign_invitation or response_department_organisation violated'); END""",
-     "DROP TRIGGER IF EXISTS assessment_response_update"),
+        "DROP TRIGGER IF EXISTS assessment_response_update",
+    ),
     *_0006.SQLITE[5:],  # submission final, invitation campaign, campaign fixed: unchanged
 ]
 assert [pair[1] for pair in _0006.SQLITE[5:]] == [
@@ -153,7 +165,6 @@ def _sqlite_back_to_0006(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("assessment", "0009_comment_threshold_log"),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0012_campaign_join_code_unique'),
+        ("assessment", "0012_campaign_join_code_unique"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='language',
+            model_name="response",
+            name="language",
             field=models.CharField(blank=True, max_length=8, null=True),
         ),
     ]

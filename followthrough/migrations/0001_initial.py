@@ -6,57 +6,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessment', '0002_memberships_reminders_workshop_codes'),
+        ("assessment", "0002_memberships_reminders_workshop_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.SlugField(max_length=32)),
-                ('recommendation', models.SlugField(blank=True, max_length=80)),
-                ('title_en', models.CharField(max_length=300)),
-                ('title_ja', models.CharField(max_length=300)),
-                ('owner_role', models.CharField(blank=True, choices=[('executives', 'Executives'), ('innovation_team', 'Innovation team'), ('business_units', 'Business units'), ('hr', 'HR'), ('corporate_planning', 'Corporate planning'), ('board', 'Board')], max_length=32)),
-                ('owner_name', models.CharField(blank=True, max_length=200)),
-                ('owner_email', models.EmailField(blank=True, help_text="Reminders go here; else to the organisation's HR and consultants.", max_length=254)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('done', 'Done'), ('dropped', 'Dropped')], default='planned', max_length=20)),
-                ('notes', models.TextField(blank=True)),
-                ('reminded_for', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='assessment.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dimension", models.SlugField(max_length=32)),
+                ("recommendation", models.SlugField(blank=True, max_length=80)),
+                ("title_en", models.CharField(max_length=300)),
+                ("title_ja", models.CharField(max_length=300)),
+                (
+                    "owner_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("executives", "Executives"),
+                            ("innovation_team", "Innovation team"),
+                            ("business_units", "Business units"),
+                            ("hr", "HR"),
+                            ("corporate_planning", "Corporate planning"),
+                            ("board", "Board"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("owner_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "owner_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Reminders go here; else to the organisation's HR and consultants.",
+                        max_length=254,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("reminded_for", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="assessment.campaign"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'due_date', 'pk'],
-                'indexes': [models.Index(fields=['status', 'due_date'], name='followthrou_status_8d6165_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('recommendation', ''), _negated=True), fields=('campaign', 'recommendation'), name='action_once_per_recommendation'), models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'in_progress', 'done', 'dropped'])), name='action_status_known'), models.CheckConstraint(condition=models.Q(models.Q(('owner_role', ''), _negated=True), models.Q(('owner_name', ''), _negated=True), _connector='OR'), name='action_has_owner'), models.CheckConstraint(condition=models.Q(models.Q(('title_en', ''), _negated=True), models.Q(('title_ja', ''), _negated=True)), name='action_titles_bilingual')],
+                "ordering": ["campaign", "due_date", "pk"],
+                "indexes": [models.Index(fields=["status", "due_date"], name="followthrou_status_8d6165_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("recommendation", ""), _negated=True),
+                        fields=("campaign", "recommendation"),
+                        name="action_once_per_recommendation",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["planned", "in_progress", "done", "dropped"])),
+                        name="action_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("owner_role", ""), _negated=True),
+                            models.Q(("owner_name", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="action_has_owner",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("title_en", ""), _negated=True), models.Q(("title_ja", ""), _negated=True)
+                        ),
+                        name="action_titles_bilingual",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.SlugField(max_length=32)),
-                ('version', models.PositiveIntegerField()),
-                ('target_level', models.PositiveSmallIntegerField()),
-                ('target_date', models.DateField()),
-                ('rationale', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='assessment.campaign')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dimension", models.SlugField(max_length=32)),
+                ("version", models.PositiveIntegerField()),
+                ("target_level", models.PositiveSmallIntegerField()),
+                ("target_date", models.DateField()),
+                ("rationale", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitments",
+                        to="assessment.campaign",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'dimension', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'dimension', 'version'), name='commitment_version_unique'), models.CheckConstraint(condition=models.Q(('target_level__gte', 1), ('target_level__lte', 5)), name='commitment_level_on_scale'), models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='commitment_version_positive'), models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='commitment_rationale_given')],
+                "ordering": ["campaign", "dimension", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "dimension", "version"), name="commitment_version_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("target_level__gte", 1), ("target_level__lte", 5)),
+                        name="commitment_level_on_scale",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("version__gte", 1)), name="commitment_version_positive"),
+                    models.CheckConstraint(
+                        condition=models.Q(("rationale", ""), _negated=True), name="commitment_rationale_given"
+                    ),
+                ],
             },
         ),
     ]

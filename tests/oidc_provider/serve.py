@@ -19,8 +19,13 @@ def main(port, client_id, client_secret, redirect_uri):
 
     call_command("migrate", verbosity=0)
     get_application_model().objects.create(
-        name="readiness", client_id=client_id, client_secret=client_secret, client_type="confidential",
-        authorization_grant_type="authorization-code", redirect_uris=redirect_uri, algorithm="RS256",
+        name="readiness",
+        client_id=client_id,
+        client_secret=client_secret,
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris=redirect_uri,
+        algorithm="RS256",
         skip_authorization=True,
     )
 

@@ -7,92 +7,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessment', '0002_memberships_reminders_workshop_codes'),
+        ("assessment", "0002_memberships_reminders_workshop_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkshopJoin',
+            name="WorkshopJoin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('invitation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='workshop_join', to='assessment.invitation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workshop_join",
+                        to="assessment.invitation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WorkshopSession',
+            name="WorkshopSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('pre_vote', 'First vote'), ('discussion', 'Discussion'), ('re_vote', 'Second vote'), ('closed', 'Closed')], default='pre_vote', max_length=12)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('phase_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workshop_sessions', to='assessment.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("pre_vote", "First vote"),
+                            ("discussion", "Discussion"),
+                            ("re_vote", "Second vote"),
+                            ("closed", "Closed"),
+                        ],
+                        default="pre_vote",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("phase_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workshop_sessions",
+                        to="assessment.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='WorkshopAgreement',
+            name="WorkshopAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.SlugField(max_length=32)),
-                ('agreed_score', models.PositiveSmallIntegerField()),
-                ('rationale', models.TextField()),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='workshop.workshopsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dimension", models.SlugField(max_length=32)),
+                ("agreed_score", models.PositiveSmallIntegerField()),
+                ("rationale", models.TextField()),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreements",
+                        to="workshop.workshopsession",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WorkshopVote',
+            name="WorkshopVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.CharField(choices=[('pre', 'First vote'), ('re', 'Second vote')], max_length=3)),
-                ('dimension', models.SlugField(help_text="Dimension key of the campaign's framework.", max_length=32)),
-                ('value', models.PositiveSmallIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workshop_votes', to='assessment.invitation')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='workshop.workshopsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("round", models.CharField(choices=[("pre", "First vote"), ("re", "Second vote")], max_length=3)),
+                ("dimension", models.SlugField(help_text="Dimension key of the campaign's framework.", max_length=32)),
+                ("value", models.PositiveSmallIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workshop_votes",
+                        to="assessment.invitation",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="workshop.workshopsession"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='workshopsession',
-            constraint=models.CheckConstraint(condition=models.Q(('phase__in', ['pre_vote', 'discussion', 're_vote', 'closed'])), name='workshop_session_phase_known'),
+            model_name="workshopsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("phase__in", ["pre_vote", "discussion", "re_vote", "closed"])),
+                name="workshop_session_phase_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshopsession',
-            constraint=models.UniqueConstraint(condition=models.Q(('phase', 'closed'), _negated=True), fields=('campaign',), name='workshop_session_one_running_per_campaign'),
+            model_name="workshopsession",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("phase", "closed"), _negated=True),
+                fields=("campaign",),
+                name="workshop_session_one_running_per_campaign",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshopagreement',
-            constraint=models.UniqueConstraint(fields=('session', 'dimension'), name='workshop_agreement_once_per_dimension'),
+            model_name="workshopagreement",
+            constraint=models.UniqueConstraint(
+                fields=("session", "dimension"), name="workshop_agreement_once_per_dimension"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshopagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('agreed_score__gte', 0), ('agreed_score__lte', 100)), name='workshop_agreement_score_0_100'),
+            model_name="workshopagreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("agreed_score__gte", 0), ("agreed_score__lte", 100)),
+                name="workshop_agreement_score_0_100",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workshopvote',
-            index=models.Index(fields=['session', 'round'], name='workshop_wo_session_067497_idx'),
+            model_name="workshopvote",
+            index=models.Index(fields=["session", "round"], name="workshop_wo_session_067497_idx"),
         ),
         migrations.AddConstraint(
-            model_name='workshopvote',
-            constraint=models.UniqueConstraint(fields=('session', 'invitation', 'round', 'dimension'), name='workshop_vote_once_per_round_and_dimension'),
+            model_name="workshopvote",
+            constraint=models.UniqueConstraint(
+                fields=("session", "invitation", "round", "dimension"),
+                name="workshop_vote_once_per_round_and_dimension",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshopvote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 1), ('value__lte', 5)), name='workshop_vote_value_on_scale'),
+            model_name="workshopvote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 1), ("value__lte", 5)), name="workshop_vote_value_on_scale"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshopvote',
-            constraint=models.CheckConstraint(condition=models.Q(('round__in', ['pre', 're'])), name='workshop_vote_round_known'),
+            model_name="workshopvote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("round__in", ["pre", "re"])), name="workshop_vote_round_known"
+            ),
         ),
     ]

@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workshop', '0001_initial'),
+        ("workshop", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workshopjoin',
-            name='session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='joins', to='workshop.workshopsession'),
+            model_name="workshopjoin",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="joins",
+                to="workshop.workshopsession",
+            ),
         ),
         migrations.AddField(
-            model_name='workshopsession',
-            name='expected_participants',
+            model_name="workshopsession",
+            name="expected_participants",
             field=models.PositiveSmallIntegerField(default=0),
         ),
     ]

@@ -34,7 +34,9 @@ class Command(BaseCommand):
 
     def _text(self, result, lang):
         write = self.stdout.write
-        write(f"{result['campaign']['organisation']} – {result['campaign']['name']} ({result['campaign']['framework']})")
+        write(
+            f"{result['campaign']['organisation']} – {result['campaign']['name']} ({result['campaign']['framework']})"
+        )
         write(f"Submitted responses: {result['respondents']} (anonymity threshold {result['anonymity_threshold']})")
         if not result["shown"]:
             write("Too few responses to show any result.")
@@ -46,8 +48,10 @@ class Command(BaseCommand):
             return "  –  " if score is None else f"{score:5.1f}"
 
         overall = result["overall"]
-        write(f"\nOverall readiness index: {fmt(overall['score'])}  level {overall['level']} "
-              f"({level_names[overall['level']][lang] if overall['level'] else '–'})")
+        write(
+            f"\nOverall readiness index: {fmt(overall['score'])}  level {overall['level']} "
+            f"({level_names[overall['level']][lang] if overall['level'] else '–'})"
+        )
         write("\nScores and levels: people other than executives (* everyone: executives cannot be shown apart)")
         write("Dimension                                     score  level  spread  favourable  executives")
         for key, cell in result["dimensions"].items():
@@ -55,8 +59,10 @@ class Command(BaseCommand):
             theirs = cell.get("executives")
             executives = f"{fmt(theirs['score'])}  L{theirs['level']}" if theirs else "  –"
             mark = "*" if cell.get("basis") == "everyone" else " "
-            write(f"{names[key][:45]:<45}{mark} {fmt(cell['score'])}  {cell['level'] or '–'}      {spread}  "
-                  f"{fmt(cell['favourable'])}%   {executives}")
+            write(
+                f"{names[key][:45]:<45}{mark} {fmt(cell['score'])}  {cell['level'] or '–'}      {spread}  "
+                f"{fmt(cell['favourable'])}%   {executives}"
+            )
         write("\nPerception gap (executives minus others)")
         for gap in result["gaps"]:
             value = f"{gap['gap']:+.1f}" if gap["exact"] else (gap["band"] or "n/a")
@@ -75,15 +81,20 @@ class Command(BaseCommand):
         if comparison is None:
             return
         write = self.stdout.write
-        write(f"\nSince {comparison['previous']['name']} (questionnaire {comparison['previous']['version']} -> "
-              f"{comparison['version']}), on the {len(comparison['shared']['statements'])} shared statements:")
+        write(
+            f"\nSince {comparison['previous']['name']} (questionnaire {comparison['previous']['version']} -> "
+            f"{comparison['version']}), on the {len(comparison['shared']['statements'])} shared statements:"
+        )
         if not comparison["shown"]:
             write("  not shown: the earlier campaign's released results are below its threshold.")
         for row in comparison["dimensions"]:
             before, now = row["before"], row["now"]
             change = "  –" if row["delta"] is None else f"{row['delta']:+.1f}"
-            write(f"  {names.get(row['key'], row['key'])[:46]:<46} {'–' if before is None else f'{before:.1f}'} -> "
-                  f"{'–' if now is None else f'{now:.1f}'} ({change}; {row['statements']} statements)")
-        write(f"New in {comparison['version']}: {len(comparison['new_statements'])} statements; "
-              f"dropped: {len(comparison['dropped'])}")
-
+            write(
+                f"  {names.get(row['key'], row['key'])[:46]:<46} {'–' if before is None else f'{before:.1f}'} -> "
+                f"{'–' if now is None else f'{now:.1f}'} ({change}; {row['statements']} statements)"
+            )
+        write(
+            f"New in {comparison['version']}: {len(comparison['new_statements'])} statements; "
+            f"dropped: {len(comparison['dropped'])}"
+        )

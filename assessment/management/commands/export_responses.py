@@ -14,9 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="file to write")
         parser.add_argument("--format", dest="file_format", help="csv or xlsx (default: from the extension of -o)")
         parser.add_argument(
-            "--identifying", action="store_true",
+            "--identifying",
+            action="store_true",
             help="write every role/department/tenure as it is, even combinations held by fewer than the "
-                 "anonymity threshold (logged; the file can identify people)",
+            "anonymity threshold (logged; the file can identify people)",
         )
 
     def handle(self, *args, campaign, output, file_format, identifying=False, **options):
@@ -29,8 +30,9 @@ class Command(BaseCommand):
         if campaign_obj is None:
             raise CommandError(f"Campaign {campaign} does not exist.")
         try:
-            count, coarsened = responses_export(campaign=campaign_obj, path=output, file_format=file_format,
-                                                identifying=identifying)
+            count, coarsened = responses_export(
+                campaign=campaign_obj, path=output, file_format=file_format, identifying=identifying
+            )
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Exported {count} responses of {campaign_obj} to {output}."))

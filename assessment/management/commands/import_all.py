@@ -18,6 +18,8 @@ class Command(BaseCommand):
             counts = backup_import(path=path)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(
-            f"Restored {counts['organisations']} organisations, {counts['campaigns']} campaigns, {counts['answers']} answers."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {counts['organisations']} organisations, {counts['campaigns']} campaigns, {counts['answers']} answers."
+            )
+        )

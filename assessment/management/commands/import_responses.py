@@ -13,8 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("campaign", type=int, help="the campaign's id")
         parser.add_argument("path", help="a .csv (UTF-8 or Shift_JIS) or .xlsx file")
-        parser.add_argument("--force", action="store_true",
-                            help="import a file already imported into this campaign again (logged)")
+        parser.add_argument(
+            "--force", action="store_true", help="import a file already imported into this campaign again (logged)"
+        )
 
     def handle(self, *args, campaign, path, force=False, **options):
         campaign_obj = Campaign.objects.select_related("framework", "organisation").filter(pk=campaign).first()
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             # Every problem at once, so the file can be fixed in one pass.
             count = error.total
             raise CommandError(
-                f"{path} was not imported ({count} problem{'' if count == 1 else 's'}):\n  " + "\n  ".join(error.problems)
+                f"{path} was not imported ({count} problem{'' if count == 1 else 's'}):\n  "
+                + "\n  ".join(error.problems)
             ) from error
         self.stdout.write(self.style.SUCCESS(f"Imported {count} responses into {campaign_obj}."))

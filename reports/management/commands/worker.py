@@ -32,9 +32,12 @@ class SurvivingWorker(Worker):
                 try:
                     return super().run()  # batch or max-tasks finished, or a signal stopped it
                 except (DatabaseError, InterfaceError) as error:
-                    logger.error("worker %s: database unavailable (%s); retrying in %.0f s", self.worker_id,
-                                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-                                 pause)
+                    logger.error(
+                        "worker %s: database unavailable (%s); retrying in %.0f s",
+                        self.worker_id,
+                        str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+                        pause,
+                    )
                     connections.close_all()
                     deadline = time.monotonic() + pause
                     while self.running and time.monotonic() < deadline:
