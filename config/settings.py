@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "assessment",
+    "backup",
     "reports",
     "console",
     "workshop",

@@ -4,7 +4,6 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from assessment.backup import BackupError
 from assessment.errors import MAX_PROBLEMS, ApplicationError
 from assessment.framework_file import FrameworkFileError
 from assessment.lifecycle import LifecycleError, StaleEdit
@@ -12,6 +11,7 @@ from assessment.respondent_list import RespondentListError
 from assessment.responses_io import AlreadyImported, ResponsesFileError
 from assessment.services import CampaignNotOpen, RespondentError
 from assessment.upload_reader import UploadReadError
+from backup.services import BackupError
 from followthrough.services import FollowthroughError
 from reports.exports import QueueUnavailable
 from workshop.services import JoinRefused, VotingClosed, WorkshopError

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from assessment import backup
 from assessment.demo import demo_organisation_create
 from assessment.models import Answer, Organisation
+from backup import services as backup
 
 from .factories import OrganisationFactory
 

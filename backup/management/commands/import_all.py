@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.backup import BackupError, backup_import
+from backup.services import BackupError, backup_import
 
 
 class Command(BaseCommand):

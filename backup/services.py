@@ -22,9 +22,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from .errors import ApplicationError
-from .loading import answers_loading
-from .models import Answer, AnswerLoad, Campaign, Organisation, RespondentListJob
+from assessment.errors import ApplicationError
+from assessment.loading import answers_loading
+from assessment.models import Answer, AnswerLoad, Campaign, Organisation, RespondentListJob
 
 # Everything that makes up the product's data, in an order loaddata can follow. Permissions and
 # content types are referred to by natural keys, since their ids differ between databases.

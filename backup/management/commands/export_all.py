@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.backup import backup_export
+from backup.services import backup_export
 
 
 class Command(BaseCommand):
