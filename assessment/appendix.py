@@ -98,7 +98,11 @@ def dont_know_by_role(
 
 
 def language_split_safe(respondents: pd.DataFrame, plan: disclosure.Plan, threshold: int) -> bool:
-    """True when every published group, split by answer language, keeps each cell at 0 or ≥ threshold."""
+    """True when every published group, split by answer language, keeps each cell at 0 or ≥ threshold.
+
+    The release each respondent arrived in is a split too: the language rows of two releases,
+    subtracted, must not give away the few who answered in between.
+    """
     frame = respondents.assign(
         role_group=respondents["role_group"].fillna("").astype(str),
         department=respondents["department"].fillna("").astype(str),
@@ -108,6 +112,7 @@ def language_split_safe(respondents: pd.DataFrame, plan: disclosure.Plan, thresh
         frame = frame.assign(batch=1)
     columns = [group.mask(frame) for group in plan.groups.values()]
     columns.append(pd.factorize(frame["language"])[0])
+    columns.append(pd.factorize(frame["batch"])[0])
     cells = pd.DataFrame(np.column_stack(columns)).value_counts()
     return bool(((cells == 0) | (cells >= threshold)).all())
 

@@ -102,3 +102,16 @@ def test_dont_know_by_role_only_where_the_plan_publishes_the_statement_and_every
     assert rates["v1"] == 25  # one of four
     assert rates["v2"] is None  # the plan does not publish v2 for this group
     assert rates["x1"] is None  # executives-only: business was never asked
+
+
+def test_answers_by_language_are_not_shown_when_the_last_release_added_fewer_than_the_threshold():
+    threshold = 3
+    first = [(i, "business", "", "ja", 1) for i in range(4)] + [(10 + i, "business", "", "en", 1) for i in range(3)]
+    plan = plan_of(Group(label=("org",)))
+    frame = pd.DataFrame(first, columns=["respondent", "role_group", "department", "language", "batch"])
+    assert appendix.language_split_safe(frame, plan, threshold)
+    # release 2 adds three people, one of them in English: release 2's English row minus release
+    # 1's would be that one person's answers
+    later = [*first, (20, "business", "", "en", 2), (21, "business", "", "ja", 2), (22, "business", "", "ja", 2)]
+    frame = pd.DataFrame(later, columns=["respondent", "role_group", "department", "language", "batch"])
+    assert not appendix.language_split_safe(frame, plan, threshold)
