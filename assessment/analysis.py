@@ -263,10 +263,6 @@ def plan_for_frames(
     )
 
 
-def _num(value: Any) -> float | None:
-    return None if pd.isna(value) else float(value)
-
-
 @dataclass
 class ReleaseRead:
     frames: CampaignFrames  # what was read (the whole campaign, or one department's released part)
