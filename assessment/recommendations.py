@@ -169,11 +169,13 @@ def _fired(
         below = bands.upper(int(limit)) - score
         if bands.favourable_mins and int(limit) < len(bands.favourable_mins) and favourable is not None:
             below = max(below, bands.favourable_mins[int(limit)] - favourable)
-        by_score = LevelBands(bands.mins).level(score)
+        by_score = LevelBands(bands.mins).level(score) or level  # a score always has a level
+        held = by_score != level and bool(bands.favourable_mins)
         return below, {
             **facts,
             "by_score": by_score if by_score != level else None,
-            "needed": bands.favourable_mins[level] if by_score != level and bands.favourable_mins else None,
+            # the share the level the score alone reaches needs ("that level" in the reason)
+            "needed": bands.favourable_mins[by_score - 1] if held else None,
         }
     if kind == "level_at_least" and level is not None and level >= limit:
         return 0.0, facts

@@ -128,6 +128,11 @@ def test_score_alone_would_be_higher_is_said_in_the_reason():
         "favourable. The score alone would reach level 3, but that level needs at least 40% favourable answers."
     )
     assert "経営陣以外" in reason["text"]["ja"]
+    # a score in level 4's band held at level 2 by its share: "that level" is level 4, which needs 60 %
+    far = select({"dimensions": {"vision": {**cell(70, 20), "basis": "staff"}}})
+    facts = next(c for c in far if c["key"] == "low")["reason"]
+    assert (facts["level"], facts["by_score"], facts["needed"]) == (2, 4, 60)
+    assert "would reach level 4, but that level needs at least 60% favourable" in facts["text"]["en"]
 
 
 # --- catalogue 1.1 triggers -------------------------------------------------------------------------
