@@ -49,19 +49,23 @@ class LevelBands:
 
     def level(self, score: float | None, favourable: float | None = None) -> int | None:
         """Level 1..n of a (rounded) score and favourable share, or None for a missing score."""
-        if score is None or _missing(score):
-            return None
-        by_score = bisect_right(self.mins, _half_up(score))
-        if not self.favourable_mins:
+        by_score = self.score_level(score)
+        if by_score is None or not self.favourable_mins:
             return by_score
         share = 0.0 if favourable is None or _missing(favourable) else _half_up(favourable)
         return max(1, min(by_score, bisect_right(self.favourable_mins, share)))
+
+    def score_level(self, score: float | None) -> int | None:
+        """The level the score alone reaches (no share rule)."""
+        if score is None or _missing(score):
+            return None
+        return bisect_right(self.mins, _half_up(score))
 
     def limited_by_share(self, score: float | None, favourable: float | None) -> bool:
         """True where the favourable share, not the score, holds the level down."""
         if score is None or not self.favourable_mins:
             return False
-        level, by_score = self.level(score, favourable), LevelBands(self.mins).level(score)
+        level, by_score = self.level(score, favourable), self.score_level(score)
         return level is not None and by_score is not None and level < by_score  # None: a NaN score
 
     def upper(self, level: int) -> float:

@@ -13,7 +13,7 @@ respondent order, favourable shares from integer counts), so the figures are the
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -200,24 +200,26 @@ def _std(column: Floats) -> float:
     return float(np.sqrt(((average - column) ** 2).sum(dtype=np.float64) / (count - 1)))
 
 
+# A perception gap's figures where they are not shown (one side unpublished, or a personal report).
+GAP_WITHHELD: dict[str, Any] = {
+    "gap": None,
+    "band": None,
+    "large": None,
+    "exact": False,
+    "executives": None,
+    "others": None,
+    "n_executives": None,
+    "n_others": None,
+}
+
+
 def _gaps(
     executives: GapSide, staff: GapSide, spec: scoring.FrameworkSpec, compared: Mapping[str, int]
 ) -> list[PerceptionGap]:
     """Executives minus everyone else per dimension, on shared statements, where both are published."""
     gaps: list[PerceptionGap] = []
     for key in spec.dimensions:
-        entry: PerceptionGap = {
-            "dimension": key,
-            "gap": None,
-            "band": None,
-            "large": None,
-            "exact": False,
-            "executives": None,
-            "others": None,
-            "n_executives": None,
-            "n_others": None,
-            "items_compared": compared.get(key, 0),
-        }
+        entry = cast(PerceptionGap, {"dimension": key, **GAP_WITHHELD, "items_compared": compared.get(key, 0)})
         if key in executives and key in staff:
             (mine, n_mine), (theirs, n_theirs) = executives[key], staff[key]
             gap = mine - theirs

@@ -169,7 +169,7 @@ def _fired(
         below = bands.upper(int(limit)) - score
         if bands.favourable_mins and int(limit) < len(bands.favourable_mins) and favourable is not None:
             below = max(below, bands.favourable_mins[int(limit)] - favourable)
-        by_score = LevelBands(bands.mins).level(score) or level  # a score always has a level
+        by_score = bands.score_level(score) or level  # a score always has a level
         held = by_score != level and bool(bands.favourable_mins)
         return below, {
             **facts,

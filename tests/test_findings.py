@@ -18,6 +18,8 @@ from assessment.recommendations import (
 )
 from assessment.scoring import FrameworkSpec, LevelBands
 
+from .test_recommendations import entry
+
 # the 1.1 framework's bands: score 0/30/50/65/80 and favourable share 0/15/40/60/75
 BANDS_1_1 = LevelBands((0, 30, 50, 65, 80), (0, 15, 40, 60, 75))
 SPEC = FrameworkSpec(
@@ -142,26 +144,11 @@ LEVELS = {i: {"en": n, "ja": n} for i, n in enumerate(["Ad hoc", "Emerging", "De
 ROLES = {"innovation_team": {"en": "Innovation team", "ja": "イノベーション推進チーム"}}
 
 
-def entry(key, dimension, trigger, priority=2):
-    text = {"en": key, "ja": key}
-    return {
-        "key": key,
-        "dimension": dimension,
-        "trigger": trigger,
-        "priority": priority,
-        "owner": "hr",
-        "horizon": "90d",
-        "title": text,
-        "summary": text,
-        "actions": [text],
-    }
-
-
 CATALOGUE = (
     entry("low", "vision", {"level_at_most": 2}, priority=1),
     entry("sustain", "vision", {"level_at_least": 4}, priority=3),
-    entry("critical", "budget", {"gap_at_most": -15}),
-    entry("unknown", "budget", {"dont_know_at_least": 30}),
+    entry("critical", "budget", {"gap_at_most": -15}, priority=2),
+    entry("unknown", "budget", {"dont_know_at_least": 30}, priority=2),
     entry("isolated", "team", {"role_below": {"role": "innovation_team", "points": 15}}, priority=1),
 )
 
