@@ -125,9 +125,13 @@ def _printer_start():
     """
     import signal
 
+    from . import pdf_parts  # WeasyPrint: imported where used
+
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     connections.close_all()
+    # The printers already keep both cores busy with whole parts: halving a part would only add work.
+    pdf_parts.PDF_PROCESSES = 1
 
 
 def _render_parts(parts, *, campaign, frames, on_done):

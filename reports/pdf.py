@@ -120,12 +120,30 @@ def fewer_gc_passes():
                 gc.set_threshold(*_gc_saved)
 
 
-def html_to_pdf(html, *, fetcher=None):
-    """Render an HTML string to PDF bytes with the static-only fetcher."""
+def _print_whole(html, *, fetcher=None):
     fetcher = fetcher or StaticOnlyURLFetcher()
     with fewer_gc_passes():
         document = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=fetcher)
         return document.write_pdf(font_config=font_config())
+
+
+def html_to_pdf(html, *, fetcher=None):
+    """Render an HTML string to PDF bytes with the static-only fetcher.
+
+    A report marked for it is printed in two halves at once (pdf_parts.py); a caller watching
+    its own fetcher gets one print in this process, as does any report whose halves fail.
+    """
+    if fetcher is None:
+        from .pdf_parts import PartFailed, html_to_pdf_in_halves
+
+        try:
+            pdf = html_to_pdf_in_halves(html, render=_print_whole)
+        except PartFailed as error:
+            logger.warning("report printed whole: its second half failed (%s)", error)
+            pdf = None
+        if pdf is not None:
+            return pdf
+    return _print_whole(html, fetcher=fetcher)
 
 
 _LINK = re.compile(r'(?:href|src)="([^"#][^"]*)"')  # not the charts' internal "#id" references

@@ -1,0 +1,211 @@
+"""One report printed by two processes at once, with the page numbers of a single print.
+
+WeasyPrint holds one core per document, and a cold organisation report is most of a second and
+a half of it. The report's HTML marks the places where it starts a new page anyway (PART_BREAK
+before a section with `break-before: page`); cut there, each half lays out exactly as it would
+inside the whole. This process prints the first half and a forked child the second.
+
+Only the page numbers depend on the other half: "7 / 20" needs the first half's length and the
+total. Both halves lay out, tell each other their page counts through a pipe, and only then build
+their margin boxes, with the page counter shifted and the total set (`_PageNumbers`, hooked into
+WeasyPrint's layout below). The running headers need nothing: each half opens with its section's
+heading and the body carries the organisation's name (report.css). The halves are joined with
+pypdf, outline included.
+
+Anything unexpected (no marker, a child that fails or goes quiet) falls back to one print in this
+process: slower, never different.
+"""
+
+import contextlib
+import io
+import logging
+import multiprocessing
+import os
+import re
+
+import weasyprint.layout as weasy_layout
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+logger = logging.getLogger(__name__)
+
+PART_BREAK = "<!-- pdf:part -->"
+# Printing processes for one report (this one and a forked child); 1 prints in this process only.
+PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES", "2"))
+# A half that has said nothing for this long is given up and the report printed whole.
+WAIT_SECONDS = 60
+
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+class PartFailed(RuntimeError):
+    """The other half could not be printed; the caller prints the report whole."""
+
+
+def html_halves(html):
+    """(first, second) halves of `html`, cut at the PART_BREAK nearest its middle, or None.
+
+    Each half is a whole document: the second gets the head and the body's opening tag again.
+    """
+    body = _BODY_OPEN.search(html)
+    marks = [m.start() for m in re.finditer(re.escape(PART_BREAK), html)]
+    if body is None or not marks:
+        return None
+    total = _text_length(html)
+    cut = min(marks, key=lambda at: abs(_text_length(html[:at]) - total / 2))
+    first = html[:cut] + "</body></html>"
+    second = html[: body.end()] + html[cut + len(PART_BREAK) :]
+    return first, second
+
+
+_MARKUP = re.compile(r"<svg\b.*?</svg>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+
+
+def _text_length(html):
+    """What the reader sees, roughly pages: markup (a chart's most of all) weighs nothing."""
+    return len(_MARKUP.sub("", html))
+
+
+class _PageNumbers:
+    """While a half is printed: learns its page count, swaps counts with the other half, numbers."""
+
+    active = None  # the _PageNumbers of the half this process is printing, if any
+
+    def __init__(self, *, channel, first):
+        self.channel, self.first = channel, first
+        self.pages = self.offset = self.total = None
+
+    def swap(self):
+        """Send this half's page count, receive the other's (once, before the first margin box)."""
+        with contextlib.suppress(OSError):  # the other half has ended: its message, if any, says why
+            self.channel.send(("pages", self.pages))
+        other = _receive(self.channel, "pages")
+        self.offset = 0 if self.first else other
+        self.total = self.pages + other
+
+
+def _receive(channel, kind):
+    if not channel.poll(WAIT_SECONDS):
+        raise PartFailed(f"no {kind} from the other half in {WAIT_SECONDS} s")
+    try:
+        got, value = channel.recv()
+    except (EOFError, OSError) as error:
+        raise PartFailed(f"the other half ended without a word ({type(error).__name__})") from error
+    if got != kind:
+        raise PartFailed(f"the other half failed: {value}")
+    return value
+
+
+_make_all_pages = weasy_layout.make_all_pages
+_make_margin_boxes = weasy_layout.make_margin_boxes
+
+
+def _all_pages(context, root_box, html, pages):
+    pages = list(_make_all_pages(context, root_box, html, pages))
+    if _PageNumbers.active is not None:
+        _PageNumbers.active.pages = len(pages)  # the last pass (repagination) is the one kept
+    return pages
+
+
+def _margin_boxes(context, page, state):
+    numbers = _PageNumbers.active
+    if numbers is not None:
+        if numbers.total is None:
+            numbers.swap()
+        counters = state[1]
+        counters["page"] = [context.current_page + numbers.offset]
+        counters["pages"] = [numbers.total]
+    return _make_margin_boxes(context, page, state)
+
+
+# layout_document calls these through its own module's names.
+weasy_layout.make_all_pages = _all_pages
+weasy_layout.make_margin_boxes = _margin_boxes
+
+
+def _print_half(html, *, channel, first, render):
+    _PageNumbers.active = _PageNumbers(channel=channel, first=first)
+    try:
+        return render(html)
+    finally:
+        _PageNumbers.active = None
+
+
+def _child(html, channel, parents_end, render):
+    """In the forked child: print the second half, send its bytes (or why not)."""
+    parents_end.close()  # else the parent's end stays open here and its failure is never heard
+    try:
+        channel.send(("pdf", _print_half(html, channel=channel, first=False, render=render)))
+    except BaseException as error:  # whatever it was, the parent must hear it, not wait
+        with contextlib.suppress(OSError):
+            channel.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        channel.close()
+
+
+def _outline_copy(writer, reader, items, *, offset, parent):
+    """Copy `items` (pypdf's nested outline list) under `parent`; returns the last item added."""
+    last = None
+    for item in items:
+        if isinstance(item, list):  # the children of the item before
+            _outline_copy(writer, reader, item, offset=offset, parent=last)
+        else:
+            page = reader.get_destination_page_number(item) + offset
+            last = writer.add_outline_item(title=item.title, page_number=page, parent=parent)
+    return last
+
+
+def pdf_join(pdfs):
+    """One PDF of the pages of `pdfs` in order, as WeasyPrint would have printed it whole.
+
+    The outline is rebuilt: a half that opens below the first half's top heading (the report's
+    sections under the organisation's title) is nested under it again. The document language and
+    metadata are the first half's.
+    """
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
+    writer = PdfWriter()
+    for reader in readers:
+        writer.append(reader, import_outline=False)
+    offset, top = 0, None
+    for index, reader in enumerate(readers):
+        outline = reader.outline
+        last = _outline_copy(writer, reader, outline, offset=offset, parent=top)
+        if index == 0 and len(outline) == 2 and isinstance(outline[1], list):
+            top = last  # one title with its sections: the later halves' sections belong under it
+        offset += len(reader.pages)
+    root = readers[0].trailer["/Root"]
+    if "/Lang" in root:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+    if readers[0].metadata:
+        writer.add_metadata({key: value for key, value in readers[0].metadata.items() if isinstance(value, str)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def html_to_pdf_in_halves(html, *, render):
+    """PDF bytes of `html` printed as two halves at once, or None when it cannot be split.
+
+    `render(html) -> bytes` prints one document. Raises PartFailed when the child failed; the
+    caller then prints the whole (html_to_pdf does).
+    """
+    if PDF_PROCESSES < 2 or multiprocessing.current_process().daemon:  # a pool's printer may not fork
+        return None
+    halves = html_halves(html)
+    if halves is None:
+        return None
+    first, second = halves
+    mine, theirs = multiprocessing.Pipe()
+    child = multiprocessing.get_context("fork").Process(target=_child, args=(second, theirs, mine, render), daemon=True)
+    child.start()
+    theirs.close()
+    try:
+        first_pdf = _print_half(first, channel=mine, first=True, render=render)
+        second_pdf = _receive(mine, "pdf")
+    finally:
+        mine.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    return pdf_join([first_pdf, second_pdf])

@@ -1,0 +1,136 @@
+"""A report printed in two halves at once reads exactly as the same report printed whole."""
+
+import io
+import logging
+import os
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from reports import pdf, pdf_parts
+from reports.pdf_parts import PART_BREAK, PartFailed, html_halves, html_to_pdf_in_halves
+
+BREAK = f"{PART_BREAK}\n"
+
+
+def report_like(sections=(3, 9, 4, 7), lang="en"):
+    """A report-shaped document: cover, then sections of `n` paragraphs, each after a part break."""
+    body = ['<section class="cover"><h1>Acme &amp; Co.</h1><p>cover</p></section>']
+    for number, paragraphs in enumerate(sections, start=1):
+        text = "".join(
+            f"<p>Section {number} paragraph {p}. " + "Words to fill the line. " * 30 + "</p>" for p in range(paragraphs)
+        )
+        body.append(f'{BREAK}<section class="recommendations"><h2>Section {number}</h2>{text}</section>')
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>T</title>'
+        '<link rel="stylesheet" href="/static/css/report.css"></head>'
+        f'<body class="report report-pdf lang-{lang}" data-organisation="Acme &amp; Co.">{"".join(body)}</body></html>'
+    )
+
+
+def pages_text(document, tmp_path, name):
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(document)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def outline(document):
+    reader = PdfReader(io.BytesIO(document))
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item)
+
+    return list(walk(reader.outline, 0))
+
+
+def test_no_break_mark_means_no_halves():
+    assert html_halves("<html><body><p>one piece</p></body></html>") is None
+
+
+def test_cut_at_the_mark_nearest_the_middle_of_the_text_and_the_second_half_is_a_whole_document():
+    html = report_like(sections=(2, 2, 2, 2))
+    first, second = html_halves(html)
+    assert "Section 2" in first and "Section 3" not in first
+    assert second.startswith(html[: html.index("<body")])  # the same head: stylesheet, title, language
+    assert '<body class="report report-pdf lang-en" data-organisation="Acme &amp; Co.">' in second
+    assert second.index("<h2>Section 3</h2>") > 0 and "Section 2" not in second
+
+
+def test_chart_markup_does_not_count_as_text():
+    svg = "<svg>" + "<path d='M0 0'/>" * 5000 + "</svg>"
+    html = report_like(sections=(4, 4)).replace("<p>cover</p>", f"<p>cover</p>{svg}")
+    first, _second = html_halves(html)
+    assert "Section 1" in first and "Section 2" not in first  # not cut before section 1 for the chart's bulk
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_halves_read_exactly_as_the_whole(tmp_path, lang):
+    html = report_like(lang=lang)
+    whole = pdf._print_whole(html)
+    halves = html_to_pdf_in_halves(html, render=pdf._print_whole)
+    assert halves is not None
+    whole_pages, half_pages = pages_text(whole, tmp_path, "whole"), pages_text(halves, tmp_path, "halves")
+    assert len(whole_pages) >= 6
+    assert half_pages == whole_pages  # page numbers "n / total", headers, text, page by page
+    total = len(whole_pages)
+    for number, page in enumerate(half_pages, start=1):
+        assert re.search(rf"\b{number} ?/ ?{total}\b", page)
+        if number > 1:  # the cover has no header; every other page names the organisation
+            assert page.lstrip().startswith("Acme & Co.")
+    assert outline(halves) == outline(whole)
+    reader = PdfReader(io.BytesIO(halves))
+    assert reader.trailer["/Root"]["/Lang"] == lang
+    assert reader.metadata.title == "T"
+
+
+def test_the_report_is_printed_in_halves_by_default(monkeypatch):
+    calls = []
+    real = pdf_parts.html_to_pdf_in_halves
+    monkeypatch.setattr(
+        pdf_parts, "html_to_pdf_in_halves", lambda html, render: calls.append(html) or real(html, render=render)
+    )
+    document = pdf.html_to_pdf(report_like())
+    assert calls and document.startswith(b"%PDF")
+
+
+def test_a_failing_second_half_is_reported_and_the_report_printed_whole(monkeypatch, caplog, tmp_path):
+    parent = os.getpid()
+    real = pdf._print_whole
+
+    def fails_in_the_child(html, **kwargs):
+        if os.getpid() != parent:
+            raise MemoryError("the child ran out")
+        return real(html, **kwargs)
+
+    html = report_like()
+    with pytest.raises(PartFailed, match="MemoryError"):
+        html_to_pdf_in_halves(html, render=fails_in_the_child)
+
+    monkeypatch.setattr(pdf, "_print_whole", fails_in_the_child)
+    with caplog.at_level(logging.WARNING, logger="reports.pdf"):
+        document = pdf.html_to_pdf(html)
+    assert "printed whole" in caplog.text
+    assert pages_text(document, tmp_path, "fallback") == pages_text(real(html), tmp_path, "whole")
+
+
+def test_a_failing_first_half_raises_and_leaves_no_child_waiting():
+    def fails_in_the_parent(html, **kwargs):
+        raise ValueError("bad markup")
+
+    with pytest.raises(ValueError, match="bad markup"):
+        html_to_pdf_in_halves(report_like(), render=fails_in_the_parent)
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+
+
+def test_one_process_setting_prints_whole(monkeypatch):
+    monkeypatch.setattr(pdf_parts, "PDF_PROCESSES", 1)
+    assert html_to_pdf_in_halves(report_like(), render=pdf._print_whole) is None
