@@ -7,6 +7,7 @@ all use it, so a number means the same everywhere.
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -271,6 +272,7 @@ class ReleaseRead:
     released: CampaignFrames | None  # the frames of the release's respondents (batch = their release)
     submitted: int  # submitted responses in the campaign, released or not
     included: int  # responses in releases 1..number
+    released_at: datetime | None = None  # when the latest release was cut: the date of its numbers
 
 
 def _release_read(
@@ -293,9 +295,11 @@ def _release_read(
             part = campaign_frames(
                 campaign=campaign, department=department, upto=release.number, gap_items=release.plan["gap_items"]
             )
-            return ReleaseRead(part, release.number, plan, _released(part, release.number), **counts)
+            return ReleaseRead(
+                part, release.number, plan, _released(part, release.number), **counts, released_at=release.created_at
+            )
     frames = frames if frames is not None else campaign_frames(campaign=campaign)
-    number, plan, released = release_current(campaign=campaign, frames=frames)
+    number, plan, released, released_at = release_current(campaign=campaign, frames=frames)
     return ReleaseRead(
         frames,
         number,
@@ -303,6 +307,7 @@ def _release_read(
         released,
         len(frames.respondents),
         len(released.respondents) if released is not None else 0,
+        released_at,
     )
 
 
@@ -347,7 +352,12 @@ def campaign_results(
             "organisation_name": {"en": campaign.organisation.name_en, "ja": campaign.organisation.name_ja},
             "framework": f"{framework.key} {framework.version}",
         },
-        "release": {"number": number, "submitted": read.submitted, "included": read.included},
+        "release": {
+            "number": number,
+            "submitted": read.submitted,
+            "included": read.included,
+            "released_at": read.released_at.isoformat() if read.released_at else None,
+        },
         "anonymity_threshold": campaign.anonymity_threshold,
         "gap_threshold": float(framework.gap_threshold),
         "department": department,

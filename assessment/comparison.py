@@ -59,7 +59,7 @@ def _mapped_means(frames, plan, label):
 def _earlier_side(earlier, old_keys, department):
     """The earlier campaign's released scores on the shared statements (its own plan and releases)."""
     frames = campaign_frames(campaign=earlier)
-    _number, plan, released = release_current(campaign=earlier, frames=frames)
+    _number, plan, released, _at = release_current(campaign=earlier, frames=frames)
     if plan is None:
         return None, {}
     released = replace(released, mapped_items=frozenset(old_keys))
@@ -83,7 +83,7 @@ def version_comparison(*, campaign, result, department=None, frames=None):
     mapping = campaign.framework.comparison
     dimension_map, item_map = mapping.get("dimensions", {}), mapping.get("items", {})
     now_frames = frames if frames is not None else campaign_frames(campaign=campaign)
-    _number, plan, released = release_current(campaign=campaign, frames=now_frames)
+    _number, plan, released, _at = release_current(campaign=campaign, frames=now_frames)
     top = ("org",) if department is None else ("department", department)
     now_means = _mapped_means(released, plan, top) if plan is not None else {}
     before, before_means = _earlier_side(earlier, set(item_map.values()), department)

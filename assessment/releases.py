@@ -9,6 +9,7 @@ never isolates the people who answered in between.
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -63,10 +64,11 @@ def _plans(releases: Iterable[Release]) -> list[disclosure.Plan]:
 
 def release_current(
     *, campaign: Campaign, frames: CampaignFrames
-) -> tuple[int, disclosure.Plan | None, CampaignFrames | None]:
-    """(number, plan, frames of its respondents) of the latest release; cuts a new one when due.
+) -> tuple[int, disclosure.Plan | None, CampaignFrames | None, datetime | None]:
+    """(number, plan, frames of its respondents, when it was cut) of the latest release; cuts a
+    new one when due.
 
-    Returns (0, None, None) while nothing has been released.
+    Returns (0, None, None, None) while nothing has been released.
     """
     releases = list(Release.objects.filter(campaign=campaign).order_by("number"))
     pending = frames.respondents["release_number"].isna()
@@ -75,13 +77,13 @@ def release_current(
         if cut is not None:
             releases.append(cut)
     if not releases:
-        return 0, None, None
+        return 0, None, None, None
     latest = releases[-1]
     plan = disclosure.Plan.from_json(latest.plan, upto=None)
     released = _released(frames, latest.number)
     if GAP_ITEMS in latest.plan:  # stored with the release: no pass over the answers to find them again
         released = replace(released, gap_items=frozenset(latest.plan[GAP_ITEMS]))
-    return latest.number, plan, released
+    return latest.number, plan, released, latest.created_at
 
 
 def _release_cut(*, campaign: Campaign, frames: CampaignFrames, releases: list[Release]) -> Release | None:

@@ -156,6 +156,7 @@ class ReleaseInfo(TypedDict):
     number: int  # 0 while nothing is released
     submitted: int  # submitted responses, released or not
     included: int  # responses in the releases read
+    released_at: str | None  # ISO time the latest release was cut: the date of its numbers
 
 
 class DimensionInfo(TypedDict):

@@ -31,7 +31,7 @@ def statement_spreads(*, campaign, result):
         return {}
     from assessment.releases import release_current  # only the respondents the latest release publishes
 
-    _number, _plan, released = release_current(campaign=campaign, frames=campaign_frames(campaign=campaign))
+    _number, _plan, released, _at = release_current(campaign=campaign, frames=campaign_frames(campaign=campaign))
     if released is None:
         return {}
     answers = released.answers.dropna(subset=["value"])

@@ -4,6 +4,7 @@ The web page and the PDF render the same templates from this context, so they ca
 """
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone, translation
@@ -59,6 +60,13 @@ def report_context(
         return _build(result, lang, kind, personal)
 
 
+def _issued(result: CampaignResults) -> datetime:
+    """The date a report's numbers were released: a report is the same document whatever day it
+    is printed again (and its PDF served from the cache, e.g. to a later batch export)."""
+    released_at = (result.get("release") or {}).get("released_at")
+    return timezone.localtime(datetime.fromisoformat(released_at) if released_at else None)
+
+
 def _build(result: CampaignResults, lang: Lang, kind: str, personal: Mapping[str, Any] | None) -> dict[str, Any]:
     context: dict[str, Any] = {
         "lang": lang,
@@ -66,7 +74,7 @@ def _build(result: CampaignResults, lang: Lang, kind: str, personal: Mapping[str
         "campaign": result["campaign"],
         "organisation_name": result["campaign"]["organisation_name"][lang],
         "department_name": _department_name(result, result.get("department"), lang),
-        "generated_at": timezone.localtime(),
+        "generated_at": _issued(result),
         "respondents": result["respondents"],
         "threshold": result["anonymity_threshold"],
         "shown": result["shown"],

@@ -109,10 +109,12 @@ _batch: dict[str, object] = {}
 
 
 def _render_part(part):
-    """Print one part to its file (in a forked process, or in this one); returns the part."""
+    """Print one part (in a forked process, or in this one) to its file, if it has a path, and
+    to the report cache; returns the part."""
     department, lang, path = part
     pdf = report_pdf(campaign=_batch["campaign"], lang=lang, department=department, frames=_batch["frames"])
-    _write_atomically(Path(path), pdf)
+    if path is not None:
+        _write_atomically(Path(path), pdf)
     return part
 
 
@@ -134,8 +136,9 @@ def _printer_start():
     pdf_parts.PDF_PROCESSES = 1
 
 
-def _render_parts(parts, *, campaign, frames, on_done):
-    """Print `parts` from one read of the campaign, in EXPORT_PROCESSES forked processes when possible.
+def parts_print(parts, *, campaign, frames, on_done=lambda part: None):
+    """Print `parts`, [(department or None, lang, file path or None)], from one read of the
+    campaign, in EXPORT_PROCESSES forked processes when possible.
 
     Inside a transaction (tests) the children could not see its rows, so the parts are printed
     here, one by one. Database connections are closed before forking: a child opens its own.
@@ -190,7 +193,7 @@ def export_job_run(job_id):
 
         if done:
             _beat(job, done_parts=done)
-        _render_parts(todo, campaign=campaign, frames=frames, on_done=on_done)
+        parts_print(todo, campaign=campaign, frames=frames, on_done=on_done)
         zip_path = export_zip_path(job)
         temporary = zip_path.with_suffix(".zip.tmp")
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:

@@ -25,7 +25,7 @@ $PY manage.py collectstatic --noinput -v0
 
 if [[ "${TASKS_BACKEND:-}" == *RQBackend ]]; then
   # django-tasks-rq's own job class runs Task objects; RQ's default one cannot.
-  WORKER_CMD=($PY manage.py rqworker default --job-class django_tasks_rq.backend.Job)
+  WORKER_CMD=($PY manage.py rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job)
 else
   # `worker`: db_worker that reconnects after a database outage and reports a heartbeat.
   WORKER_CMD=($PY manage.py worker --no-reload --queue-name '*')

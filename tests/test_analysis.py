@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessment.analysis import campaign_results
 from assessment.loading import answers_loading
-from assessment.models import Answer, Campaign, Department, Response
+from assessment.models import Answer, Campaign, Department, Release, Response
 from assessment.selectors import campaign_recommendations
 from assessment.services import invitation_create
 
@@ -193,7 +193,9 @@ def test_results_change_only_in_steps_of_the_threshold(campaign):
     add_responses(campaign, 1, agreement=5)
     same = campaign_results(campaign=campaign)
     assert same["overall"] == first["overall"] and same["respondents"] == 5
-    assert same["release"] == {"number": 1, "submitted": 6, "included": 5}
+    released_at = first["release"].pop("released_at")
+    assert same["release"] == {"number": 1, "submitted": 6, "included": 5, "released_at": released_at}
+    assert released_at == Release.objects.get(campaign=campaign, number=1).created_at.isoformat()
     add_responses(campaign, 4, agreement=5)
     later = campaign_results(campaign=campaign)
     assert later["release"]["number"] == 2 and later["respondents"] == 10
