@@ -21,7 +21,7 @@ def _warm():
     from assessment import analysis  # noqa: F401  (pandas)
     from reports import charts, pdf  # noqa: F401  (WeasyPrint)
 
-    charts._load()  # matplotlib
+    charts._font()  # the font file chart labels are measured with (fontconfig, Pillow)
     # What was loaded stays for the process's life: keep the cycle collector from walking it
     # in every worker (and from touching, hence copying, the pages the workers share).
     gc.collect()

@@ -1,8 +1,8 @@
 """Charts and PDFs kept under a hash of what produced them.
 
-A chart is a pure function of its arguments (with the drawing code, matplotlib and the fonts) and
-a PDF of its HTML (with the stylesheets it links, the WeasyPrint version and the fonts), so each
-is stored under a digest of those inputs. Nothing needs invalidating: a changed answer changes the scores, hence the chart
+A chart is a pure function of its arguments (with the drawing code, the fonts and Pillow, which
+measures its text) and a PDF of its HTML (with the stylesheets it links, the WeasyPrint version
+and the fonts), so each is stored under a digest of those inputs. Nothing needs invalidating: a changed answer changes the scores, hence the chart
 arguments and the HTML, hence the key. Identical inputs give identical bytes whoever asks, so a
 shared entry cannot show one organisation another's data.
 
@@ -62,10 +62,10 @@ def _get_or_build(key, build):
 
 
 @functools.cache
-def _matplotlib_version():
+def _pillow_version():
     from importlib.metadata import version
 
-    return version("matplotlib")  # without importing matplotlib itself
+    return version("pillow")  # without importing Pillow itself
 
 
 def memoised_chart(draw):
@@ -79,7 +79,7 @@ def memoised_chart(draw):
             draw.__module__,
             draw.__qualname__,
             _source_digest(draw.__code__.co_filename),
-            _matplotlib_version(),
+            _pillow_version(),
             font_digest(),
             arguments,
         )
