@@ -68,9 +68,8 @@ def logging_config(level="INFO"):
             "django.security": {"handlers": ["stderr_request"], "level": "WARNING", "propagate": False},
             "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             # chatty libraries: their INFO lines are progress, not events
-            "weasyprint": {"level": "ERROR"},  # "Ignored property" notes on matplotlib SVGs, by the hundred
+            "weasyprint": {"level": "ERROR"},  # notes on every CSS rule it does not support, by the dozen
             "fontTools": {"level": "WARNING"},
-            "matplotlib": {"level": "WARNING"},
             # axes writes every failed sign-in with the typed username and browser; the lockout
             # itself is logged without them by config.signin
             "axes": {"level": "ERROR"},

@@ -244,7 +244,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # respondent tokens live in URLs: never leak them in Referer
 
 # Scripts only from our own files (no inline script); styles allow inline attributes for
-# progress bars and the style blocks matplotlib writes into SVG charts.
+# progress bars. Charts' colour scales are data: images.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
