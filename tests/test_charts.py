@@ -217,6 +217,17 @@ def test_text_widths_come_from_the_font():
     assert charts._width("iiii") < charts._width("MMMM")
 
 
+def test_without_the_font_file_widths_are_estimated(monkeypatch, no_report_cache):
+    monkeypatch.setattr(charts, "_font", lambda: None)
+    charts._em_width.cache_clear()
+    try:
+        assert charts._width("経営陣", 10) == pytest.approx(30)
+        assert charts._width("abcd", 10) == pytest.approx(24)
+        assert shows(gap(labels=DIMENSIONS_EN), DIMENSIONS_EN[0])
+    finally:
+        charts._em_width.cache_clear()  # the next test measures with the font again
+
+
 def test_charts_do_not_import_matplotlib():
     code = (
         "import sys; from reports import charts; "
