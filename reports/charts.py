@@ -142,6 +142,11 @@ def _wrap(text, latin=14, cjk=9):
     return "\n".join([*lines, text])
 
 
+def _score(value):
+    """A score as a float, or None when missing: NaN (pandas' missing) counts as missing too."""
+    return None if value is None or math.isnan(float(value)) else float(value)
+
+
 def _signed(value):
     """'+12', '−8', '0' (typographic minus, matching the axis ticks)."""
     value = int(round(value))
@@ -337,7 +342,7 @@ def radar_svg(*, labels, series, title, missing_note=None, rings=None):
     directions = [(math.sin(2 * math.pi * i / count), -math.cos(2 * math.pi * i / count)) for i in range(count)]
 
     def point(i, score):
-        r = RADIUS * min(max(float(score), 0.0), 100.0) / 100
+        r = RADIUS * min(max(score, 0.0), 100.0) / 100
         return directions[i][0] * r, directions[i][1] * r
 
     ticks = tuple(rings or SCALE_TICKS)
@@ -355,12 +360,13 @@ def radar_svg(*, labels, series, title, missing_note=None, rings=None):
 
     legend, any_missing = [], False
     for item in series:
-        present = [i for i, value in enumerate(item["values"]) if value is not None]
+        values = [_score(value) for value in item["values"]]
+        present = [i for i, value in enumerate(values) if value is not None]
         if not present:
             continue
         any_missing |= len(present) < count
         colour = STYLE_COLOURS.get(item.get("style"), ALL)
-        points = [point(i, item["values"][i]) for i in present]
+        points = [point(i, values[i]) for i in present]
         canvas.path(
             _Path().line(*points, closed=True),
             fill=colour,
@@ -452,7 +458,8 @@ def gap_svg(*, labels, gaps, threshold, title, band_labels):
     (few executives) a hatched span shows the band's range, labelled with `band_labels[band]`.
     """
     threshold = float(threshold)
-    largest = max((abs(g["gap"]) for g in gaps if g.get("gap") is not None), default=0)
+    gaps = [{**entry, "gap": _score(entry.get("gap"))} for entry in gaps]
+    largest = max((abs(g["gap"]) for g in gaps if g["gap"] is not None), default=0)
     limit = max(2 * threshold, math.ceil((largest + 8) / 10) * 10)  # room for the value labels
     step = next((s for s in (5, 10, 20, 25, 50, 100) if limit / s <= 3.5), 10 ** math.ceil(math.log10(limit)))
     ticks = [step * k for k in range(-int(limit // step), int(limit // step) + 1)]
@@ -473,7 +480,6 @@ def gap_svg(*, labels, gaps, threshold, title, band_labels):
         gap, band, large = entry.get("gap"), entry.get("band"), entry.get("large")
         span = _band_range(band, threshold, limit)
         if gap is not None:
-            gap = float(gap)
             canvas.rect(min(x(0), x(gap)), y - BAR / 2, abs(x(gap) - x(0)), BAR, fill=_gap_colour(gap, large))
             texts.append((x(gap + pad if gap >= 0 else gap - pad), y, _signed(gap), "start" if gap >= 0 else "end", {}))
         elif span:
@@ -521,19 +527,19 @@ def heatmap_svg(*, rows, columns, values, title, missing_label, rings=None):
     for label, row in zip(row_labels, values, strict=True):
         height = max(HEAT_ROW, (label.count("\n") + 1) * SIZE * LINE + 4)
         canvas.text(-left, y + height / 2, label, anchor="end")
-        for j, value in enumerate(row):
+        for j, value in enumerate(map(_score, row)):
             # a white gap between cells, as a stroke would draw but without one
             canvas.rect(
                 j * cell + 0.75,
                 y + 0.75,
                 cell - 1.5,
                 height - 1.5,
-                fill=MISSING if value is None else _hex(_heat(float(value))),
+                fill=MISSING if value is None else _hex(_heat(value)),
             )
             if value is None:
                 canvas.text((j + 0.5) * cell, y + height / 2, missing_label, anchor="middle", colour=MUTED)
                 continue
-            r, g, b = _heat(float(value))
+            r, g, b = _heat(value)
             ink = "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
             canvas.text((j + 0.5) * cell, y + height / 2, f"{int(round(value))}", anchor="middle", colour=ink)
         y += height
@@ -562,6 +568,7 @@ def delta_svg(*, labels, previous, current, title, legend, rings=None):
     `legend`: {"previous": str, "current": str}. Where either value is missing the change is "—".
     """
     canvas = _Canvas()
+    previous, current = [_score(v) for v in previous], [_score(v) for v in current]
     wrapped = [_wrap(label, 24, 12) for label in labels]
     changes = [
         "\u2014" if before is None or after is None else _signed(after - before)
@@ -572,7 +579,7 @@ def delta_svg(*, labels, previous, current, title, legend, rings=None):
     width = max(BAR_WIDTH - 2 * PAD - _widest(wrapped) - left - _widest(changes) - 8, 160)
 
     def x(value):
-        return min(max(float(value), 0.0), 100.0) / 100 * width
+        return min(max(value, 0.0), 100.0) / 100 * width
 
     centres, bottom = _rows(canvas, wrapped, left)
     _x_axis(canvas, [0, *(rings or SCALE_TICKS), 100], x, bottom, lambda tick: f"{tick:g}")

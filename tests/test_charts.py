@@ -409,6 +409,28 @@ def test_delta_without_previous_campaign_values():
     assert texts(svg).count("\u2014") == 6
 
 
+def test_nan_is_drawn_as_missing():
+    """pandas gives NaN where a score is missing: drawn as absent, never raising."""
+    nan = float("nan")
+    spider = charts.radar_svg(
+        labels=DIMENSIONS_EN[:3],
+        title="t",
+        missing_note="some missing",
+        series=[{"name": "all", "values": [50, nan, 60], "style": "all"}],
+    )
+    assert len(dots(spider, charts.ALL)) == 2 and "some missing" in texts(spider)
+    heat = charts.heatmap_svg(rows=["a"], columns=["x", "y"], values=[[nan, 40]], title="t", missing_label="–")
+    assert texts(heat).count("–") == 1 and len(rects(heat, fill=charts.MISSING)) == 1
+    change = charts.delta_svg(
+        labels=["x"], previous=[nan], current=[40], title="t", legend={"previous": "p", "current": "c"}
+    )
+    assert "\u2014" in texts(change) and "nan" not in change
+    bars = charts.gap_svg(
+        labels=["x"], threshold=15, title="t", band_labels=BAND_LABELS, gaps=[{"gap": nan, "band": None, "large": None}]
+    )
+    assert "\u2014" in texts(bars)
+
+
 def test_wrap():
     assert charts._wrap("経営陣のビジョンと方向性") == "経営陣の\nビジョンと方向性"
     assert charts._wrap("部門を越えた協力体制") == "部門を越えた協力体制"  # one over: no orphan
