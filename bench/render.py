@@ -6,6 +6,7 @@ repeated runs in this process:
 - a cold render (charts and PDF not cached, data read afresh), its data-and-charts step and its
   HTML-to-PDF step alone;
 - a repeat request for the unchanged report, served by the chart and PDF cache (reports/cache.py);
+- the HTML-to-PDF step printed whole in this process, and in two halves at once (reports/pdf_parts.py);
 - the floor: ten pages of plain Japanese paragraphs, no stylesheet and no charts, in WeasyPrint;
 - the same report HTML printed by Chromium, cold (`--print-to-pdf`, a new browser each time) and
   warm (a running browser via Playwright; CPU of the browser's processes counted from /proc).
@@ -43,6 +44,7 @@ from pypdf import PdfReader  # noqa: E402
 from assessment.demo import demo_organisation_create  # noqa: E402
 from assessment.services import framework_load  # noqa: E402
 from bench.timing import HEADER, Sample, descendants_cpu, measure  # noqa: E402
+from reports.pdf import _print_whole as print_whole  # noqa: E402
 from reports.pdf import html_to_pdf  # noqa: E402
 from reports.services import report_context_for, report_pdf  # noqa: E402
 
@@ -178,7 +180,11 @@ def main():
             rows.append(context_sample)
             with translation.override(args.lang):
                 html = render_to_string("reports/report_pdf.html", context)
-            weasy, _ = measure(lambda: html_to_pdf(html), args.repeat, "  HTML to PDF (WeasyPrint)")
+            halves, _ = measure(
+                lambda: html_to_pdf(html), args.repeat, "  HTML to PDF, two halves at once (WeasyPrint)"
+            )
+            rows.append(halves)
+            weasy, _ = measure(lambda: print_whole(html), args.repeat, "  HTML to PDF, one print (WeasyPrint)")
             rows.append(weasy)
             floor = floor_html()
             floor_sample, floor_pdf = measure(
@@ -228,6 +234,10 @@ def main():
             )
         print(
             f"WeasyPrint / floor, CPU per page: {(weasy.cpu_median / pages) / (floor_sample.cpu_median / floor_pages):.2f}"
+        )
+        print(
+            f"two halves at once: wall {halves.wall_median / weasy.wall_median:.2f} of one print's, "
+            f"CPU {halves.cpu_median / weasy.cpu_median:.2f} of it (second parse, fork, join)"
         )
         verdict = "met" if cold.wall_median <= 0.6 else "NOT met"
         print(

@@ -162,9 +162,14 @@ def parts_print(parts, *, campaign, frames, on_done=lambda part: None):
 def export_job_run(job_id):
     from assessment.analysis import campaign_frames
 
-    job = ExportJob.objects.select_related("campaign__organisation", "campaign__framework").get(pk=job_id)
-    if job.status == ExportJob.Status.DONE:
+    # The run that moves the job from queued to running owns it: a second delivery of the same
+    # task (a re-queue racing a slow worker, a queue that delivers twice) finds it taken and stops.
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
+    ):
+        logger.info("export %s: already taken or finished, nothing to do", job_id)
         return
+    job = ExportJob.objects.select_related("campaign__organisation", "campaign__framework").get(pk=job_id)
     try:
         exports_prune()
     except Exception:  # housekeeping never costs the export itself

@@ -274,3 +274,16 @@ def test_the_export_prints_its_parts_in_two_processes(campaign, settings, tmp_pa
         ("rd", "ja"),
     ]
     assert len(zipfile.ZipFile(exports.export_zip_path(job)).namelist()) == 4
+
+
+def test_a_job_is_run_once_however_often_its_task_is_delivered(demo, export_settings, quick_pdf):
+    job = ExportJob.objects.create(campaign=demo, total_parts=0)
+    exports.export_job_run.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and len(quick_pdf.calls) == 4
+    exports.export_job_run.call(job.pk)  # delivered again after it finished
+    running = ExportJob.objects.create(campaign=demo, status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now())
+    exports.export_job_run.call(running.pk)  # delivered while another worker has it
+    running.refresh_from_db()
+    assert running.status == ExportJob.Status.RUNNING and running.done_parts == 0
+    assert len(quick_pdf.calls) == 4
