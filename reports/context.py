@@ -60,7 +60,7 @@ def report_context(
         return _build(result, lang, kind, personal)
 
 
-def _issued(result: CampaignResults) -> datetime:
+def _results_as_of(result: CampaignResults) -> datetime:
     """The date a report's numbers were released: a report is the same document whatever day it
     is printed again (and its PDF served from the cache, e.g. to a later batch export)."""
     released_at = (result.get("release") or {}).get("released_at")
@@ -74,7 +74,7 @@ def _build(result: CampaignResults, lang: Lang, kind: str, personal: Mapping[str
         "campaign": result["campaign"],
         "organisation_name": result["campaign"]["organisation_name"][lang],
         "department_name": _department_name(result, result.get("department"), lang),
-        "generated_at": _issued(result),
+        "results_as_of": _results_as_of(result),
         "respondents": result["respondents"],
         "threshold": result["anonymity_threshold"],
         "shown": result["shown"],
