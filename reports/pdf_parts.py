@@ -13,7 +13,9 @@ heading and the body carries the organisation's name (report.css). The halves ar
 pypdf, outline included.
 
 Anything unexpected (no marker, a child that fails or goes quiet) falls back to one print in this
-process: slower, never different.
+process: slower, never different. Forking is safest from a single-threaded process (gunicorn's
+sync workers, the task workers); in a threaded server a child forked while another thread held
+a library lock could hang, and would be given up after WAIT_SECONDS.
 """
 
 import contextlib
@@ -22,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 
 import weasyprint.layout as weasy_layout
 from pypdf import PdfReader, PdfWriter
@@ -69,8 +72,6 @@ def _text_length(html):
 class _PageNumbers:
     """While a half is printed: learns its page count, swaps counts with the other half, numbers."""
 
-    active = None  # the _PageNumbers of the half this process is printing, if any
-
     def __init__(self, *, channel, first):
         self.channel, self.first = channel, first
         self.pages = self.offset = self.total = None
@@ -96,19 +97,28 @@ def _receive(channel, kind):
     return value
 
 
+# The half this thread is printing, if any: a threaded server may print two reports at once.
+_printing = threading.local()
+
+
+def _active():
+    return getattr(_printing, "numbers", None)
+
+
 _make_all_pages = weasy_layout.make_all_pages
 _make_margin_boxes = weasy_layout.make_margin_boxes
 
 
 def _all_pages(context, root_box, html, pages):
     pages = list(_make_all_pages(context, root_box, html, pages))
-    if _PageNumbers.active is not None:
-        _PageNumbers.active.pages = len(pages)  # the last pass (repagination) is the one kept
+    numbers = _active()
+    if numbers is not None:
+        numbers.pages = len(pages)  # the last pass (repagination) is the one kept
     return pages
 
 
 def _margin_boxes(context, page, state):
-    numbers = _PageNumbers.active
+    numbers = _active()
     if numbers is not None:
         if numbers.total is None:
             numbers.swap()
@@ -124,11 +134,11 @@ weasy_layout.make_margin_boxes = _margin_boxes
 
 
 def _print_half(html, *, channel, first, render):
-    _PageNumbers.active = _PageNumbers(channel=channel, first=first)
+    _printing.numbers = _PageNumbers(channel=channel, first=first)
     try:
         return render(html)
     finally:
-        _PageNumbers.active = None
+        _printing.numbers = None
 
 
 def _child(html, channel, parents_end, render):

@@ -134,3 +134,13 @@ def test_a_failing_first_half_raises_and_leaves_no_child_waiting():
 def test_one_process_setting_prints_whole(monkeypatch):
     monkeypatch.setattr(pdf_parts, "PDF_PROCESSES", 1)
     assert html_to_pdf_in_halves(report_like(), render=pdf._print_whole) is None
+
+
+def test_two_reports_printed_at_once_by_two_threads_keep_their_own_page_numbers(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    short, long = report_like(sections=(2, 3)), report_like(sections=(6, 9, 8, 7))
+    with ThreadPoolExecutor(2) as pool:
+        printed = list(pool.map(lambda html: html_to_pdf_in_halves(html, render=pdf._print_whole), [long, short, long]))
+    for html, document, name in zip([long, short, long], printed, "abc", strict=True):
+        assert pages_text(document, tmp_path, name) == pages_text(pdf._print_whole(html), tmp_path, f"{name}-whole")
