@@ -95,7 +95,7 @@ def font_config():
 
 # WeasyPrint allocates millions of small objects; at Python's default threshold (700) the cycle
 # collector runs thousands of times a render and, in a web or worker process holding Django,
-# pandas and matplotlib, each pass that reaches the old generations walks all of them.
+# pandas and the rest, each pass that reaches the old generations walks all of them.
 RENDER_GC_THRESHOLD = 50_000
 _gc_lock = threading.Lock()
 _gc_renders = 0
