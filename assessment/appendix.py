@@ -35,16 +35,26 @@ def reliability(
     dimension_keys: Iterable[str],
     threshold: int,
 ) -> dict[str, Reliability | None]:
-    """{dimension: {"alpha", "n", "low", "items": [{"item", "item_total"}]}} (None where not computable)."""
+    """{dimension: {"alpha", "n", "low", "items": [{"item", "item_total"}]}} (None where not computable).
+
+    One respondent × statement matrix (an answer is unique per respondent and statement), then
+    each dimension's complete cases in array operations: the organisation report computes it on
+    every view, at ten thousand respondents too.
+    """
     answered = scored[scored["respondent"].isin(member_ids)].dropna(subset=["score"])
-    table = answered.pivot_table(index="respondent", columns="item", values="score", aggfunc="first")
+    rows, _people = pd.factorize(answered["respondent"])
+    columns, statements = pd.factorize(answered["item"])
+    matrix = np.full((len(_people), len(statements)), np.nan)
+    matrix[rows, columns] = answered["score"].to_numpy(dtype=float)
+    column_of = {item: index for index, item in enumerate(statements)}
     out: dict[str, Reliability | None] = {}
     for key in dimension_keys:
         mine = items[(items["dimension"] == key)]
         if "audience" in mine:
             mine = mine[mine["audience"].map(lambda a: routing.EVERYONE in (a or [routing.EVERYONE]))]
-        keys = [k for k in mine["item"] if k in table.columns]
-        complete = table[keys].dropna() if keys else pd.DataFrame()
+        keys = [k for k in mine["item"] if k in column_of]
+        part = matrix[:, [column_of[k] for k in keys]]
+        complete = part[~np.isnan(part).any(axis=1)] if keys else np.empty((0, 0))
         if len(keys) < 2 or len(complete) < max(threshold, 2):
             out[key] = None
             continue
@@ -54,13 +64,29 @@ def reliability(
             out[key] = None
             continue
         k = len(keys)
-        alpha = k / (k - 1) * (1 - complete.var(ddof=1).sum() / total_var)
-        rows: list[dict[str, str | float | None]] = []
-        for item in keys:
-            rest = total - complete[item]
-            r = complete[item].corr(rest) if complete[item].std() and rest.std() else None
-            rows.append({"item": item, "item_total": _two(r)})
-        out[key] = {"alpha": _two(alpha), "n": len(complete), "low": bool(alpha < LOW_ALPHA), "items": rows}
+        alpha = k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var)
+        rest = total[:, None] - complete  # each statement against the sum of the others
+        out[key] = {
+            "alpha": _two(alpha),
+            "n": len(complete),
+            "low": bool(alpha < LOW_ALPHA),
+            "items": [
+                {"item": item, "item_total": _two(r)} for item, r in zip(keys, _column_correlations(complete, rest))
+            ],
+        }
+    return out
+
+
+def _column_correlations(a: np.ndarray, b: np.ndarray) -> list[float | None]:
+    """Pearson's r of each column of `a` with the same column of `b`; None where either is constant."""
+    a_dev, b_dev = a - a.mean(axis=0), b - b.mean(axis=0)
+    a_ss, b_ss = (a_dev**2).sum(axis=0), (b_dev**2).sum(axis=0)
+    out: list[float | None] = []
+    for column in range(a.shape[1]):
+        if a_ss[column] <= 0 or b_ss[column] <= 0:
+            out.append(None)
+        else:
+            out.append(float((a_dev[:, column] * b_dev[:, column]).sum() / np.sqrt(a_ss[column] * b_ss[column])))
     return out
 
 
@@ -74,25 +100,37 @@ def dont_know_by_role(
     """[{"key", "members", "items": {item: % "don't know" or None}}] for the published role rows.
 
     A statement's rate is shown for a role group only where the plan publishes the statement for
-    that group and everyone in it was asked it (routing).
+    that group and everyone in it was asked it (routing). Answers are counted once per role group
+    and statement, then summed over each row's members.
     """
     audiences = dict(zip(items["item"], items["audience"], strict=True)) if "audience" in items else {}
+    role_codes, role_names = pd.factorize(respondents["role_group"].fillna(""))
+    people_by_role = np.bincount(role_codes, minlength=len(role_names))
+    # answers given ("don't know" has no score), counted by role group × statement in one pass
+    given = scored.loc[scored["score"].notna(), ["respondent", "item"]]
+    whose = pd.Index(respondents["respondent"]).get_indexer(given["respondent"])
+    known = whose >= 0
+    item_codes = pd.Index(items["item"]).get_indexer(given["item"])
+    known &= item_codes >= 0
+    cells = role_codes[whose[known]] * len(items) + item_codes[known]
+    answered_by_role = np.bincount(cells, minlength=len(role_names) * len(items)).reshape(len(role_names), len(items))
+    role_index = {name: index for index, name in enumerate(role_names)}
     out: list[RoleDontKnow] = []
     for row in role_rows:
         label: disclosure.Label = ("role", row["key"]) if row["key"] is not None else ("role_other",)
-        group = plan.groups.get(label)
-        if group is None:
+        if plan.groups.get(label) is None:
             continue
-        ids = set(respondents.loc[respondents["role_group"].fillna("").isin(row["members"]), "respondent"])
-        mine = scored[scored["respondent"].isin(ids)]
-        answered = mine.dropna(subset=["score"]).groupby("item")["respondent"].nunique()
+        members = list(row["members"])
+        mine = [role_index[role] for role in members if role in role_index]
+        people = int(people_by_role[mine].sum())
+        answered = answered_by_role[mine].sum(axis=0)
         rates: dict[str, float | None] = {}
-        for key in items["item"]:
-            asked_all = all(routing.audience_includes(audiences.get(key), role) for role in row["members"])
-            if not asked_all or not plan.shows(label, disclosure.item_family(key)) or not ids:
+        for position, key in enumerate(items["item"]):
+            asked_all = all(routing.audience_includes(audiences.get(key), role) for role in members)
+            if not asked_all or not plan.shows(label, disclosure.item_family(key)) or not people:
                 rates[key] = None
                 continue
-            rates[key] = rounded(100 * (len(ids) - int(answered.get(key, 0))) / len(ids))
+            rates[key] = rounded(100 * (people - int(answered[position])) / people)
         out.append({"key": row["key"], "members": row["members"], "items": rates})
     return out
 

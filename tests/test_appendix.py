@@ -3,9 +3,13 @@ each computed by hand, and each shown only where the disclosure rules allow."""
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assessment import appendix, disclosure
 from assessment.disclosure import Group, Plan
+
+from . import appendix_reference
 
 # four people, three statements of one dimension (scores 0–100); a fifth who said "don't know" once
 SCORES = {"p1": (100, 75, 75), "p2": (50, 50, 25), "p3": (75, 75, 100), "p4": (25, 0, 25), "p5": (50, np.nan, 50)}
@@ -115,3 +119,69 @@ def test_answers_by_language_are_not_shown_when_the_last_release_added_fewer_tha
     later = [*first, (20, "business", "", "en", 2), (21, "business", "", "ja", 2), (22, "business", "", "ja", 2)]
     frame = pd.DataFrame(later, columns=["respondent", "role_group", "department", "language", "batch"])
     assert not appendix.language_split_safe(frame, plan, threshold)
+
+
+# --- the vectorised appendix against the one-group-at-a-time reference ---------------------------
+
+
+ROLES = ["executive", "business", "innovation"]
+WIDE_ITEMS = pd.DataFrame(
+    [(f"v{i}", "vision", False, ["everyone"]) for i in range(4)]
+    + [(f"b{i}", "budget", False, ["everyone"]) for i in range(3)]
+    + [("bx", "budget", False, ["executive"])],
+    columns=["item", "dimension", "reverse", "audience"],
+)
+
+
+@st.composite
+def organisations(draw):
+    size = draw(st.integers(min_value=0, max_value=40))
+    roles = draw(st.lists(st.sampled_from(ROLES), min_size=size, max_size=size))
+    answers = []
+    for person, role in enumerate(roles):
+        for item, audience in zip(WIDE_ITEMS["item"], WIDE_ITEMS["audience"], strict=True):
+            if "everyone" not in audience and role not in audience:
+                continue  # not asked
+            score = draw(st.sampled_from([0.0, 25.0, 50.0, 75.0, 100.0, np.nan]))
+            answers.append((person, item, WIDE_ITEMS.set_index("item").loc[item, "dimension"], score))
+    respondents = people([(person, role, "", "ja") for person, role in enumerate(roles)])
+    scored = pd.DataFrame(answers, columns=["respondent", "item", "dimension", "score"])
+    return respondents, scored, draw(st.integers(min_value=2, max_value=6))
+
+
+def _close(left, right):
+    if left is None or right is None:
+        return left is right
+    return abs(left - right) <= 0.011  # the same r, rounded to two places from sums taken in another order
+
+
+@settings(max_examples=60, deadline=None)
+@given(organisations())
+def test_vectorised_reliability_matches_the_reference(organisation):
+    respondents, scored, threshold = organisation
+    members = set(respondents["respondent"])
+    dims = ["vision", "budget"]
+    fast = appendix.reliability(scored, WIDE_ITEMS, members, dims, threshold)
+    slow = appendix_reference.reliability(scored, WIDE_ITEMS, members, dims, threshold)
+    for key in dims:
+        assert (fast[key] is None) == (slow[key] is None), key
+        if fast[key] is None:
+            continue
+        assert fast[key]["n"] == slow[key]["n"] and fast[key]["low"] == slow[key]["low"]
+        assert _close(fast[key]["alpha"], slow[key]["alpha"])
+        assert [row["item"] for row in fast[key]["items"]] == [row["item"] for row in slow[key]["items"]]
+        for mine, theirs in zip(fast[key]["items"], slow[key]["items"], strict=True):
+            assert _close(mine["item_total"], theirs["item_total"]), (mine, theirs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(organisations(), st.sets(st.sampled_from(list(WIDE_ITEMS["item"]))))
+def test_vectorised_dont_know_by_role_matches_the_reference(organisation, published_items):
+    respondents, scored, _threshold = organisation
+    groups = [Group(label=("role", role), roles=frozenset([role])) for role in ROLES]
+    plan = plan_of(Group(label=("org",)), *groups, Group(label=("role_other",)))
+    for item in published_items:
+        plan.families[disclosure.item_family(item)] = [group.label for group in groups] + [("role_other",)]
+    rows = [{"key": role, "members": [role]} for role in ROLES] + [{"key": None, "members": ["business", "innovation"]}]
+    fast = appendix.dont_know_by_role(scored, respondents, WIDE_ITEMS, plan, rows)
+    assert fast == appendix_reference.dont_know_by_role(scored, respondents, WIDE_ITEMS, plan, rows)
