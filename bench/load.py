@@ -1,11 +1,12 @@
 """Load: simulated respondents answering the whole questionnaire against gunicorn on PostgreSQL.
 
-Prints requests per second, the p95 latency of the answer-save request, and answers stored
-against answers sent (must be equal), then the same server's requests per second on a trivial
-view (/livez) as the ceiling. Everything stays on 127.0.0.1; every loop is bounded in count
-and time.
+Runs `--repeat` waves of `--respondents` new people and prints, min and median over the waves:
+requests per second, the median and p95 latency of the answer-save request, CPU per request of
+gunicorn, the PostgreSQL backends and this client (from /proc), and the floor measured after
+each wave: the same server on a trivial view (/livez). Then answers stored against answers sent
+(must be equal). Everything stays on 127.0.0.1; every loop is bounded in count and time.
 
-    .venv/bin/python bench/load.py [--respondents 200] [--think 1.0] [--workers 4]
+    .venv/bin/python bench/load.py [--respondents 200] [--think 1.0] [--workers 4] [--repeat 3]
 
 It creates (and drops afterwards) its own PostgreSQL database, readiness_load_bench, on the
 server in BENCH_PG (default postgres://postgres@127.0.0.1:5432).
@@ -207,11 +208,17 @@ def stored_answers():
     return answers, submitted
 
 
+def spread(values, scale=1.0, digits=1):
+    """`min / median` of one figure over the waves."""
+    return f"{min(values) * scale:.{digits}f} / {statistics.median(values) * scale:.{digits}f}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between two answers of one person")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--repeat", type=int, default=3, help="waves of --respondents new people each")
     args = parser.parse_args()
     env = dict(
         os.environ,
@@ -224,7 +231,7 @@ def main():
         DJANGO_MANIFEST_STATIC="false",
         DB_CONN_MAX_AGE="60",
     )
-    tokens = prepare_database(env, args.respondents)
+    tokens = prepare_database(env, args.respondents * args.repeat)
     printed = subprocess.run(
         [
             sys.executable,
@@ -241,42 +248,55 @@ def main():
     ).stdout
     items = re.findall(r"\b[a-z_]+_\d\d\b", printed)  # the shell also prints a notice of its own
     server = start_server(env, args.workers)
+    waves, floors, sent, errors = [], [], 0, 0
     try:
-        web0, client0 = server_cpu(server.pid), time.process_time()
-        latencies, counters, rps, elapsed = asyncio.run(respondents(tokens, items, args.think))
-        web, client = server_cpu(server.pid) - web0, time.process_time() - client0
-        database = database_cpu()
-        web1 = server_cpu(server.pid)
-        top = asyncio.run(ceiling())
-        ceiling_web = server_cpu(server.pid) - web1
+        for wave in range(args.repeat):
+            people = tokens[wave * args.respondents : (wave + 1) * args.respondents]
+            web0, client0, db0 = server_cpu(server.pid), time.process_time(), database_cpu()
+            latencies, counters, rps, elapsed = asyncio.run(respondents(people, items, args.think))
+            web, client = server_cpu(server.pid) - web0, time.process_time() - client0
+            requests = rps * elapsed
+            waves.append(
+                {
+                    "rps": rps,
+                    "median": statistics.median(latencies),
+                    "p95": statistics.quantiles(latencies, n=100)[94],
+                    "web": web / requests,
+                    "db": (database_cpu() - db0) / requests,
+                    "client": client / requests,
+                }
+            )
+            sent, errors = sent + counters["sent"], errors + counters["errors"]
+            web1 = server_cpu(server.pid)
+            top = asyncio.run(ceiling())
+            floors.append({"rps": top, "web": (server_cpu(server.pid) - web1) / (top * 10)})
     finally:
         server.terminate()
         server.wait(20)
     answers, submitted = stored_answers()
     drop_database()
-    p95 = statistics.quantiles(latencies, n=100)[94] * 1000
     print(
-        f"{args.respondents} respondents x {len(items)} answers, think time ~{args.think:.1f} s, "
-        f"gunicorn {args.workers} workers, PostgreSQL, {elapsed:.0f} s"
+        f"{args.repeat} waves of {args.respondents} respondents x {len(items)} answers, think time ~{args.think:.1f} s, "
+        f"gunicorn {args.workers} workers, PostgreSQL; figures are min / median over the waves"
     )
-    print(f"requests per second (questionnaire): {rps:7.1f}")
+    print(f"requests per second (questionnaire):   {spread([w['rps'] for w in waves])}")
+    print(f"answer-save latency, median (ms):      {spread([w['median'] for w in waves], 1000, 0)}")
+    print(f"answer-save latency, p95 (ms):         {spread([w['p95'] for w in waves], 1000, 0)}  (target < 100 ms)")
     print(
-        f"answer-save latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95:.0f} ms (target < 100 ms)"
-    )
-    print(
-        f"answers sent {counters['sent']}, stored {answers}, errors {counters['errors']}; "
-        f"submitted {submitted} of {args.respondents}  ({'none lost' if answers == counters['sent'] else 'LOST ANSWERS'})"
-    )
-    print(f"ceiling, trivial view /livez: {top:7.1f} requests per second")
-    requests = rps * elapsed
-    print(
-        f"CPU per questionnaire request: gunicorn {web / requests * 1000:.1f} ms, PostgreSQL backends "
-        f"{database / requests * 1000:.1f} ms, this client {client / requests * 1000:.1f} ms; "
-        f"/livez {ceiling_web / (top * 10) * 1000:.2f} ms of gunicorn CPU"
+        f"CPU per questionnaire request (ms):    gunicorn {spread([w['web'] for w in waves], 1000)}, "
+        f"PostgreSQL {spread([w['db'] for w in waves], 1000)}, this client {spread([w['client'] for w in waves], 1000)}"
     )
     print(
-        "(the requests per second above are wall clock on cores shared by client, server and database: "
-        "contention, not capacity; the CPU per request is what a dedicated machine would pay)"
+        f"floor, trivial view /livez after each wave: {spread([f['rps'] for f in floors])} requests per second, "
+        f"{spread([f['web'] for f in floors], 1000, 2)} ms of gunicorn CPU each"
+    )
+    print(
+        f"answers sent {sent}, stored {answers}, errors {errors}; submitted {submitted} of {len(tokens)}  "
+        f"({'none lost' if answers == sent else 'LOST ANSWERS'})"
+    )
+    print(
+        "(requests per second are wall clock on cores shared by client, server and database: contention, "
+        "not capacity; the CPU per request is what a dedicated machine would pay)"
     )
 
 
