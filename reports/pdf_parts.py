@@ -186,7 +186,7 @@ def pdf_join(pdfs):
         offset += len(reader.pages)
     root = readers[0].trailer["/Root"]
     if "/Lang" in root:
-        writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
     if readers[0].metadata:
         writer.add_metadata({key: value for key, value in readers[0].metadata.items() if isinstance(value, str)})
     out = io.BytesIO()
