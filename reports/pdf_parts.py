@@ -27,6 +27,7 @@ import os
 import re
 import threading
 
+import weasyprint
 import weasyprint.layout as weasy_layout
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
@@ -106,8 +107,11 @@ def _active():
     return getattr(_printing, "numbers", None)
 
 
-_make_all_pages = weasy_layout.make_all_pages
-_make_margin_boxes = weasy_layout.make_margin_boxes
+# WeasyPrint's internals, pinned by the lock (weasyprint>=70,<71): a version without them prints
+# every report whole rather than failing.
+_make_all_pages = getattr(weasy_layout, "make_all_pages", None)
+_make_margin_boxes = getattr(weasy_layout, "make_margin_boxes", None)
+HOOKED = _make_all_pages is not None and _make_margin_boxes is not None
 
 
 def _all_pages(context, root_box, html, pages):
@@ -129,9 +133,13 @@ def _margin_boxes(context, page, state):
     return _make_margin_boxes(context, page, state)
 
 
-# layout_document calls these through its own module's names.
-weasy_layout.make_all_pages = _all_pages
-weasy_layout.make_margin_boxes = _margin_boxes
+if HOOKED:  # layout_document calls these through its own module's names
+    weasy_layout.make_all_pages = _all_pages
+    weasy_layout.make_margin_boxes = _margin_boxes
+else:
+    logger.warning(
+        "WeasyPrint %s has no layout hooks for page numbers: reports are printed whole", weasyprint.__version__
+    )
 
 
 def _print_half(html, *, channel, first, render):
@@ -200,7 +208,7 @@ def html_to_pdf_in_halves(html, *, render):
     `render(html) -> bytes` prints one document. Raises PartFailed when the child failed; the
     caller then prints the whole (html_to_pdf does).
     """
-    if PDF_PROCESSES < 2 or multiprocessing.current_process().daemon:  # a pool's printer may not fork
+    if not HOOKED or PDF_PROCESSES < 2 or multiprocessing.current_process().daemon:  # a pool's printer may not fork
         return None
     halves = html_halves(html)
     if halves is None:

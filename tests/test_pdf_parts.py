@@ -144,3 +144,9 @@ def test_two_reports_printed_at_once_by_two_threads_keep_their_own_page_numbers(
         printed = list(pool.map(lambda html: html_to_pdf_in_halves(html, render=pdf._print_whole), [long, short, long]))
     for html, document, name in zip([long, short, long], printed, "abc", strict=True):
         assert pages_text(document, tmp_path, name) == pages_text(pdf._print_whole(html), tmp_path, f"{name}-whole")
+
+
+def test_the_pinned_weasyprint_has_the_layout_hooks_and_without_them_reports_print_whole(monkeypatch):
+    assert pdf_parts.HOOKED  # the lock's WeasyPrint: halves are in use
+    monkeypatch.setattr(pdf_parts, "HOOKED", False)
+    assert html_to_pdf_in_halves(report_like(), render=pdf._print_whole) is None
