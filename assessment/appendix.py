@@ -42,9 +42,9 @@ def reliability(
     every view, at ten thousand respondents too.
     """
     answered = scored[scored["respondent"].isin(member_ids)].dropna(subset=["score"])
-    rows, _people = pd.factorize(answered["respondent"])
+    rows, people = pd.factorize(answered["respondent"])
     columns, statements = pd.factorize(answered["item"])
-    matrix = np.full((len(_people), len(statements)), np.nan)
+    matrix = np.full((len(people), len(statements)), np.nan)
     matrix[rows, columns] = answered["score"].to_numpy(dtype=float)
     column_of = {item: index for index, item in enumerate(statements)}
     out: dict[str, Reliability | None] = {}

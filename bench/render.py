@@ -44,8 +44,7 @@ from pypdf import PdfReader  # noqa: E402
 from assessment.demo import demo_organisation_create  # noqa: E402
 from assessment.services import framework_load  # noqa: E402
 from bench.timing import HEADER, Sample, descendants_cpu, measure  # noqa: E402
-from reports.pdf import _print_whole as print_whole  # noqa: E402
-from reports.pdf import html_to_pdf  # noqa: E402
+from reports.pdf import html_to_pdf, html_to_pdf_whole  # noqa: E402
 from reports.services import report_context_for, report_pdf  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -184,7 +183,7 @@ def main():
                 lambda: html_to_pdf(html), args.repeat, "  HTML to PDF, two halves at once (WeasyPrint)"
             )
             rows.append(halves)
-            weasy, _ = measure(lambda: print_whole(html), args.repeat, "  HTML to PDF, one print (WeasyPrint)")
+            weasy, _ = measure(lambda: html_to_pdf_whole(html), args.repeat, "  HTML to PDF, one print (WeasyPrint)")
             rows.append(weasy)
             floor = floor_html()
             floor_sample, floor_pdf = measure(

@@ -120,7 +120,8 @@ def fewer_gc_passes():
                 gc.set_threshold(*_gc_saved)
 
 
-def _print_whole(html, *, fetcher=None):
+def html_to_pdf_whole(html, *, fetcher=None):
+    """One print of `html` in this process (each half of a report printed in halves is one)."""
     fetcher = fetcher or StaticOnlyURLFetcher()
     with fewer_gc_passes():
         document = HTML(string=html, base_url=REPORT_ORIGIN, url_fetcher=fetcher)
@@ -137,13 +138,13 @@ def html_to_pdf(html, *, fetcher=None):
         from .pdf_parts import PartFailed, html_to_pdf_in_halves
 
         try:
-            pdf = html_to_pdf_in_halves(html, render=_print_whole)
+            pdf = html_to_pdf_in_halves(html, render=html_to_pdf_whole)
         except PartFailed as error:
             logger.warning("report printed whole: its second half failed (%s)", error)
             pdf = None
         if pdf is not None:
             return pdf
-    return _print_whole(html, fetcher=fetcher)
+    return html_to_pdf_whole(html, fetcher=fetcher)
 
 
 _LINK = re.compile(r'(?:href|src)="([^"#][^"]*)"')  # not the charts' internal "#id" references

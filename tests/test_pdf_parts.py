@@ -73,8 +73,8 @@ def test_chart_markup_does_not_count_as_text():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_halves_read_exactly_as_the_whole(tmp_path, lang):
     html = report_like(lang=lang)
-    whole = pdf._print_whole(html)
-    halves = html_to_pdf_in_halves(html, render=pdf._print_whole)
+    whole = pdf.html_to_pdf_whole(html)
+    halves = html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
     assert halves is not None
     whole_pages, half_pages = pages_text(whole, tmp_path, "whole"), pages_text(halves, tmp_path, "halves")
     assert len(whole_pages) >= 6
@@ -102,7 +102,7 @@ def test_the_report_is_printed_in_halves_by_default(monkeypatch):
 
 def test_a_failing_second_half_is_reported_and_the_report_printed_whole(monkeypatch, caplog, tmp_path):
     parent = os.getpid()
-    real = pdf._print_whole
+    real = pdf.html_to_pdf_whole
 
     def fails_in_the_child(html, **kwargs):
         if os.getpid() != parent:
@@ -113,7 +113,7 @@ def test_a_failing_second_half_is_reported_and_the_report_printed_whole(monkeypa
     with pytest.raises(PartFailed, match="MemoryError"):
         html_to_pdf_in_halves(html, render=fails_in_the_child)
 
-    monkeypatch.setattr(pdf, "_print_whole", fails_in_the_child)
+    monkeypatch.setattr(pdf, "html_to_pdf_whole", fails_in_the_child)
     with caplog.at_level(logging.WARNING, logger="reports.pdf"):
         document = pdf.html_to_pdf(html)
     assert "printed whole" in caplog.text
@@ -133,7 +133,7 @@ def test_a_failing_first_half_raises_and_leaves_no_child_waiting():
 
 def test_one_process_setting_prints_whole(monkeypatch):
     monkeypatch.setattr(pdf_parts, "PDF_PROCESSES", 1)
-    assert html_to_pdf_in_halves(report_like(), render=pdf._print_whole) is None
+    assert html_to_pdf_in_halves(report_like(), render=pdf.html_to_pdf_whole) is None
 
 
 def test_two_reports_printed_at_once_by_two_threads_keep_their_own_page_numbers(tmp_path):
@@ -141,12 +141,16 @@ def test_two_reports_printed_at_once_by_two_threads_keep_their_own_page_numbers(
 
     short, long = report_like(sections=(2, 3)), report_like(sections=(6, 9, 8, 7))
     with ThreadPoolExecutor(2) as pool:
-        printed = list(pool.map(lambda html: html_to_pdf_in_halves(html, render=pdf._print_whole), [long, short, long]))
+        printed = list(
+            pool.map(lambda html: html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole), [long, short, long])
+        )
     for html, document, name in zip([long, short, long], printed, "abc", strict=True):
-        assert pages_text(document, tmp_path, name) == pages_text(pdf._print_whole(html), tmp_path, f"{name}-whole")
+        assert pages_text(document, tmp_path, name) == pages_text(
+            pdf.html_to_pdf_whole(html), tmp_path, f"{name}-whole"
+        )
 
 
 def test_the_pinned_weasyprint_has_the_layout_hooks_and_without_them_reports_print_whole(monkeypatch):
     assert pdf_parts.HOOKED  # the lock's WeasyPrint: halves are in use
     monkeypatch.setattr(pdf_parts, "HOOKED", False)
-    assert html_to_pdf_in_halves(report_like(), render=pdf._print_whole) is None
+    assert html_to_pdf_in_halves(report_like(), render=pdf.html_to_pdf_whole) is None
