@@ -3,7 +3,8 @@
 WeasyPrint holds one core per document, and a cold organisation report is most of a second and
 a half of it. The report's HTML marks the places where it starts a new page anyway (PART_BREAK
 before a section with `break-before: page`); cut there, each half lays out exactly as it would
-inside the whole. This process prints the first half and a forked child the second.
+inside the whole. This process prints the first half and a forked child the second; the child
+is kept for the process's next reports (`_Printer`).
 
 Only the page numbers depend on the other half: "7 / 20" needs the first half's length and the
 total. Both halves lay out, tell each other their page counts through a pipe, and only then build
@@ -150,12 +151,122 @@ def _print_half(html, *, channel, first, render):
         _printing.numbers = None
 
 
+def _serve(channel, parents_end, render):
+    """The kept child's life: print second halves as they come, until the parent's end closes.
+
+    A half that failed ends the child: whatever state it left is not trusted with the next one.
+    """
+    import signal
+
+    parents_end.close()  # else the parent's end stays open here and the parent's exit is never heard
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C on a development server ends it quietly
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            _kind, html = channel.recv()
+        except (EOFError, OSError):  # the parent closed its end, or ended
+            return
+        try:
+            channel.send(("pdf", _print_half(html, channel=channel, first=False, render=render)))
+        except BaseException as error:  # whatever it was, the parent must hear it, not wait
+            with contextlib.suppress(OSError):
+                channel.send(("error", f"{type(error).__name__}: {error}"))
+            return
+
+
+class _Printer:
+    """A forked child kept to print the second halves of this process's reports.
+
+    Forking for every report cost the child its start and copying the memory pages it wrote (a
+    tenth of a report's wall time); a kept child pays that once. It prints for the process that
+    forked it, one report at a time, and is replaced after MAX_JOBS reports or any failure.
+    """
+
+    def __init__(self, render):
+        self.render, self.owner, self.jobs = render, os.getpid(), 0
+        self.lock = threading.Lock()
+        self.channel, theirs = multiprocessing.Pipe()
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_serve, args=(theirs, self.channel, render), daemon=True, name="pdf-half-printer"
+        )
+        # Frozen, the parent's objects are left alone by the child's collector, which would otherwise
+        # write to every one of them and copy their memory pages (a fifth of the child's CPU).
+        gc.freeze()
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
+        theirs.close()
+
+    def usable(self, render):
+        return self.owner == os.getpid() and self.render is render and self.process.is_alive()
+
+    def close(self):
+        """End the child: closing our end is its signal; one that does not listen is killed."""
+        self.channel.close()
+        self.process.join(timeout=1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+MAX_JOBS = 100
+_printer = None
+_printer_lock = threading.Lock()
+
+
+def _printer_take(render):
+    """This process's kept printer, started if need be and locked for the caller; None when
+    another thread of this process is using it."""
+    global _printer
+    with _printer_lock:
+        if _printer is not None:
+            if not _printer.lock.acquire(blocking=False):
+                return None
+            if _printer.usable(render):
+                return _printer
+            _printer.lock.release()
+            _printer_discard(_printer)
+        _printer = _Printer(render)
+        _printer.lock.acquire()
+        return _printer
+
+
+def _printer_discard(printer):
+    global _printer
+    if _printer is printer:
+        _printer = None
+    if printer.owner == os.getpid():
+        printer.close()
+
+
+def printer_close():
+    """End this process's kept printer, if any (tests; it also ends with the process)."""
+    with _printer_lock:
+        if _printer is not None:
+            _printer_discard(_printer)
+
+
+def _forget_inherited_printer():
+    """In a process forked from one that keeps a printer: the printer is not ours. Our copy of
+    its pipe is closed, so that the printer still hears its owner's exit."""
+    global _printer
+    if _printer is not None:
+        with contextlib.suppress(OSError):
+            _printer.channel.close()
+    _printer = None
+
+
+os.register_at_fork(after_in_child=_forget_inherited_printer)
+
+
 def _child(html, channel, parents_end, render):
-    """In the forked child: print the second half, send its bytes (or why not)."""
-    parents_end.close()  # else the parent's end stays open here and its failure is never heard
+    """In a child forked for one report (another thread holds the kept printer): print the
+    second half, send its bytes (or why not)."""
+    parents_end.close()
     try:
         channel.send(("pdf", _print_half(html, channel=channel, first=False, render=render)))
-    except BaseException as error:  # whatever it was, the parent must hear it, not wait
+    except BaseException as error:
         with contextlib.suppress(OSError):
             channel.send(("error", f"{type(error).__name__}: {error}"))
     finally:
@@ -214,11 +325,35 @@ def html_to_pdf_in_halves(html, *, render):
     if halves is None:
         return None
     first, second = halves
+    printer = _printer_take(render)
+    if printer is None:  # another thread is printing with the kept child: fork one for this report
+        return _in_halves_with_a_new_child(first, second, render=render)
+    try:
+        try:
+            try:
+                printer.channel.send(("print", second))
+            except OSError as error:  # it died since we looked
+                raise PartFailed(f"the kept printer is gone ({type(error).__name__})") from error
+            first_pdf = _print_half(first, channel=printer.channel, first=True, render=render)
+            second_pdf = _receive(printer.channel, "pdf")
+        except BaseException:
+            # Messages of a half-done report may be left in the pipe: no later report may read them.
+            with _printer_lock:
+                _printer_discard(printer)
+            raise
+        printer.jobs += 1
+        if printer.jobs >= MAX_JOBS:  # WeasyPrint's caches and the heap only grow: start afresh
+            with _printer_lock:
+                _printer_discard(printer)
+    finally:
+        printer.lock.release()
+    return pdf_join([first_pdf, second_pdf])
+
+
+def _in_halves_with_a_new_child(first, second, *, render):
     mine, theirs = multiprocessing.Pipe()
     child = multiprocessing.get_context("fork").Process(target=_child, args=(second, theirs, mine, render), daemon=True)
-    # Frozen, the parent's objects are left alone by the child's collector, which would otherwise
-    # write to every one of them and copy their memory pages (a fifth of the child's CPU).
-    gc.freeze()
+    gc.freeze()  # as for the kept printer
     try:
         child.start()
     finally:

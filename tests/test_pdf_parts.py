@@ -154,3 +154,107 @@ def test_the_pinned_weasyprint_has_the_layout_hooks_and_without_them_reports_pri
     assert pdf_parts.HOOKED  # the lock's WeasyPrint: halves are in use
     monkeypatch.setattr(pdf_parts, "HOOKED", False)
     assert html_to_pdf_in_halves(report_like(), render=pdf.html_to_pdf_whole) is None
+
+
+@pytest.fixture
+def fresh_printer():
+    pdf_parts.printer_close()
+    yield
+    pdf_parts.printer_close()
+
+
+def kept_child():
+    printer = pdf_parts._printer
+    return printer.process.pid if printer is not None and printer.process.is_alive() else None
+
+
+def test_the_child_is_kept_and_prints_the_next_report_with_its_own_page_numbers(tmp_path, fresh_printer):
+    short, long = report_like(sections=(2, 3)), report_like(sections=(6, 9, 8, 7))
+    first = html_to_pdf_in_halves(long, render=pdf.html_to_pdf_whole)
+    child = kept_child()
+    assert child is not None
+    second = html_to_pdf_in_halves(short, render=pdf.html_to_pdf_whole)
+    assert kept_child() == child and pdf_parts._printer.jobs == 2
+    for html, document, name in ((long, first, "long"), (short, second, "short")):
+        assert pages_text(document, tmp_path, name) == pages_text(pdf.html_to_pdf_whole(html), tmp_path, f"{name}-1")
+
+
+def test_a_kept_child_that_died_is_replaced_before_the_next_report(tmp_path, fresh_printer):
+    html = report_like()
+    html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    dead = pdf_parts._printer.process
+    dead.kill()
+    dead.join()
+    document = html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    assert kept_child() not in (None, dead.pid)
+    assert pages_text(document, tmp_path, "after") == pages_text(pdf.html_to_pdf_whole(html), tmp_path, "whole")
+
+
+def test_a_failed_report_ends_the_kept_child_and_the_next_report_gets_a_new_one(fresh_printer):
+    parent = os.getpid()
+
+    def fails_in_the_child(html, **kwargs):
+        if os.getpid() != parent:
+            raise MemoryError("the child ran out")
+        return pdf.html_to_pdf_whole(html, **kwargs)
+
+    with pytest.raises(PartFailed):
+        html_to_pdf_in_halves(report_like(), render=fails_in_the_child)
+    assert pdf_parts._printer is None
+    assert html_to_pdf_in_halves(report_like(), render=pdf.html_to_pdf_whole).startswith(b"%PDF")
+    assert kept_child() is not None
+
+
+def test_the_kept_child_is_replaced_after_max_jobs(monkeypatch, fresh_printer):
+    monkeypatch.setattr(pdf_parts, "MAX_JOBS", 2)
+    html = report_like(sections=(2, 2))
+    html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    child = pdf_parts._printer.process
+    html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    assert pdf_parts._printer is None and child.exitcode == 0  # told to stop, not killed
+    html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    assert kept_child() not in (None, child.pid)
+
+
+def test_a_process_forked_later_neither_uses_the_kept_child_nor_keeps_it_alive(tmp_path, fresh_printer):
+    import multiprocessing
+
+    html = report_like(sections=(2, 3))
+    html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    ours = pdf_parts._printer.process
+
+    def in_the_fork(out):
+        document = html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)  # a printer of its own
+        theirs = pdf_parts._printer.process.pid
+        pdf_parts.printer_close()
+        out.put((document, theirs))
+
+    fork = multiprocessing.get_context("fork")
+    queue = fork.Queue()
+    worker = fork.Process(target=in_the_fork, args=(queue,))
+    worker.start()
+    document, theirs = queue.get(timeout=60)
+    worker.join()
+    assert theirs != ours.pid
+    assert pages_text(document, tmp_path, "fork") == pages_text(pdf.html_to_pdf_whole(html), tmp_path, "whole")
+
+    sleeper = fork.Process(target=__import__("time").sleep, args=(5,))  # holds whatever it inherited
+    sleeper.start()
+    try:
+        pdf_parts.printer_close()
+        assert ours.exitcode == 0  # heard our end close although the sleeper lives: not killed
+    finally:
+        sleeper.kill()
+        sleeper.join()
+
+
+def test_a_kept_child_that_dies_unseen_fails_the_half_so_the_report_is_printed_whole(monkeypatch, fresh_printer):
+    html = report_like(sections=(2, 2))
+    html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    printer = pdf_parts._printer
+    printer.process.kill()
+    printer.process.join()
+    monkeypatch.setattr(pdf_parts._Printer, "usable", lambda self, render: True)  # died after the look
+    with pytest.raises(PartFailed, match=r"gone|ended"):
+        html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
+    assert pdf_parts._printer is None
