@@ -6,7 +6,8 @@ repeated runs in this process:
 - a cold render (charts and PDF not cached, data read afresh), its data-and-charts step and its
   HTML-to-PDF step alone;
 - a repeat request for the unchanged report, served by the chart and PDF cache (reports/cache.py);
-- the HTML-to-PDF step printed whole in this process, and in two halves at once (reports/pdf_parts.py);
+- the HTML-to-PDF step printed whole in this process, and in two halves at once (reports/pdf_parts.py:
+  the second half by a child kept between prints, started by the first render);
 - the floor: ten pages of plain Japanese paragraphs, no stylesheet and no charts, in WeasyPrint;
 - the same report HTML printed by Chromium, cold (`--print-to-pdf`, a new browser each time) and
   warm (a running browser via Playwright; CPU of the browser's processes counted from /proc).
@@ -22,7 +23,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from assessment.demo import demo_organisation_create  # noqa: E402
 from assessment.services import framework_load  # noqa: E402
-from bench.timing import HEADER, Sample, descendants_cpu, measure  # noqa: E402
+from bench.timing import HEADER, measure  # noqa: E402
 from reports.pdf import html_to_pdf, html_to_pdf_whole  # noqa: E402
 from reports.services import report_context_for, report_pdf  # noqa: E402
 
@@ -116,16 +116,6 @@ def chromium_warm_printer():
         playwright.stop()
 
     return print_pdf, close
-
-
-def measure_with_browser(function, repeat, name):
-    """CPU of this process plus its living descendants (the browser), and wall."""
-    sample = Sample(name)
-    for _ in range(repeat):
-        d0, c0, w0 = descendants_cpu(), time.process_time(), time.perf_counter()
-        function()
-        sample.add(time.process_time() - c0 + descendants_cpu() - d0, time.perf_counter() - w0)
-    return sample
 
 
 def profile_weasyprint(html, top):
@@ -209,7 +199,7 @@ def main():
             print_pdf, close = chromium_warm_printer()
             try:
                 print_pdf(html)  # the first print loads fonts
-                chromium_warm = measure_with_browser(
+                chromium_warm, _ = measure(  # the browser's processes are living children: counted
                     lambda: print_pdf(html), args.repeat, "Chromium warm: running browser, print only"
                 )
                 warm_pdf = print_pdf(html)
@@ -220,7 +210,7 @@ def main():
             warm_pages = len(PdfReader(io.BytesIO(warm_pdf)).pages)
         print(
             f"report: {args.lang}, {pages} pages, {len(pdf) // 1024} kB; floor {floor_pages} pages; "
-            f"{args.repeat} runs each; CPU includes waited-for child processes"
+            f"{args.repeat} runs each; CPU includes child processes (the kept half printer too)"
         )
         print(f"{'':58} {HEADER}")
         for sample in rows:
@@ -236,7 +226,7 @@ def main():
         )
         print(
             f"two halves at once: wall {halves.wall_median / weasy.wall_median:.2f} of one print's, "
-            f"CPU {halves.cpu_median / weasy.cpu_median:.2f} of it (second parse, fork, join)"
+            f"CPU {halves.cpu_median / weasy.cpu_median:.2f} of it (second parse, page-count swap, join)"
         )
         floor_per_page = floor_sample.cpu_median / floor_pages
         print(

@@ -76,14 +76,21 @@ HEADER = "cpu min   med |  db min   med | wall min   med   (ms)"
 
 
 def measure(function, repeat, name="", db_pid=None, sample=None):
-    """Run `function` `repeat` times; returns (Sample, last result). CPU includes waited-for children."""
+    """Run `function` `repeat` times; returns (Sample, last result).
+
+    CPU includes this process's children: those waited for, and those still living (the child
+    kept to print reports' second halves, reports/pdf_parts.py), read from /proc in ticks of
+    1/SC_CLK_TCK s. A child that ends and is waited for moves from one count to the other.
+    """
     sample = sample or Sample(name)
     value = None
     for _ in range(repeat):
         db0 = process_cpu(db_pid) if db_pid else None
+        alive0 = descendants_cpu()
         child0, cpu0, wall0 = children_cpu(), time.process_time(), time.perf_counter()
         value = function()
         wall, cpu, child = time.perf_counter() - wall0, time.process_time() - cpu0, children_cpu() - child0
+        child += descendants_cpu() - alive0
         db = process_cpu(db_pid) - db0 if db_pid else None
         sample.add(cpu + child, wall, db=db, children=child)
     return sample, value
