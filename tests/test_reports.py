@@ -59,6 +59,18 @@ def test_english_report_pdf_and_the_top_recommendation(demo):
     assert squeeze(top["reason"]["text"]["en"])[:30] in flat
 
 
+def test_recommendation_tags_are_one_line_of_text_in_print_and_pills_on_the_page(demo, client, demo_members):
+    """In print, owner, horizon and priority are plain text (inline boxes are WeasyPrint's dearest
+    part of a line); the web page keeps its pills."""
+    _reader, english = pdf_text(report_pdf(campaign=demo, lang="en"))
+    assert re.search(r"Owner: [^\n·]+ · Horizon: [^\n·]+ · Priority 1", english)
+    _reader, japanese = pdf_text(report_pdf(campaign=demo, lang="ja"))
+    assert re.search(r"担当：[^｜]+｜期間：[^｜]+｜優先度1", squeeze(japanese))
+    client.force_login(demo_members["owner"])
+    page = client.get(reverse("reports:organisation", args=[demo.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r'<span class="tag">Owner: [^<]+</span> <span class="tag">Horizon: ', page)
+
+
 def test_first_page_image_is_not_blank(demo, tmp_path):
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(report_pdf(campaign=demo, lang="ja"))
