@@ -10,7 +10,8 @@ repeated runs in this process:
   the second half by a child kept between prints, started by the first render);
 - the floor: ten pages of plain Japanese paragraphs, no stylesheet and no charts, in WeasyPrint;
 - the same report HTML printed by Chromium, cold (`--print-to-pdf`, a new browser each time) and
-  warm (a running browser via Playwright; CPU of the browser's processes counted from /proc).
+  warm (a running browser via Playwright; CPU of the browser's processes counted from /proc), and
+  the floor's HTML by the warm Chromium: the two engines' ratio on plain text.
 
     .venv/bin/python bench/render.py [--repeat 5] [--lang ja] [--profile 25]
 
@@ -203,9 +204,14 @@ def main():
                     lambda: print_pdf(html), args.repeat, "Chromium warm: running browser, print only"
                 )
                 warm_pdf = print_pdf(html)
+                print_pdf(floor)
+                chromium_floor, _ = measure(
+                    lambda: print_pdf(floor), args.repeat, "Chromium warm: the plain-text floor"
+                )
             finally:
                 close()
             rows.append(chromium_warm)
+            rows.append(chromium_floor)
             chromium_pages = len(PdfReader(io.BytesIO(chromium)).pages)
             warm_pages = len(PdfReader(io.BytesIO(warm_pdf)).pages)
         print(
@@ -220,6 +226,10 @@ def main():
             print(
                 f"WeasyPrint / warm Chromium, CPU medians: {weasy.cpu_median / chromium_warm.cpu_median:.2f} "
                 f"(target 1.5); / cold Chromium: {weasy.cpu_median / chromium_cold.cpu_median:.2f}"
+            )
+            print(
+                f"the same ratio on plain text (the engines' own, whatever the report's markup): "
+                f"{floor_sample.cpu_median / chromium_floor.cpu_median:.2f}"
             )
         print(
             f"WeasyPrint / floor, CPU per page: {(weasy.cpu_median / pages) / (floor_sample.cpu_median / floor_pages):.2f}"
