@@ -249,12 +249,13 @@ def printer_close():
 
 def _forget_inherited_printer():
     """In a process forked from one that keeps a printer: the printer is not ours. Our copy of
-    its pipe is closed, so that the printer still hears its owner's exit."""
-    global _printer
+    its pipe is closed, so that the printer still hears its owner's exit; the lock is new, as
+    another thread may have held it at the fork."""
+    global _printer, _printer_lock
     if _printer is not None:
         with contextlib.suppress(OSError):
             _printer.channel.close()
-    _printer = None
+    _printer, _printer_lock = None, threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget_inherited_printer)

@@ -258,3 +258,19 @@ def test_a_kept_child_that_dies_unseen_fails_the_half_so_the_report_is_printed_w
     with pytest.raises(PartFailed, match=r"gone|ended"):
         html_to_pdf_in_halves(html, render=pdf.html_to_pdf_whole)
     assert pdf_parts._printer is None
+
+
+def test_a_process_forked_while_another_thread_held_the_printer_lock_can_still_print(fresh_printer):
+    import multiprocessing
+
+    def in_the_fork(out):
+        out.put(html_to_pdf_in_halves(report_like(sections=(2, 2)), render=pdf.html_to_pdf_whole)[:4])
+        pdf_parts.printer_close()
+
+    fork = multiprocessing.get_context("fork")
+    queue = fork.Queue()
+    with pdf_parts._printer_lock:  # as if a thread were starting its printer at the fork
+        worker = fork.Process(target=in_the_fork, args=(queue,))
+        worker.start()
+    assert queue.get(timeout=60) == b"%PDF"
+    worker.join()
