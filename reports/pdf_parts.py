@@ -159,8 +159,11 @@ def _serve(channel, parents_end, render):
     import signal
 
     parents_end.close()  # else the parent's end stays open here and the parent's exit is never heard
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C on a development server ends it quietly
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # The parent's Python handlers (a worker's graceful stop, Ctrl-C's KeyboardInterrupt) are not
+    # for this loop: the signal ends it, as it ends the parent. What the parent ignores, it ignores.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, signal.SIG_DFL)
     while True:
         try:
             _kind, html = channel.recv()

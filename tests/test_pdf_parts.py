@@ -274,3 +274,25 @@ def test_a_process_forked_while_another_thread_held_the_printer_lock_can_still_p
         worker.start()
     assert queue.get(timeout=60) == b"%PDF"
     worker.join()
+
+
+def test_the_kept_child_ignores_what_its_parent_ignores_and_ends_on_what_would_end_it(fresh_printer):
+    import signal
+
+    def signalled(number):
+        html_to_pdf_in_halves(report_like(sections=(2, 2)), render=pdf.html_to_pdf_whole)
+        process = pdf_parts._printer.process
+        os.kill(process.pid, number)
+        return process
+
+    for number in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, a worker's stop: ended by the signal itself
+        process = signalled(number)
+        process.join(timeout=10)
+        assert process.exitcode == -number
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a server started in the background
+    try:
+        process = signalled(signal.SIGINT)
+        process.join(timeout=0.5)
+        assert process.is_alive()
+    finally:
+        signal.signal(signal.SIGINT, previous)
