@@ -182,7 +182,8 @@ class _Printer:
 
     Forking for every report cost the child its start and copying the memory pages it wrote (a
     tenth of a report's wall time); a kept child pays that once. It prints for the process that
-    forked it, one report at a time, and is replaced after MAX_JOBS reports or any failure.
+    forked it, one report at a time, and is replaced after MAX_JOBS reports or any failure. A
+    second thread printing meanwhile gets a printer for its one report.
     """
 
     def __init__(self, render):
@@ -264,19 +265,6 @@ def _forget_inherited_printer():
 os.register_at_fork(after_in_child=_forget_inherited_printer)
 
 
-def _child(html, channel, parents_end, render):
-    """In a child forked for one report (another thread holds the kept printer): print the
-    second half, send its bytes (or why not)."""
-    parents_end.close()
-    try:
-        channel.send(("pdf", _print_half(html, channel=channel, first=False, render=render)))
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            channel.send(("error", f"{type(error).__name__}: {error}"))
-    finally:
-        channel.close()
-
-
 def _outline_copy(writer, reader, items, *, offset, parent):
     """Copy `items` (pypdf's nested outline list) under `parent`; returns the last item added."""
     last = None
@@ -329,9 +317,10 @@ def html_to_pdf_in_halves(html, *, render):
     if halves is None:
         return None
     first, second = halves
-    printer = _printer_take(render)
-    if printer is None:  # another thread is printing with the kept child: fork one for this report
-        return _in_halves_with_a_new_child(first, second, render=render)
+    printer = kept = _printer_take(render)
+    if printer is None:  # another thread is printing with the kept child: one for this report only
+        printer = _Printer(render)
+        printer.lock.acquire()
     try:
         try:
             try:
@@ -346,30 +335,9 @@ def html_to_pdf_in_halves(html, *, render):
                 _printer_discard(printer)
             raise
         printer.jobs += 1
-        if printer.jobs >= MAX_JOBS:  # WeasyPrint's caches and the heap only grow: start afresh
+        if kept is None or printer.jobs >= MAX_JOBS:  # WeasyPrint's caches and the heap only grow
             with _printer_lock:
                 _printer_discard(printer)
     finally:
         printer.lock.release()
-    return pdf_join([first_pdf, second_pdf])
-
-
-def _in_halves_with_a_new_child(first, second, *, render):
-    mine, theirs = multiprocessing.Pipe()
-    child = multiprocessing.get_context("fork").Process(target=_child, args=(second, theirs, mine, render), daemon=True)
-    gc.freeze()  # as for the kept printer
-    try:
-        child.start()
-    finally:
-        gc.unfreeze()
-    theirs.close()
-    try:
-        first_pdf = _print_half(first, channel=mine, first=True, render=render)
-        second_pdf = _receive(mine, "pdf")
-    finally:
-        mine.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.kill()
-            child.join()
     return pdf_join([first_pdf, second_pdf])
